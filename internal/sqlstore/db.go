@@ -1,0 +1,290 @@
+// Package sqlstore is the only package that speaks SQL. It stores Fristad's
+// data in an embedded SQLite file or in PostgreSQL through one database/sql
+// code path: the statements use $n placeholders, RETURNING and ON CONFLICT,
+// which both engines understand, and the few differences live in dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fristad"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engine names.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// dialect holds what differs between the engines.
+type dialect struct {
+	name   string
+	driver string
+	// tableExists counts the tables named $1 in the current schema.
+	tableExists string
+}
+
+var (
+	sqliteDialect = dialect{
+		name:        SQLite,
+		driver:      "sqlite",
+		tableExists: `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1`,
+	}
+	postgresDialect = dialect{
+		name:        Postgres,
+		driver:      "pgx",
+		tableExists: `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`,
+	}
+)
+
+// DB is a handle on the database. Its Now function is the clock every
+// transaction reads once, so timestamps within one change agree and tests
+// can move time.
+type DB struct {
+	db      *sql.DB
+	dialect dialect
+	source  string // the location, without credentials, for messages
+
+	// Now returns the current time. It defaults to time.Now.
+	Now func() time.Time
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or the
+// path of a SQLite file (optionally prefixed "sqlite:"), which is created
+// with owner-only permissions if it does not exist. Open checks that the
+// database answers, but not its schema; see CheckSchema and Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var (
+		d      dialect
+		source string
+		conn   string
+	)
+	if IsPostgres(dsn) {
+		d, source, conn = postgresDialect, RedactURL(dsn), dsn
+	} else {
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, fristad.Errorf(fristad.EINVALID, "no database given")
+		}
+		if err := createPrivateFile(path); err != nil {
+			return nil, fristad.Errorf(fristad.EUNAVAILABLE, "cannot create the database file %s: %v", path, errors.Unwrap(err))
+		}
+		d, source, conn = sqliteDialect, path, sqliteDSN(path)
+	}
+	sdb, err := sql.Open(d.driver, conn)
+	if err != nil {
+		return nil, fristad.Errorf(fristad.EINVALID, "cannot use database %s: %v", source, err)
+	}
+	if d.name == SQLite {
+		// WAL lets readers run beside the one writer; a few connections
+		// are enough and keep memory small.
+		sdb.SetMaxOpenConns(8)
+		sdb.SetMaxIdleConns(8)
+	} else {
+		sdb.SetMaxOpenConns(20)
+		sdb.SetMaxIdleConns(10)
+		sdb.SetConnMaxLifetime(30 * time.Minute)
+		sdb.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	db := &DB{db: sdb, dialect: d, source: source, Now: time.Now}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sdb.PingContext(pingCtx); err != nil {
+		sdb.Close()
+		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "cannot reach database %s: %s", source, driverMessage(err))
+	}
+	return db, nil
+}
+
+// sqliteDSN returns the connection string for a SQLite file: write-ahead
+// log, enforced foreign keys, a busy timeout instead of instant "database
+// is locked" errors, FULL sync so no acknowledged write is lost on power
+// failure, secure_delete so deleted (shredded) data is overwritten, and
+// write transactions that take the write lock at BEGIN, which avoids
+// deadlocks between two readers that both want to write.
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	for _, p := range []string{
+		"journal_mode(WAL)",
+		"foreign_keys(1)",
+		"busy_timeout(10000)",
+		"synchronous(FULL)",
+		"secure_delete(1)",
+	} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// createPrivateFile creates path, and its folder, readable by the owner
+// only, unless it exists.
+func createPrivateFile(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// RedactURL returns a database URL with its password replaced, for logs
+// and for printing the configuration. Strings that are not URLs with
+// credentials are returned as they are.
+func RedactURL(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return dsn
+	}
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "REDACTED")
+		}
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "REDACTED")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// Engine returns SQLite or Postgres.
+func (db *DB) Engine() string { return db.dialect.name }
+
+// Source returns where the database is, without credentials.
+func (db *DB) Source() string { return db.source }
+
+// Close closes the database.
+func (db *DB) Close() error {
+	if db == nil || db.db == nil {
+		return nil
+	}
+	return db.db.Close()
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.db.PingContext(ctx); err != nil {
+		return fristad.Errorf(fristad.EUNAVAILABLE, "database %s does not answer: %s", db.source, driverMessage(err))
+	}
+	return nil
+}
+
+// Stats returns the connection pool's statistics, for metrics.
+func (db *DB) Stats() sql.DBStats { return db.db.Stats() }
+
+// Tx is a transaction with the time it started. All changes written in one
+// Tx carry the same timestamp.
+type Tx struct {
+	*sql.Tx
+	db   *DB
+	now  time.Time
+	conn *sql.Conn // held for a read-only SQLite transaction
+}
+
+// BeginTx starts a transaction. A read-only transaction (opts.ReadOnly)
+// runs beside writers and fails if it tries to write, on both engines; a
+// write transaction takes the write lock at once on SQLite.
+func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
+	t := &Tx{db: db, now: db.Now().UTC().Truncate(time.Microsecond)}
+	var err error
+	if opts != nil && opts.ReadOnly && db.dialect.name == SQLite {
+		// SQLite has no read-only transactions; query_only makes the
+		// connection refuse writes until the transaction ends.
+		if t.conn, err = db.db.Conn(ctx); err != nil {
+			return nil, translate(err)
+		}
+		if _, err = t.conn.ExecContext(ctx, `PRAGMA query_only = 1`); err == nil {
+			t.Tx, err = t.conn.BeginTx(ctx, opts)
+		}
+		if err != nil {
+			t.release()
+			return nil, translate(err)
+		}
+		return t, nil
+	}
+	if t.Tx, err = db.db.BeginTx(ctx, opts); err != nil {
+		return nil, translate(err)
+	}
+	return t, nil
+}
+
+// Commit commits the transaction.
+func (tx *Tx) Commit() error {
+	defer tx.release()
+	return tx.Tx.Commit()
+}
+
+// Rollback aborts the transaction. It is safe to call after Commit.
+func (tx *Tx) Rollback() error {
+	defer tx.release()
+	return tx.Tx.Rollback()
+}
+
+// release hands a held connection back to the pool, writable again.
+func (tx *Tx) release() {
+	if tx.conn == nil {
+		return
+	}
+	if _, err := tx.conn.ExecContext(context.Background(), `PRAGMA query_only = 0`); err != nil {
+		// Never pool a connection stuck in query_only.
+		tx.conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	tx.conn.Close()
+	tx.conn = nil
+}
+
+// Now returns the time the transaction started, in UTC, to the microsecond
+// (PostgreSQL's precision), so that a value reads back as it was written.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// read runs fn in a read-only transaction.
+func (db *DB) read(ctx context.Context, fn func(*Tx) error) error {
+	return db.transact(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// write runs fn in a write transaction and commits it if fn succeeds.
+func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
+	return db.transact(ctx, nil, fn)
+}
+
+func (db *DB) transact(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
+	tx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return translate(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return translate(err)
+	}
+	return nil
+}
+
+// String describes the database for messages.
+func (db *DB) String() string {
+	return fmt.Sprintf("%s database %s", db.dialect.name, db.source)
+}

@@ -1,0 +1,124 @@
+// Package sqlstoretest opens real, migrated, throwaway databases for tests:
+// a SQLite file in a temporary folder always, and a fresh database on the
+// PostgreSQL server named by FRISTAD_TEST_POSTGRES_URL when it is set.
+package sqlstoretest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fristad/internal/sqlstore"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create databases
+)
+
+// PostgresURLEnv names the variable holding the URL of a PostgreSQL server
+// tests may create databases on.
+const PostgresURLEnv = "FRISTAD_TEST_POSTGRES_URL"
+
+// Engines returns the engines the tests run on: SQLite always, PostgreSQL
+// when PostgresURLEnv is set. Under CI (the CI variable is set) PostgreSQL
+// is required and a missing URL fails the test.
+func Engines(tb testing.TB) []string {
+	tb.Helper()
+	if os.Getenv(PostgresURLEnv) != "" {
+		return []string{sqlstore.SQLite, sqlstore.Postgres}
+	}
+	if os.Getenv("CI") != "" {
+		tb.Fatalf("sqlstoretest: CI is set but %s is not: PostgreSQL tests must run in CI", PostgresURLEnv)
+	}
+	return []string{sqlstore.SQLite}
+}
+
+// Run runs fn as a subtest on each of Engines, each with a fresh migrated
+// database.
+func Run(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
+	for _, engine := range Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			fn(t, MustOpen(t, engine))
+		})
+	}
+}
+
+// MustOpen opens a fresh, migrated database on engine and closes and
+// removes it when the test ends.
+func MustOpen(tb testing.TB, engine string) *sqlstore.DB {
+	tb.Helper()
+	db := MustOpenEmpty(tb, engine)
+	if _, err := db.Migrate(context.Background()); err != nil {
+		tb.Fatalf("migrate %s: %v", engine, err)
+	}
+	return db
+}
+
+// MustOpenEmpty is MustOpen without the migrations.
+func MustOpenEmpty(tb testing.TB, engine string) *sqlstore.DB {
+	tb.Helper()
+	dsn := NewDSN(tb, engine)
+	db, err := sqlstore.Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatalf("open %s: %v", engine, err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// NewDSN returns the location of a new, empty database on engine that is
+// removed when the test ends. On PostgreSQL it skips the test unless
+// PostgresURLEnv is set (and fails it under CI).
+func NewDSN(tb testing.TB, engine string) string {
+	tb.Helper()
+	switch engine {
+	case sqlstore.SQLite:
+		return filepath.Join(tb.TempDir(), "fristad.db")
+	case sqlstore.Postgres:
+		return newPostgresDatabase(tb)
+	}
+	tb.Fatalf("sqlstoretest: unknown engine %q", engine)
+	return ""
+}
+
+func newPostgresDatabase(tb testing.TB) string {
+	tb.Helper()
+	server := os.Getenv(PostgresURLEnv)
+	if server == "" {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("sqlstoretest: CI is set but %s is not", PostgresURLEnv)
+		}
+		tb.Skipf("PostgreSQL tests skipped: set %s to a server URL to run them", PostgresURLEnv)
+	}
+	admin, err := sql.Open("pgx", server)
+	if err != nil {
+		tb.Fatalf("sqlstoretest: %v", err)
+	}
+	defer admin.Close()
+	name := "fristad_test_" + strings.ToLower(rand.Text()[:16])
+	ctx := context.Background()
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+		tb.Fatalf("sqlstoretest: create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		admin, err := sql.Open("pgx", server)
+		if err != nil {
+			tb.Errorf("sqlstoretest: %v", err)
+			return
+		}
+		defer admin.Close()
+		if _, err := admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			tb.Errorf("sqlstoretest: drop database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(server)
+	if err != nil {
+		tb.Fatalf("sqlstoretest: %s is not a URL: %v", PostgresURLEnv, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
