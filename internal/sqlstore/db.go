@@ -19,7 +19,9 @@ import (
 	"fristad"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Engine names.
@@ -287,4 +289,9 @@ func (db *DB) transact(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) er
 // String describes the database for messages.
 func (db *DB) String() string {
 	return fmt.Sprintf("%s database %s", db.dialect.name, db.source)
+}
+
+// Collector returns Prometheus metrics of the connection pool.
+func (db *DB) Collector() prometheus.Collector {
+	return collectors.NewDBStatsCollector(db.db, db.dialect.name)
 }

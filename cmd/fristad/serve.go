@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"fristad"
+	"fristad/internal/server"
+	"fristad/internal/sqlstore"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// ServeCommand runs both sites on an open database.
+type ServeCommand struct {
+	Config Config
+	DB     *sqlstore.DB
+	Server *server.Server
+}
+
+func runServe(ctx context.Context, args []string, stdout io.Writer) error {
+	c := ServeCommand{Config: DefaultConfig()}
+	fs := flagSet("serve", "Runs the staff workspace and the public portal on their own addresses.\nThe database schema must be current (see 'fristad migrate').", stdout)
+	dataFlags(fs, &c.Config)
+	serverFlags(fs, &c.Config)
+	fs.BoolVar(&c.Config.Demo, "demo", false, "allow a database that holds demo data, and show the DEMO banner")
+	fs.BoolVar(&c.Config.PrintConfig, "print-config", false, "print the configuration (secrets redacted) and exit")
+	if err := parse(fs, &c.Config, args); err != nil {
+		return err
+	}
+	if c.Config.PrintConfig {
+		c.Config.print(stdout, fs)
+		return nil
+	}
+	setupLogging(&c.Config)
+	if err := c.Open(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Fristad %s is running.\n  Staff workspace: %s/\n  Public portal:   %s/\n", fristad.Version, c.Server.StaffURL(), c.Server.PublicURL())
+	return c.Wait(ctx)
+}
+
+// Open opens the database, checks that it may be served, and starts both
+// sites.
+func (c *ServeCommand) Open(ctx context.Context) (err error) {
+	if c.DB == nil {
+		if c.DB, err = sqlstore.Open(ctx, c.Config.DSN()); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		if err != nil {
+			c.DB.Close()
+		}
+	}()
+	if err := c.DB.CheckSchema(ctx); err != nil {
+		return err
+	}
+	demo, err := c.DB.IsDemo(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case demo && !c.Config.Demo:
+		return fristad.Errorf(fristad.EINVALID, "%s holds demo data: run 'fristad demo', or 'fristad serve --demo' to serve it anyway", c.DB)
+	case !demo && c.Config.Demo:
+		return fristad.Errorf(fristad.EINVALID, "--demo given, but %s holds no demo data", c.DB)
+	}
+	c.Server, err = server.New(server.Config{
+		StaffAddr:    c.Config.StaffAddr,
+		PublicAddr:   c.Config.PublicAddr,
+		Demo:         demo,
+		QuickExitURL: c.Config.QuickExitURL,
+		DB:           c.DB,
+		Collectors:   []prometheus.Collector{c.DB.Collector()},
+	})
+	if err != nil {
+		return err
+	}
+	if err := c.Server.Open(); err != nil {
+		return err
+	}
+	slog.Info("serving", "staff", c.Server.StaffURL(), "public", c.Server.PublicURL(), "engine", c.DB.Engine(), "demo", demo, "version", fristad.Version)
+	return nil
+}
+
+// Wait serves until ctx ends (SIGINT or SIGTERM) or a site fails, then
+// closes.
+func (c *ServeCommand) Wait(ctx context.Context) error {
+	var err error
+	select {
+	case <-ctx.Done():
+		slog.Info("stopping")
+	case err = <-c.Server.Err():
+		slog.Error("a site stopped", "err", err)
+	}
+	if cerr := c.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Close stops both sites, letting requests in flight finish within the
+// shutdown timeout, and closes the database.
+func (c *ServeCommand) Close() error {
+	var err error
+	if c.Server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), c.Config.ShutdownTimeout)
+		defer cancel()
+		err = c.Server.Close(ctx)
+	}
+	if c.DB != nil {
+		if cerr := c.DB.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}

@@ -1,0 +1,242 @@
+// Package render is what the staff workspace and the public portal share to
+// draw HTML: templates parsed once and executed with typed page structs,
+// embedded static files served under content-hashed URLs, and the
+// per-response Content-Security-Policy nonce.
+package render
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"net/http"
+	"path"
+	"strconv"
+
+	"fristad"
+	"fristad/internal/i18n"
+)
+
+// Engine holds one site's parsed page templates. Each page is the site's
+// layout plus the partials plus one page file, parsed once at start-up.
+type Engine struct {
+	pages  map[string]*template.Template
+	assets *Assets
+
+	// Compress gzips pages for clients that accept it. Only for pages
+	// without secrets: compressing a secret next to text an attacker
+	// controls leaks the secret through the compressed size (BREACH).
+	Compress bool
+}
+
+// NewEngine parses the templates in fsys: every file in layoutDir (the
+// layout and its partials, defining the "layout" template) is combined
+// with each file in pageDir. A page file defines "title" and "content";
+// the page's name is its file name without ".html". Templates can call
+// asset (the hashed URL of a static file) and the site's own funcs.
+func NewEngine(fsys fs.FS, layoutDir, pageDir string, assets *Assets, siteFuncs template.FuncMap) (*Engine, error) {
+	funcs := template.FuncMap{
+		"asset": assets.URL,
+	}
+	maps.Copy(funcs, siteFuncs)
+	layouts, err := fs.Glob(fsys, path.Join(layoutDir, "*.html"))
+	if err != nil {
+		return nil, err
+	}
+	pageFiles, err := fs.Glob(fsys, path.Join(pageDir, "*.html"))
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{pages: map[string]*template.Template{}, assets: assets}
+	for _, file := range pageFiles {
+		name := path.Base(file)
+		name = name[:len(name)-len(".html")]
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(layouts, file)...)
+		if err != nil {
+			return nil, fmt.Errorf("render: page %s: %w", name, err)
+		}
+		if t.Lookup("layout") == nil {
+			return nil, fmt.Errorf("render: page %s: no \"layout\" template in %s", name, layoutDir)
+		}
+		e.pages[name] = t
+	}
+	return e, nil
+}
+
+// Pages returns the names of the parsed pages.
+func (e *Engine) Pages() []string {
+	names := make([]string, 0, len(e.pages))
+	for name := range e.pages {
+		names = append(names, name)
+	}
+	return names
+}
+
+// Template returns the parsed template of a page, for template checks.
+func (e *Engine) Template(name string) *template.Template { return e.pages[name] }
+
+// Render executes page with data and writes it with status. The page is
+// rendered into a buffer first, so a template failure never sends half a
+// page: it becomes an error for the caller, before anything is written.
+func (e *Engine) Render(w http.ResponseWriter, r *http.Request, status int, page string, data any) error {
+	t, ok := e.pages[page]
+	if !ok {
+		return fmt.Errorf("render: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render: page %s: %w", page, err)
+	}
+	body := buf.Bytes()
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if e.Compress {
+		h.Add("Vary", "Accept-Encoding")
+		if AcceptsGzip(r) {
+			var zbuf bytes.Buffer
+			zw := gzip.NewWriter(&zbuf)
+			zw.Write(body)
+			zw.Close()
+			body = zbuf.Bytes()
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err := w.Write(body)
+	if err != nil {
+		slog.Debug("render: write failed", "page", page, "err", err)
+	}
+	return nil
+}
+
+// Page holds what every page of both sites shows: the language, the
+// title, the DEMO banner, the CSP nonce. Site page structs embed it.
+type Page struct {
+	Title     string // the page's own title, translated
+	Demo      bool   // show the DEMO banner
+	Nonce     string // the response's CSP nonce, for <script> and <link>
+	RequestID string
+	Path      string // the request path, for language links and forms
+	Languages []Language
+
+	p *i18n.Printer
+}
+
+// Language is one entry of a language switcher.
+type Language struct {
+	Tag     string // BCP 47
+	Name    string // in its own language
+	Dir     string
+	Current bool
+}
+
+// NewPage returns a Page for the request, speaking p's language.
+func NewPage(r *http.Request, p *i18n.Printer, demo bool) Page {
+	return Page{
+		Demo:      demo,
+		Nonce:     NonceFromContext(r.Context()),
+		RequestID: fristad.RequestIDFromContext(r.Context()),
+		Path:      r.URL.Path,
+		p:         p,
+	}
+}
+
+// T translates a message key; see i18n.Printer.T.
+func (p *Page) T(key string, args ...any) string { return p.p.T(key, args...) }
+
+// Plural translates a message key with a count; see i18n.Printer.Plural.
+func (p *Page) Plural(key string, n int, args ...any) string { return p.p.Plural(key, n, args...) }
+
+// Lang returns the page's language, for <html lang>.
+func (p *Page) Lang() string { return p.p.Lang() }
+
+// Dir returns the page's writing direction, for <html dir>.
+func (p *Page) Dir() string { return p.p.Dir() }
+
+// Printer returns the page's printer.
+func (p *Page) Printer() *i18n.Printer { return p.p }
+
+// LanguagesOf lists the catalog's languages for a switcher, marking cur.
+func LanguagesOf(c *i18n.Catalog, cur *i18n.Printer) []Language {
+	var langs []Language
+	for _, tag := range c.Languages() {
+		langs = append(langs, Language{
+			Tag:     tag.String(),
+			Name:    c.LanguageName(tag),
+			Dir:     i18n.Dir(tag),
+			Current: tag == cur.Tag(),
+		})
+	}
+	return langs
+}
+
+type contextKey int
+
+const nonceContextKey contextKey = iota
+
+// NewContextWithNonce returns a copy of ctx carrying the response's CSP
+// nonce.
+func NewContextWithNonce(ctx context.Context, nonce string) context.Context {
+	return context.WithValue(ctx, nonceContextKey, nonce)
+}
+
+// NonceFromContext returns the CSP nonce carried by ctx, or "".
+func NonceFromContext(ctx context.Context) string {
+	n, _ := ctx.Value(nonceContextKey).(string)
+	return n
+}
+
+// ErrorPage is the data of a site's "error" page.
+type ErrorPage struct {
+	Page
+	Status int
+	Code   string
+	Text   string // what happened and what to do, translated
+}
+
+// Error writes err as the site's "error" page, with the status its code
+// maps to. Internal errors are logged with the request id and shown only
+// as a generic message with that id, never their details. page is the
+// site's page base for the request.
+func (e *Engine) Error(w http.ResponseWriter, r *http.Request, err error, page Page) {
+	ep := NewErrorPage(r, err, page)
+	if rerr := e.Render(w, r, ep.Status, "error", &ep); rerr != nil {
+		slog.ErrorContext(r.Context(), "render error page", "err", rerr, "request_id", page.RequestID)
+		http.Error(w, http.StatusText(ep.Status), ep.Status)
+	}
+}
+
+// NewErrorPage classifies err for the error page and logs it if it is
+// internal.
+func NewErrorPage(r *http.Request, err error, page Page) ErrorPage {
+	code := fristad.ErrorCode(err)
+	status := fristad.ErrorStatus(err)
+	if status >= 500 {
+		slog.ErrorContext(r.Context(), "request failed", "code", code, "err", err,
+			"request_id", page.RequestID, "method", r.Method, "pattern", r.Pattern)
+	}
+	ep := ErrorPage{Page: page, Status: status, Code: code}
+	ep.Title = page.T("error." + code + ".title")
+	ep.Text = page.T("error." + code + ".text")
+	if fe, ok := errors.AsType[*fristad.Error](err); ok && fe.Key != "" {
+		ep.Text = page.T(fe.Key, flatten(fe.Args)...)
+	}
+	return ep
+}
+
+func flatten(m map[string]any) []any {
+	var args []any
+	for k, v := range m {
+		args = append(args, k, v)
+	}
+	return args
+}
