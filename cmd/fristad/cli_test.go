@@ -1,0 +1,227 @@
+package main
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fristad/internal/sqlstore"
+	"fristad/internal/sqlstore/sqlstoretest"
+)
+
+// TestCommandLineErrors checks that every mistake ends with one clear line
+// on stderr and a non-zero exit, never a stack trace or a usage dump.
+func TestCommandLineErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string // in the one line on stderr
+	}{
+		{"no command", nil, nil, 2, "Usage: fristad COMMAND"},
+		{"unknown command", nil, []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"unknown flag", nil, []string{"serve", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{"malformed flag", nil, []string{"serve", "--shutdown-timeout", "soon"}, 2, `invalid value "soon"`},
+		{"malformed env", map[string]string{"FRISTAD_SHUTDOWN_TIMEOUT": "soon"}, []string{"serve"}, 2, `FRISTAD_SHUTDOWN_TIMEOUT: invalid value "soon"`},
+		{"bad log level", nil, []string{"migrate", "--log-level", "loud"}, 2, `--log-level "loud"`},
+		{"extra argument", nil, []string{"migrate", "now"}, 2, `unexpected argument "now"`},
+		{"wrong database kind", nil, []string{"migrate", "--db", "mysql://u:pw@h/db"}, 2, "want a postgres:// URL or a SQLite file path"},
+		{"unreachable database", nil, []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "cannot reach database postgres://u:REDACTED@127.0.0.1:1/db"},
+		{"unwritable data dir", nil, []string{"migrate", "--data-dir", "/proc/fristad"}, 1, "cannot create the database file"},
+		{"schema behind", nil, []string{"serve", "--data-dir", dir, "--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}, 1, "run 'fristad migrate'"},
+		{"unreadable secret file", map[string]string{"FRISTAD_DB_FILE": filepath.Join(dir, "missing")}, []string{"serve"}, 2, "FRISTAD_DB_FILE: cannot read"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCommand(t, tt.env, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code = %d; want %d (stderr: %q)", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q; want it to contain %q", stderr, tt.want)
+			}
+			if tt.code != 2 || tt.args != nil {
+				if lines := strings.Count(strings.TrimSpace(stderr), "\n") + 1; lines != 1 {
+					t.Errorf("stderr has %d lines; want one: %q", lines, stderr)
+				}
+			}
+			for _, bad := range []string{"goroutine", "panic", ".go:", "pw@"} {
+				if strings.Contains(stderr, bad) {
+					t.Errorf("stderr shows %q: %q", bad, stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"demo", "-h"}, {"migrate", "--help"}, {"version", "--help"}} {
+		code, stdout, stderr := runCommand(t, nil, args...)
+		if code != 0 || stderr != "" || !strings.Contains(stdout, "Usage: fristad") {
+			t.Errorf("%v: code %d, stdout %q, stderr %q; want usage on stdout and exit 0", args, code, stdout, stderr)
+		}
+	}
+	_, stdout, _ := runCommand(t, nil, "serve", "--help")
+	for _, flag := range []string{"--data-dir", "--db", "--staff-addr", "--public-addr", "FRISTAD_STAFF_ADDR"} {
+		if !strings.Contains(stdout, flag) {
+			t.Errorf("serve --help does not mention %s", flag)
+		}
+	}
+}
+
+// TestPrintConfig checks the order defaults → environment → flags and
+// that the database password never shows.
+func TestPrintConfig(t *testing.T) {
+	code, stdout, stderr := runCommand(t, map[string]string{
+		"FRISTAD_STAFF_ADDR":  "127.0.0.1:9000",
+		"FRISTAD_PUBLIC_ADDR": "127.0.0.1:9001",
+		"FRISTAD_DB":          "postgres://fristad:hunter2@db.internal/fristad",
+	}, "serve", "--public-addr", "127.0.0.1:9999", "--print-config")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"FRISTAD_DATA_DIR=./fristad-data\n",                            // default
+		"FRISTAD_STAFF_ADDR=127.0.0.1:9000\n",                          // environment
+		"FRISTAD_PUBLIC_ADDR=127.0.0.1:9999\n",                         // flag over environment
+		"FRISTAD_DB=postgres://fristad:REDACTED@db.internal/fristad\n", // redacted
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("--print-config output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "hunter2") {
+		t.Error("--print-config shows the database password")
+	}
+
+	// The database URL may come from a file instead of the environment.
+	file := filepath.Join(t.TempDir(), "db-url")
+	os.WriteFile(file, []byte("postgres://fristad:fromfile@db/fristad\n"), 0o600)
+	t.Setenv("FRISTAD_DB", "")
+	os.Unsetenv("FRISTAD_DB")
+	_, stdout, _ = runCommand(t, map[string]string{"FRISTAD_DB_FILE": file}, "serve", "--print-config")
+	if !strings.Contains(stdout, "FRISTAD_DB=postgres://fristad:REDACTED@db/fristad\n") {
+		t.Errorf("FRISTAD_DB_FILE not used:\n%s", stdout)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := runCommand(t, nil, "version")
+	if code != 0 || !strings.HasPrefix(stdout, "fristad ") {
+		t.Fatalf("version: %d %q", code, stdout)
+	}
+}
+
+// TestMigrateThenServe walks an administrator's first start: serve refuses
+// the empty database, migrate prepares it, serve runs and stops cleanly.
+func TestMigrateThenServe(t *testing.T) {
+	for _, engine := range sqlstoretest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			dsn := sqlstoretest.NewDSN(t, engine)
+			addrs := []string{"--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}
+			code, _, stderr := runCommand(t, nil, append([]string{"serve", "--db", dsn}, addrs...)...)
+			if code != 1 || !strings.Contains(stderr, "fristad migrate") {
+				t.Fatalf("serve on an empty database: %d %q; want a refusal naming fristad migrate", code, stderr)
+			}
+			code, stdout, stderr := runCommand(t, nil, "migrate", "--db", dsn)
+			if code != 0 || !strings.Contains(stdout, "schema now at version") {
+				t.Fatalf("migrate: %d %q %q", code, stdout, stderr)
+			}
+			code, stdout, _ = runCommand(t, nil, "migrate", "--db", dsn, "--status")
+			if code != 0 || !strings.Contains(stdout, "schema version") {
+				t.Fatalf("migrate --status: %d %q", code, stdout)
+			}
+			staff, public := startCommand(t, append([]string{"serve", "--db", dsn}, addrs...)...)
+			for _, u := range []string{staff + "/readyz", public + "/readyz", staff + "/", public + "/sv/"} {
+				if got := mustGet(t, u); got != 200 {
+					t.Errorf("GET %s = %d; want 200", u, got)
+				}
+			}
+		})
+	}
+}
+
+// TestDemo checks that demo prepares its own database, serves it with the
+// banner, that serve refuses it without --demo, and that --reset starts
+// over but never deletes real data.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	addrs := []string{"--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}
+	t.Run("demo", func(t *testing.T) {
+		staff, public := startCommand(t, append([]string{"demo", "--data-dir", dir}, addrs...)...)
+		for _, u := range []string{staff + "/readyz", public + "/readyz"} {
+			if got := mustGet(t, u); got != 200 {
+				t.Errorf("GET %s = %d; want 200", u, got)
+			}
+		}
+	})
+	t.Run("serve refuses demo data", func(t *testing.T) {
+		code, _, stderr := runCommand(t, nil, append([]string{"serve", "--data-dir", dir}, addrs...)...)
+		if code != 1 || !strings.Contains(stderr, "holds demo data") {
+			t.Fatalf("serve on demo data: %d %q", code, stderr)
+		}
+	})
+	t.Run("serve --demo", func(t *testing.T) {
+		startCommand(t, append([]string{"serve", "--demo", "--data-dir", dir}, addrs...)...)
+	})
+	t.Run("reset", func(t *testing.T) {
+		// A table only the old database has tells them apart.
+		path := filepath.Join(dir, "fristad.db")
+		execSQLite(t, path, `CREATE TABLE old_marker (x INTEGER)`)
+		startCommand(t, append([]string{"demo", "--reset", "--data-dir", dir}, addrs...)...)
+		var n int
+		queryRowSQLite(t, path, `SELECT count(*) FROM sqlite_master WHERE name = 'old_marker'`, &n)
+		if n != 0 {
+			t.Error("--reset kept the old database")
+		}
+	})
+	t.Run("reset refuses real data", func(t *testing.T) {
+		real := t.TempDir()
+		if code, _, stderr := runCommand(t, nil, "migrate", "--data-dir", real); code != 0 {
+			t.Fatal(stderr)
+		}
+		db, err := sqlstore.Open(t.Context(), filepath.Join(real, "fristad.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InitInstance(t.Context(), false); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		code, _, stderr := runCommand(t, nil, append([]string{"demo", "--reset", "--data-dir", real}, addrs...)...)
+		if code != 1 || !strings.Contains(stderr, "not demo data") {
+			t.Fatalf("demo --reset on real data: %d %q", code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(real, "fristad.db")); err != nil {
+			t.Fatalf("real database gone: %v", err)
+		}
+	})
+}
+
+// execSQLite runs a statement on a SQLite file directly, bypassing sqlstore.
+func execSQLite(t *testing.T, path, query string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func queryRowSQLite(t *testing.T, path, query string, dest ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.QueryRow(query).Scan(dest...); err != nil {
+		t.Fatal(err)
+	}
+}

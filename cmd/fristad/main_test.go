@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fristad/internal/sqlstore/sqlstoretest"
+)
+
+// MustRunDemo starts a demo installation on free loopback ports with a
+// fresh database on engine and stops it when the test ends.
+func MustRunDemo(tb testing.TB, engine string) *ServeCommand {
+	tb.Helper()
+	ctx := context.Background()
+	c := &ServeCommand{Config: DefaultConfig()}
+	c.Config.Demo = true
+	c.Config.StaffAddr = "127.0.0.1:0"
+	c.Config.PublicAddr = "127.0.0.1:0"
+	db, err := prepareDemo(ctx, sqlstoretest.NewDSN(tb, engine))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c.DB = db
+	if err := c.Open(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			tb.Errorf("close: %v", err)
+		}
+	})
+	return c
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// runCommand runs the command line and returns its exit code and output.
+func runCommand(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	var out, errOut syncBuffer
+	code = run(t.Context(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// startCommand runs a long-running command line in the background until
+// the test ends, waits until it prints both site addresses and returns
+// them, and checks that it then stops cleanly.
+func startCommand(t *testing.T, args ...string) (staff, public string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, &out, &errOut) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("%v exited %d after SIGTERM; stderr: %s", args, code, errOut.String())
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("%v did not stop within 20 s of being told to", args)
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case code := <-done:
+			t.Fatalf("%v exited %d early; stderr: %s", args, code, errOut.String())
+		default:
+		}
+		s := out.String()
+		staff, public = addressAfter(s, "Staff workspace:"), addressAfter(s, "Public portal:")
+		if staff != "" && public != "" {
+			return staff, public
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%v printed no addresses within 30 s; stdout: %s stderr: %s", args, out.String(), errOut.String())
+	return "", ""
+}
+
+func addressAfter(s, label string) string {
+	_, rest, ok := strings.Cut(s, label)
+	if !ok {
+		return ""
+	}
+	line, _, ok := strings.Cut(rest, "\n")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSpace(line), "/")
+}
+
+// mustGet fetches url and returns the status code.
+func mustGet(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
