@@ -66,6 +66,7 @@ func (h *Handler) Engine() *render.Engine { return h.engine }
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", h.handle(h.handleChoose))
 	mux.Handle("GET /{lang}/{$}", h.handle(h.handleHome))
+	mux.Handle("GET /{lang}", h.handle(h.handleLanguageRoot))
 	mux.Handle("GET /", h.handle(h.handleNotFound))
 }
 
@@ -125,6 +126,17 @@ func (h *Handler) handleChoose(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Add("Vary", "Accept-Language")
 	return h.engine.Render(w, r, http.StatusOK, "choose", &page)
+}
+
+// handleLanguageRoot sends /sv on to /sv/, and anything else that is one
+// word long to the not-found page.
+func (h *Handler) handleLanguageRoot(w http.ResponseWriter, r *http.Request) error {
+	tag, ok := h.catalog.Parse(r.PathValue("lang"))
+	if !ok || tag.String() != r.PathValue("lang") {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
+	}
+	http.Redirect(w, r, "/"+tag.String()+"/", http.StatusMovedPermanently)
+	return nil
 }
 
 func (h *Handler) handleNotFound(w http.ResponseWriter, r *http.Request) error {
