@@ -21,6 +21,13 @@ const (
 	EINTERNAL       = "internal"        // a bug or an unexpected failure
 )
 
+// ErrorCodes lists every error code, for the tests that check each has a
+// translated message.
+var ErrorCodes = []string{
+	EINVALID, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT, ETOOLARGE,
+	ERATELIMIT, EUNAVAILABLE, ENOTIMPLEMENTED, EINTERNAL,
+}
+
 // Error is a failure the caller can be told about. Message is plain English
 // for logs, the command line and developers; Key, when set, names the
 // message-catalog entry shown to users (with Args filled in), so the same

@@ -1,0 +1,26 @@
+package portal
+
+import (
+	"testing"
+
+	"fristad/internal/i18n"
+	"fristad/internal/render"
+	"fristad/internal/render/rendertest"
+)
+
+func TestTemplates(t *testing.T) {
+	assets, err := render.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{Assets: assets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendertest.CheckPages(t, h.Engine(), map[string]any{
+		"home":   &HomePage{},
+		"choose": &ChoosePage{},
+		"error":  &render.ErrorPage{},
+	})
+	rendertest.CheckKeys(t, templates, i18n.Portal())
+}
