@@ -23,6 +23,7 @@ type Config struct {
 	DataDir         string
 	DB              string
 	StaffAddr       string
+	StaffURL        string
 	PublicAddr      string
 	QuickExitURL    string
 	LogLevel        string

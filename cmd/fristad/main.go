@@ -30,17 +30,20 @@ func main() {
 
 // command is one subcommand. Run parses its own flags from args.
 type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, args []string, stdout io.Writer) error
+	name        string
+	summary     string
+	run         func(ctx context.Context, args []string, stdout io.Writer) error
+	subcommands bool // the first argument names a subcommand
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "run the staff workspace and the public portal", runServe},
-		{"demo", "run both sites on fictional demo data", runDemo},
-		{"migrate", "bring the database schema up to date", runMigrate},
-		{"version", "print the version", runVersion},
+		{"serve", "run the staff workspace and the public portal", runServe, false},
+		{"demo", "run both sites on fictional demo data", runDemo, false},
+		{"migrate", "bring the database schema up to date", runMigrate, false},
+		{"org", "create and list organisations", runOrg, true},
+		{"user", "create, list and disable users", runUser, true},
+		{"version", "print the version", runVersion, false},
 	}
 }
 
@@ -61,6 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, c := range commands() {
 		if c.name != name {
 			continue
+		}
+		if len(args) > 1 && c.subcommands && !strings.HasPrefix(args[1], "-") {
+			name += " " + args[1]
 		}
 		err := c.run(ctx, args[1:], stdout)
 		switch {
@@ -86,6 +92,9 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprint(w, "\nRun 'fristad COMMAND --help' for a command's flags.\n")
 }
+
+// flagErrHelp is returned after printing help that was asked for.
+var flagErrHelp = flag.ErrHelp
 
 // usageError is a mistake on the command line.
 type usageError struct{ msg string }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +62,9 @@ type DB struct {
 
 	// Now returns the current time. It defaults to time.Now.
 	Now func() time.Time
+
+	// Auth configures logging in.
+	Auth AuthConfig
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -295,3 +299,5 @@ func (db *DB) String() string {
 func (db *DB) Collector() prometheus.Collector {
 	return collectors.NewDBStatsCollector(db.db, db.dialect.name)
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

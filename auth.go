@@ -1,0 +1,75 @@
+package fristad
+
+import (
+	"context"
+	"time"
+)
+
+// Session lengths (SR-11): a session ends after 15 minutes without a
+// request and after 12 hours in any case.
+const (
+	DefaultIdleTimeout     = 15 * time.Minute
+	DefaultAbsoluteTimeout = 12 * time.Hour
+	// PendingLoginTTL is how long a checked password waits for its
+	// second factor.
+	PendingLoginTTL = 5 * time.Minute
+	// StepUpTTL is how long a fresh second factor counts as fresh (SR-13).
+	StepUpTTL = 5 * time.Minute
+)
+
+// Client describes where a request comes from. The address is only ever
+// stored as a keyed hash.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// Session is a logged-in browser.
+type Session struct {
+	ID         string
+	UserID     string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time // the absolute end
+	UserAgent  string    // shortened, to tell sessions apart
+	Current    bool      // the session of the request asking
+}
+
+// TOTPEnrolment is a new TOTP secret waiting to be confirmed with a code.
+type TOTPEnrolment struct {
+	Secret string // base32, for manual entry
+	URI    string // otpauth://, for a QR code or a link
+}
+
+// AuthService logs users in and out. Every failure to log in is the same
+// EUNAUTHORIZED error whatever the reason — unknown account, wrong
+// password, wrong code, locked, disabled — so nobody can learn which
+// accounts exist (SR-04); too many failures give ERATELIMIT.
+type AuthService interface {
+	// Login checks an e-mail address and a password and returns a
+	// pending-login token that VerifyTOTP needs.
+	Login(ctx context.Context, email, password string, client Client) (pending string, err error)
+	// VerifyTOTP completes a pending login with a code from the user's
+	// authenticator and returns a new session token.
+	VerifyTOTP(ctx context.Context, pending, code string, client Client) (session string, err error)
+	// Authenticate returns the actor of a session token and records the
+	// request for the idle timeout; EUNAUTHORIZED when the session has
+	// ended, expired, or its user was disabled.
+	Authenticate(ctx context.Context, session string) (*Actor, error)
+	// Logout ends the session.
+	Logout(ctx context.Context, session string) error
+	// Sessions returns the actor's own sessions.
+	Sessions(ctx context.Context) ([]*Session, error)
+	// EndSession ends one of the actor's own sessions.
+	EndSession(ctx context.Context, id string) error
+
+	// CheckActivation returns the activation of a token that is still
+	// valid, or ENOTFOUND.
+	CheckActivation(ctx context.Context, token string) (*Activation, error)
+	// SetActivationPassword checks and stores the new password of an
+	// activation and returns a TOTP secret to enrol.
+	SetActivationPassword(ctx context.Context, token, password string) (*TOTPEnrolment, error)
+	// CompleteActivation confirms the TOTP secret with a code, activates
+	// the account and uses up the token.
+	CompleteActivation(ctx context.Context, token, code string) error
+}

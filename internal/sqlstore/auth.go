@@ -1,0 +1,501 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"fristad"
+	"fristad/internal/auth"
+)
+
+var _ fristad.AuthService = (*DB)(nil)
+
+// SecretSealer seals staff credentials (TOTP secrets) before they are
+// stored, bound to their table, column and row.
+type SecretSealer interface {
+	Seal(plaintext []byte, table, column, rowID string) ([]byte, error)
+	Open(ciphertext []byte, table, column, rowID string) ([]byte, error)
+}
+
+// AuthConfig holds the settings of logging in.
+type AuthConfig struct {
+	Argon2          auth.Argon2Params
+	IdleTimeout     time.Duration
+	AbsoluteTimeout time.Duration
+	// Secrets seals TOTP secrets; without it nobody can enrol or log in.
+	Secrets SecretSealer
+	// HashKey keys the hashes of e-mail addresses and client addresses
+	// kept for throttling, so the table does not list who tried.
+	HashKey []byte
+}
+
+// Throttling (SR-03): an account name is refused for the rest of the
+// window after accountFailures failed attempts, an address after
+// addressFailures; at most maxSessions sessions per user (SR-14).
+const (
+	failureWindow   = 15 * time.Minute
+	accountFailures = 10
+	addressFailures = 100
+	maxSessions     = 3
+)
+
+// errLoginFailed is the one answer to every failed login (SR-04).
+var errLoginFailed = fristad.Localized(fristad.EUNAUTHORIZED, "login.failed", nil, "wrong e-mail address, password or code")
+
+func errThrottled() error {
+	return fristad.Localized(fristad.ERATELIMIT, "login.throttled", map[string]any{"Minutes": int(failureWindow.Minutes())}, "too many failed attempts; wait and try again")
+}
+
+// authConfig returns the configuration with defaults filled in.
+func (db *DB) authConfig() AuthConfig {
+	c := db.Auth
+	if c.Argon2.Memory == 0 {
+		c.Argon2 = auth.DefaultArgon2
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = fristad.DefaultIdleTimeout
+	}
+	if c.AbsoluteTimeout == 0 {
+		c.AbsoluteTimeout = fristad.DefaultAbsoluteTimeout
+	}
+	return c
+}
+
+// keyedHash returns a hex HMAC-SHA256 of s under the throttling key.
+func (db *DB) keyedHash(kind, s string) string {
+	m := hmac.New(sha256.New, db.Auth.HashKey)
+	m.Write([]byte(kind + "\x00" + s))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+var (
+	dummyOnce sync.Once
+	dummyHash string
+)
+
+// dummy returns a password hash to verify when an account does not exist,
+// so that answer takes as long as a wrong password (SR-04).
+func (db *DB) dummy() string {
+	dummyOnce.Do(func() { dummyHash = auth.DummyHash(db.authConfig().Argon2) })
+	return dummyHash
+}
+
+// Login checks an e-mail address and password.
+func (db *DB) Login(ctx context.Context, email, password string, client fristad.Client) (string, error) {
+	email = fristad.NormalizeEmail(email)
+	emailHash, ipHash := db.keyedHash("email", email), db.keyedHash("ip", client.IP)
+	var (
+		userID, hash string
+		usable       bool
+	)
+	err := db.read(ctx, func(tx *Tx) error {
+		if err := checkThrottle(ctx, tx, emailHash, ipHash); err != nil {
+			return err
+		}
+		var ph sql.NullString
+		var activated, disabled bool
+		err := tx.QueryRowContext(ctx, `
+			SELECT id, password_hash, activated_at IS NOT NULL, disabled_at IS NOT NULL
+			FROM users WHERE email = $1`, email).Scan(&userID, &ph, &activated, &disabled)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		hash, usable = ph.String, err == nil && ph.Valid && activated && !disabled
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	// The slow hash runs outside any transaction, and always runs.
+	if !usable {
+		hash = db.dummy()
+	}
+	ok, err := auth.VerifyPassword(password, hash)
+	if err != nil || !ok || !usable {
+		return "", db.recordFailure(ctx, emailHash, ipHash)
+	}
+	pending := auth.NewToken()
+	err = db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pending_logins WHERE expires_at <= $1`, tx.now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO pending_logins (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+			auth.HashToken(pending), userID, tx.now, tx.now.Add(fristad.PendingLoginTTL))
+		return err
+	})
+	return pending, err
+}
+
+// checkThrottle refuses an account name or an address with too many
+// recent failures.
+func checkThrottle(ctx context.Context, tx *Tx, emailHash, ipHash string) error {
+	since := tx.now.Add(-failureWindow)
+	var byEmail, byIP int
+	err := tx.QueryRowContext(ctx, `
+		SELECT
+			(SELECT count(*) FROM login_failures WHERE email_hash = $1 AND at > $3),
+			(SELECT count(*) FROM login_failures WHERE ip_hash = $2 AND at > $3)`,
+		emailHash, ipHash, since).Scan(&byEmail, &byIP)
+	if err != nil {
+		return err
+	}
+	if byEmail >= accountFailures || byIP >= addressFailures {
+		return errThrottled()
+	}
+	return nil
+}
+
+// recordFailure counts a failed attempt and returns the error to answer:
+// the generic failure, or the throttle once the limit is reached.
+func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string) error {
+	err := db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= $1`, tx.now.Add(-failureWindow)); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email_hash, ip_hash, at) VALUES ($1, $2, $3)`, emailHash, ipHash, tx.now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return errLoginFailed
+}
+
+// VerifyTOTP completes a pending login.
+func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client fristad.Client) (string, error) {
+	cfg := db.authConfig()
+	if cfg.Secrets == nil {
+		return "", fristad.Errorf(fristad.EUNAVAILABLE, "no key to open second factors with")
+	}
+	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
+	ipHash := db.keyedHash("ip", client.IP)
+	var (
+		token    string
+		failed   bool
+		failHash string
+	)
+	err := db.write(ctx, func(tx *Tx) error {
+		var userID, email string
+		var sealed []byte
+		var lastStep int64
+		err := tx.QueryRowContext(ctx, `
+			SELECT u.id, u.email, u.totp_secret, u.totp_last_step
+			FROM pending_logins p JOIN users u ON u.id = p.user_id
+			WHERE p.token_hash = $1 AND p.expires_at > $2 AND u.disabled_at IS NULL AND u.totp_secret IS NOT NULL`,
+			auth.HashToken(pending), tx.now).Scan(&userID, &email, &sealed, &lastStep)
+		if errors.Is(err, sql.ErrNoRows) {
+			failed = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		failHash = db.keyedHash("email", email)
+		if err := checkThrottle(ctx, tx, failHash, ipHash); err != nil {
+			return err
+		}
+		secret, err := cfg.Secrets.Open(sealed, "users", "totp_secret", userID)
+		if err != nil {
+			return err
+		}
+		step, ok := auth.VerifyTOTP(string(secret), code, tx.now, lastStep)
+		if !ok {
+			failed = true
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2`, step, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM pending_logins WHERE token_hash = $1`, auth.HashToken(pending)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE email_hash = $1`, failHash); err != nil {
+			return err
+		}
+		token, err = createSession(ctx, tx, userID, client, cfg)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if failed {
+		if failHash == "" {
+			failHash = db.keyedHash("pending", pending)
+		}
+		return "", db.recordFailure(ctx, failHash, ipHash)
+	}
+	return token, nil
+}
+
+// createSession starts a session for a user, ending the oldest beyond
+// maxSessions, and returns its token.
+func createSession(ctx context.Context, tx *Tx, userID string, client fristad.Client, cfg AuthConfig) (string, error) {
+	token := auth.NewToken()
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO sessions (id, token_hash, user_id, user_agent, created_at, last_seen_at, expires_at, stepup_at)
+		VALUES ($1, $2, $3, $4, $5, $5, $6, $5)`,
+		auth.NewID(), auth.HashToken(token), userID, shortUserAgent(client.UserAgent), tx.now, tx.now.Add(cfg.AbsoluteTimeout))
+	if err != nil {
+		return "", err
+	}
+	_, err = tx.ExecContext(ctx, `
+		DELETE FROM sessions WHERE user_id = $1 AND id NOT IN (
+			SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2)`,
+		userID, maxSessions)
+	return token, err
+}
+
+// shortUserAgent keeps enough of a browser's name to tell sessions apart.
+func shortUserAgent(ua string) string {
+	ua = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, ua)
+	if len(ua) > 120 {
+		ua = ua[:120]
+	}
+	return strings.ToValidUTF8(ua, "")
+}
+
+// Authenticate returns the actor of a session token.
+func (db *DB) Authenticate(ctx context.Context, token string) (*fristad.Actor, error) {
+	cfg := db.authConfig()
+	var actor *fristad.Actor
+	unauthorized := fristad.Errorf(fristad.EUNAUTHORIZED, "the session has ended")
+	err := db.write(ctx, func(tx *Tx) error {
+		a := &fristad.Actor{}
+		var lastSeen, expires time.Time
+		var disabled bool
+		err := tx.QueryRowContext(ctx, `
+			SELECT s.id, s.last_seen_at, s.expires_at, s.stepup_at, u.id, u.org_id, u.email, u.name, u.disabled_at IS NOT NULL
+			FROM sessions s JOIN users u ON u.id = s.user_id
+			WHERE s.token_hash = $1`, auth.HashToken(token)).
+			Scan(&a.SessionID, &lastSeen, &expires, &a.StepUpAt, &a.UserID, &a.OrganisationID, &a.Email, &a.Name, &disabled)
+		if errors.Is(err, sql.ErrNoRows) {
+			return unauthorized
+		}
+		if err != nil {
+			return err
+		}
+		if disabled || !tx.now.Before(expires) || tx.now.Sub(lastSeen) >= cfg.IdleTimeout {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, a.SessionID); err != nil {
+				return err
+			}
+			actor = nil
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, tx.now, a.SessionID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role`, a.UserID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				return err
+			}
+			a.Roles = append(a.Roles, fristad.Role(r))
+		}
+		actor = a
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if actor == nil {
+		return nil, unauthorized
+	}
+	return actor, nil
+}
+
+// Logout ends the session of a token.
+func (db *DB) Logout(ctx context.Context, token string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashToken(token))
+		return err
+	})
+}
+
+// Sessions returns the actor's own sessions, newest first.
+func (db *DB) Sessions(ctx context.Context) ([]*fristad.Session, error) {
+	actor := fristad.ActorFromContext(ctx)
+	if actor == nil || actor.UserID == "" {
+		return nil, fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
+	}
+	var sessions []*fristad.Session
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT id, user_id, user_agent, created_at, last_seen_at, expires_at
+			FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id`, actor.UserID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s fristad.Session
+			if err := rows.Scan(&s.ID, &s.UserID, &s.UserAgent, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt); err != nil {
+				return err
+			}
+			s.Current = s.ID == actor.SessionID
+			sessions = append(sessions, &s)
+		}
+		return rows.Err()
+	})
+	return sessions, err
+}
+
+// EndSession ends one of the actor's own sessions. Another user's session
+// answers as one that does not exist.
+func (db *DB) EndSession(ctx context.Context, id string) error {
+	actor := fristad.ActorFromContext(ctx)
+	if actor == nil || actor.UserID == "" {
+		return fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1 AND user_id = $2`, id, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fristad.Errorf(fristad.ENOTFOUND, "not found")
+		}
+		return nil
+	})
+}
+
+// CheckActivation returns a valid activation.
+func (db *DB) CheckActivation(ctx context.Context, token string) (*fristad.Activation, error) {
+	var a *fristad.Activation
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		a, _, err = findActivation(ctx, tx, token)
+		return err
+	})
+	return a, err
+}
+
+// findActivation returns a valid activation and its stored state.
+func findActivation(ctx context.Context, tx *Tx, token string) (*fristad.Activation, activationState, error) {
+	a := &fristad.Activation{Token: token}
+	var st activationState
+	var ph sql.NullString
+	err := tx.QueryRowContext(ctx, `
+		SELECT a.user_id, u.email, a.expires_at, a.password_hash, a.totp_secret, o.name
+		FROM activations a JOIN users u ON u.id = a.user_id JOIN organisations o ON o.id = u.org_id
+		WHERE a.token_hash = $1 AND a.expires_at > $2 AND u.disabled_at IS NULL`,
+		auth.HashToken(token), tx.now).Scan(&a.UserID, &a.Email, &a.ExpiresAt, &ph, &st.totpSecret, &st.orgName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, st, fristad.Localized(fristad.ENOTFOUND, "activation.invalid", nil, "the activation link is not valid: it was used, replaced or has expired")
+	}
+	st.passwordHash = ph.String
+	return a, st, err
+}
+
+type activationState struct {
+	passwordHash string
+	totpSecret   []byte
+	orgName      string
+}
+
+// SetActivationPassword stores the new password of an activation and
+// returns a TOTP secret to enrol.
+func (db *DB) SetActivationPassword(ctx context.Context, token, password string) (*fristad.TOTPEnrolment, error) {
+	cfg := db.authConfig()
+	if cfg.Secrets == nil {
+		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "no key to seal second factors with")
+	}
+	var (
+		a  *fristad.Activation
+		st activationState
+	)
+	err := db.read(ctx, func(tx *Tx) (err error) {
+		a, st, err = findActivation(ctx, tx, token)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.CheckPassword(password, a.Email, st.orgName); err != nil {
+		return nil, err
+	}
+	hash := auth.HashPassword(password, cfg.Argon2)
+	secret, uri, err := auth.NewTOTP("Fristad", a.Email)
+	if err != nil {
+		return nil, err
+	}
+	tokenHash := auth.HashToken(token)
+	sealed, err := cfg.Secrets.Seal([]byte(secret), "activations", "totp_secret", tokenHash)
+	if err != nil {
+		return nil, err
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE activations SET password_hash = $1, totp_secret = $2
+			WHERE token_hash = $3 AND expires_at > $4`, hash, sealed, tokenHash, tx.now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fristad.Localized(fristad.ENOTFOUND, "activation.invalid", nil, "the activation link is not valid")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &fristad.TOTPEnrolment{Secret: secret, URI: uri}, nil
+}
+
+// CompleteActivation confirms the TOTP secret and activates the account.
+func (db *DB) CompleteActivation(ctx context.Context, token, code string) error {
+	cfg := db.authConfig()
+	if cfg.Secrets == nil {
+		return fristad.Errorf(fristad.EUNAVAILABLE, "no key to seal second factors with")
+	}
+	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
+	return db.write(ctx, func(tx *Tx) error {
+		a, st, err := findActivation(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		if st.passwordHash == "" || st.totpSecret == nil {
+			return fristad.Localized(fristad.EINVALID, "activation.password.first", nil, "choose a password first")
+		}
+		tokenHash := auth.HashToken(token)
+		secret, err := cfg.Secrets.Open(st.totpSecret, "activations", "totp_secret", tokenHash)
+		if err != nil {
+			return err
+		}
+		step, ok := auth.VerifyTOTP(string(secret), code, tx.now, 0)
+		if !ok {
+			return fristad.Localized(fristad.EINVALID, "activation.code.wrong", nil, "the code does not match; check the time on your phone and try the next code")
+		}
+		sealed, err := cfg.Secrets.Seal(secret, "users", "totp_secret", a.UserID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			UPDATE users SET password_hash = $1, totp_secret = $2, totp_last_step = $3, activated_at = $4, updated_at = $4
+			WHERE id = $5`, st.passwordHash, sealed, step, tx.now, a.UserID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM activations WHERE user_id = $1`, a.UserID); err != nil {
+			return err
+		}
+		// New factors end every session the account had (SR-12).
+		return endUserSessions(ctx, tx, a.UserID)
+	})
+}

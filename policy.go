@@ -1,0 +1,77 @@
+package fristad
+
+// Action is something an actor may be allowed to do. Actions on case
+// data also name the record they touch; see Can.
+type Action string
+
+// Actions on organisations and users.
+const (
+	ActionOrganisationList   Action = "organisation.list"
+	ActionOrganisationCreate Action = "organisation.create"
+	ActionUserList           Action = "user.list"
+	ActionUserCreate         Action = "user.create"
+	ActionUserDisable        Action = "user.disable"
+	ActionUserActivation     Action = "user.activation" // issue a new activation link
+)
+
+// rolePolicy says which roles may take an action that concerns no
+// particular case. Administrators manage organisations and users but
+// never read case content (SR-28).
+var rolePolicy = map[Action][]Role{
+	ActionOrganisationList:   {RoleCoordinator, RoleCaseWorker, RolePartner, RolePoliceLiaison, RoleGuardian, RoleAuditor, RoleAdministrator},
+	ActionOrganisationCreate: {RoleAdministrator},
+	ActionUserList:           {RoleAdministrator},
+	ActionUserCreate:         {RoleAdministrator},
+	ActionUserDisable:        {RoleAdministrator},
+	ActionUserActivation:     {RoleAdministrator},
+}
+
+// systemActions are what the command line may do. Whoever runs it holds
+// the database already; the audit trail names it as the system.
+var systemActions = map[Action]bool{
+	ActionOrganisationList:   true,
+	ActionOrganisationCreate: true,
+	ActionUserList:           true,
+	ActionUserCreate:         true,
+	ActionUserDisable:        true,
+	ActionUserActivation:     true,
+}
+
+// Can reports whether actor may take action on record. It is the one
+// place access is decided, and it denies by default: an unknown action,
+// a nil actor or a record it does not know how to judge is refused.
+// record is nil for actions that concern no particular record.
+func Can(actor *Actor, action Action, record any) bool {
+	if actor == nil {
+		return false
+	}
+	if actor.System != "" {
+		return systemActions[action] && record == nil
+	}
+	if record != nil {
+		return false // no record kinds are judged yet: deny
+	}
+	for _, r := range rolePolicy[action] {
+		if actor.Has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Authorize returns nil when the actor in ctx may take action on record,
+// and otherwise an error: EUNAUTHORIZED without an actor, else denied.
+// denied is the code to answer with, ENOTFOUND where the existence of the
+// thing must not show (SR-21), EFORBIDDEN where it may.
+func Authorize(actor *Actor, action Action, record any, denied string) error {
+	if actor == nil {
+		return Errorf(EUNAUTHORIZED, "not logged in")
+	}
+	if !Can(actor, action, record) {
+		if denied == ENOTFOUND {
+			return Errorf(ENOTFOUND, "not found") // the same as a record that does not exist
+		}
+		return Errorf(denied, "%s is not allowed", action)
+	}
+	return nil
+}
