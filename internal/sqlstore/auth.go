@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -17,23 +15,11 @@ import (
 
 var _ fristad.AuthService = (*DB)(nil)
 
-// SecretSealer seals staff credentials (TOTP secrets) before they are
-// stored, bound to their table, column and row.
-type SecretSealer interface {
-	Seal(plaintext []byte, table, column, rowID string) ([]byte, error)
-	Open(ciphertext []byte, table, column, rowID string) ([]byte, error)
-}
-
 // AuthConfig holds the settings of logging in.
 type AuthConfig struct {
 	Argon2          auth.Argon2Params
 	IdleTimeout     time.Duration
 	AbsoluteTimeout time.Duration
-	// Secrets seals TOTP secrets; without it nobody can enrol or log in.
-	Secrets SecretSealer
-	// HashKey keys the hashes of e-mail addresses and client addresses
-	// kept for throttling, so the table does not list who tried.
-	HashKey []byte
 }
 
 // Throttling (SR-03): an account name is refused for the rest of the
@@ -68,11 +54,15 @@ func (db *DB) authConfig() AuthConfig {
 	return c
 }
 
-// keyedHash returns a hex HMAC-SHA256 of s under the throttling key.
-func (db *DB) keyedHash(kind, s string) string {
-	m := hmac.New(sha256.New, db.Auth.HashKey)
-	m.Write([]byte(kind + "\x00" + s))
-	return hex.EncodeToString(m.Sum(nil))
+// keyedHash returns a keyed hash of s, so the throttling table does not
+// list who tried to log in or from where. The key is the blind-index key
+// from the key store (see InitKeys).
+func (db *DB) keyedHash(kind, s string) (string, error) {
+	ix := db.indexer.Load()
+	if ix == nil {
+		return "", fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open: no master key?")
+	}
+	return hex.EncodeToString(ix.Token("throttle."+kind, s)), nil
 }
 
 var (
@@ -90,12 +80,19 @@ func (db *DB) dummy() string {
 // Login checks an e-mail address and password.
 func (db *DB) Login(ctx context.Context, email, password string, client fristad.Client) (string, error) {
 	email = fristad.NormalizeEmail(email)
-	emailHash, ipHash := db.keyedHash("email", email), db.keyedHash("ip", client.IP)
+	emailHash, err := db.keyedHash("email", email)
+	if err != nil {
+		return "", err
+	}
+	ipHash, err := db.keyedHash("ip", client.IP)
+	if err != nil {
+		return "", err
+	}
 	var (
 		userID, hash string
 		usable       bool
 	)
-	err := db.read(ctx, func(tx *Tx) error {
+	err = db.read(ctx, func(tx *Tx) error {
 		if err := checkThrottle(ctx, tx, emailHash, ipHash); err != nil {
 			return err
 		}
@@ -172,17 +169,17 @@ func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string) error
 // VerifyTOTP completes a pending login.
 func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client fristad.Client) (string, error) {
 	cfg := db.authConfig()
-	if cfg.Secrets == nil {
-		return "", fristad.Errorf(fristad.EUNAVAILABLE, "no key to open second factors with")
-	}
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
-	ipHash := db.keyedHash("ip", client.IP)
+	ipHash, err := db.keyedHash("ip", client.IP)
+	if err != nil {
+		return "", err
+	}
 	var (
 		token    string
 		failed   bool
 		failHash string
 	)
-	err := db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(tx *Tx) error {
 		var userID, email string
 		var sealed []byte
 		var lastStep int64
@@ -198,11 +195,17 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 		if err != nil {
 			return err
 		}
-		failHash = db.keyedHash("email", email)
+		if failHash, err = db.keyedHash("email", email); err != nil {
+			return err
+		}
 		if err := checkThrottle(ctx, tx, failHash, ipHash); err != nil {
 			return err
 		}
-		secret, err := cfg.Secrets.Open(sealed, "users", "totp_secret", userID)
+		dk, err := db.dataKey(ctx, tx, staffSubject, false)
+		if err != nil {
+			return err
+		}
+		secret, err := dk.Open(sealed, "users", "totp_secret", userID)
 		if err != nil {
 			return err
 		}
@@ -228,7 +231,9 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 	}
 	if failed {
 		if failHash == "" {
-			failHash = db.keyedHash("pending", pending)
+			if failHash, err = db.keyedHash("pending", pending); err != nil {
+				return "", err
+			}
 		}
 		return "", db.recordFailure(ctx, failHash, ipHash)
 	}
@@ -413,9 +418,6 @@ type activationState struct {
 // returns a TOTP secret to enrol.
 func (db *DB) SetActivationPassword(ctx context.Context, token, password string) (*fristad.TOTPEnrolment, error) {
 	cfg := db.authConfig()
-	if cfg.Secrets == nil {
-		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "no key to seal second factors with")
-	}
 	var (
 		a  *fristad.Activation
 		st activationState
@@ -436,11 +438,15 @@ func (db *DB) SetActivationPassword(ctx context.Context, token, password string)
 		return nil, err
 	}
 	tokenHash := auth.HashToken(token)
-	sealed, err := cfg.Secrets.Seal([]byte(secret), "activations", "totp_secret", tokenHash)
-	if err != nil {
-		return nil, err
-	}
 	err = db.write(ctx, func(tx *Tx) error {
+		dk, err := db.dataKey(ctx, tx, staffSubject, true)
+		if err != nil {
+			return err
+		}
+		sealed, err := dk.Seal([]byte(secret), "activations", "totp_secret", tokenHash)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `
 			UPDATE activations SET password_hash = $1, totp_secret = $2
 			WHERE token_hash = $3 AND expires_at > $4`, hash, sealed, tokenHash, tx.now)
@@ -460,10 +466,6 @@ func (db *DB) SetActivationPassword(ctx context.Context, token, password string)
 
 // CompleteActivation confirms the TOTP secret and activates the account.
 func (db *DB) CompleteActivation(ctx context.Context, token, code string) error {
-	cfg := db.authConfig()
-	if cfg.Secrets == nil {
-		return fristad.Errorf(fristad.EUNAVAILABLE, "no key to seal second factors with")
-	}
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
 	return db.write(ctx, func(tx *Tx) error {
 		a, st, err := findActivation(ctx, tx, token)
@@ -473,8 +475,11 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 		if st.passwordHash == "" || st.totpSecret == nil {
 			return fristad.Localized(fristad.EINVALID, "activation.password.first", nil, "choose a password first")
 		}
-		tokenHash := auth.HashToken(token)
-		secret, err := cfg.Secrets.Open(st.totpSecret, "activations", "totp_secret", tokenHash)
+		dk, err := db.dataKey(ctx, tx, staffSubject, false)
+		if err != nil {
+			return err
+		}
+		secret, err := dk.Open(st.totpSecret, "activations", "totp_secret", auth.HashToken(token))
 		if err != nil {
 			return err
 		}
@@ -482,7 +487,7 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 		if !ok {
 			return fristad.Localized(fristad.EINVALID, "activation.code.wrong", nil, "the code does not match; check the time on your phone and try the next code")
 		}
-		sealed, err := cfg.Secrets.Seal(secret, "users", "totp_secret", a.UserID)
+		sealed, err := dk.Seal(secret, "users", "totp_secret", a.UserID)
 		if err != nil {
 			return err
 		}

@@ -15,14 +15,17 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fristad"
+	"fristad/internal/seal"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
 )
 
 // Engine names.
@@ -65,6 +68,11 @@ type DB struct {
 
 	// Auth configures logging in.
 	Auth AuthConfig
+
+	// Keyring holds the master keys that wrap the data keys in the key
+	// store; set by InitKeys.
+	Keyring *seal.Keyring
+	indexer atomic.Pointer[seal.Indexer]
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -92,7 +100,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err := createPrivateFile(path); err != nil {
 			return nil, fristad.Errorf(fristad.EUNAVAILABLE, "cannot create the database file %s: %v", path, errors.Unwrap(err))
 		}
+		keys := KeyStorePath(path)
+		if err := createPrivateFile(keys); err != nil {
+			return nil, fristad.Errorf(fristad.EUNAVAILABLE, "cannot create the key store %s: %v", keys, errors.Unwrap(err))
+		}
 		d, source, conn = sqliteDialect, path, sqliteDSN(path)
+		keyStores.Store(conn, keys)
 	}
 	sdb, err := sql.Open(d.driver, conn)
 	if err != nil {
@@ -139,6 +152,38 @@ func sqliteDSN(path string) string {
 	q.Set("_txlock", "immediate")
 	q.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// KeyStorePath returns where the key store of a SQLite database lives:
+// keys.db in the same folder.
+func KeyStorePath(dbPath string) string {
+	return filepath.Join(filepath.Dir(dbPath), "keys.db")
+}
+
+// keyStores maps a SQLite connection string to its key store file, for
+// the connection hook that attaches it.
+var keyStores sync.Map
+
+func init() {
+	// Every SQLite connection Open makes gets its key store attached as
+	// schema "keystore", with the same durability settings, so the SQL
+	// naming keystore.* is the same on both engines.
+	sqlite.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, dsn string) error {
+		keys, ok := keyStores.Load(dsn)
+		if !ok {
+			return nil
+		}
+		ctx := context.Background()
+		if _, err := conn.ExecContext(ctx, `ATTACH DATABASE $1 AS keystore`, []driver.NamedValue{{Ordinal: 1, Value: keys.(string)}}); err != nil {
+			return err
+		}
+		for _, p := range []string{"journal_mode = WAL", "synchronous = FULL", "secure_delete = 1"} {
+			if _, err := conn.ExecContext(ctx, `PRAGMA keystore.`+p, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // createPrivateFile creates path, and its folder, readable by the owner

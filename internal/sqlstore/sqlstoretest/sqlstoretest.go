@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"fristad/internal/auth"
+	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create databases
@@ -47,14 +49,25 @@ func Run(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 	}
 }
 
-// MustOpen opens a fresh, migrated database on engine and closes and
-// removes it when the test ends.
+// MustOpen opens a fresh, migrated database on engine with a new master
+// keyring, and closes and removes it when the test ends. Password hashing
+// is made cheap, so tests that log in many times stay fast; the hashes
+// are real Argon2id all the same.
 func MustOpen(tb testing.TB, engine string) *sqlstore.DB {
 	tb.Helper()
 	db := MustOpenEmpty(tb, engine)
-	if _, err := db.Migrate(context.Background()); err != nil {
+	ctx := context.Background()
+	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate %s: %v", engine, err)
 	}
+	kr, err := seal.GenerateKeyring()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.InitKeys(ctx, kr); err != nil {
+		tb.Fatalf("keys %s: %v", engine, err)
+	}
+	db.Auth.Argon2 = auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1}
 	return db
 }
 
@@ -121,4 +134,25 @@ func newPostgresDatabase(tb testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// DumpSQLite returns the raw bytes of a SQLite database's files — the
+// database, its key store and their write-ahead logs — as one string,
+// for tests that look for data that must never be stored in clear.
+func DumpSQLite(tb testing.TB, db *sqlstore.DB) string {
+	tb.Helper()
+	if db.Engine() != sqlstore.SQLite {
+		tb.Fatalf("DumpSQLite on %s", db.Engine())
+	}
+	var all []byte
+	for _, base := range []string{db.Source(), sqlstore.KeyStorePath(db.Source())} {
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(base + suffix)
+			if err != nil && !os.IsNotExist(err) {
+				tb.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+	}
+	return string(all)
 }

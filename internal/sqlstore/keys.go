@@ -1,0 +1,160 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"fristad"
+	"fristad/internal/seal"
+)
+
+// staffSubject is the key-store subject whose data key seals staff
+// credentials (TOTP secrets). Data subjects — the people the programme
+// supports — each have their own key, so erasing one destroys only theirs.
+const staffSubject = "staff-credentials"
+
+// keyring returns the master keyring, or EUNAVAILABLE without one: with
+// no master key nothing sealed can be written or read.
+func (db *DB) keyring() (*seal.Keyring, error) {
+	if db.Keyring == nil {
+		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "no master key is loaded: start with --master-key-file")
+	}
+	return db.Keyring, nil
+}
+
+// dataKey returns the data key of a subject from the key store, creating
+// it first when create is set; without it, a missing key is ENOTFOUND —
+// the subject was never sealed for, or has been erased.
+func (db *DB) dataKey(ctx context.Context, tx *Tx, subjectID string, create bool) (*seal.DataKey, error) {
+	kr, err := db.keyring()
+	if err != nil {
+		return nil, err
+	}
+	var wrapped []byte
+	err = tx.QueryRowContext(ctx, `SELECT wrapped FROM keystore.subject_keys WHERE subject_id = $1`, subjectID).Scan(&wrapped)
+	switch {
+	case err == nil:
+		return kr.UnwrapDataKey(subjectID, wrapped)
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, err
+	case !create:
+		return nil, fristad.Errorf(fristad.ENOTFOUND, "no data key")
+	}
+	dk, wrapped, err := kr.NewDataKey(subjectID)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO keystore.subject_keys (subject_id, wrapped, kek_id, created_at) VALUES ($1, $2, $3, $4)`,
+		subjectID, wrapped, seal.WrappedKeyID(wrapped), tx.now)
+	if err != nil {
+		dk.Destroy()
+		return nil, err
+	}
+	return dk, nil
+}
+
+// RewrapKeys re-wraps every data key in the key store under the
+// keyring's primary master key, one row per transaction so an interrupted
+// run loses nothing and can simply be run again. It returns how many rows
+// it changed; afterwards no row needs an older master key.
+func (db *DB) RewrapKeys(ctx context.Context) (int, error) {
+	kr, err := db.keyring()
+	if err != nil {
+		return 0, err
+	}
+	primary := kr.PrimaryID()
+	var ids []string
+	err = db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT subject_id FROM keystore.subject_keys WHERE kek_id <> $1 ORDER BY subject_id`, primary)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		err := db.write(ctx, func(tx *Tx) error {
+			var wrapped []byte
+			if err := tx.QueryRowContext(ctx, `SELECT wrapped FROM keystore.subject_keys WHERE subject_id = $1`, id).Scan(&wrapped); err != nil {
+				return err
+			}
+			rewrapped, changed, err := kr.Rewrap(id, wrapped)
+			if err != nil || !changed {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `
+				UPDATE keystore.subject_keys SET wrapped = $1, kek_id = $2, rewrapped_at = $3 WHERE subject_id = $4`,
+				rewrapped, seal.WrappedKeyID(rewrapped), tx.now, id)
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// KeyUse counts the key-store rows wrapped by each master key id, so an
+// administrator can see when an old master key is no longer needed.
+func (db *DB) KeyUse(ctx context.Context) (map[string]int, error) {
+	use := map[string]int{}
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT kek_id, count(*) FROM keystore.subject_keys GROUP BY kek_id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			use[id] = n
+		}
+		return rows.Err()
+	})
+	return use, err
+}
+
+// InitKeys opens the key store with the keyring: it creates the
+// blind-index key at first use and keeps the indexer for keyed hashes.
+// Call it after Migrate and before serving.
+func (db *DB) InitKeys(ctx context.Context, kr *seal.Keyring) error {
+	db.Keyring = kr
+	return db.write(ctx, func(tx *Tx) error {
+		var wrapped []byte
+		err := tx.QueryRowContext(ctx, `SELECT wrapped FROM keystore.subject_keys WHERE subject_id = $1`, seal.IndexKeySubject).Scan(&wrapped)
+		if errors.Is(err, sql.ErrNoRows) {
+			if wrapped, err = kr.NewIndexKey(); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO keystore.subject_keys (subject_id, wrapped, kek_id, created_at) VALUES ($1, $2, $3, $4)`,
+				seal.IndexKeySubject, wrapped, seal.WrappedKeyID(wrapped), tx.now)
+		}
+		if err != nil {
+			return err
+		}
+		ix, err := kr.Indexer(wrapped, seal.MaxTokenBits)
+		if err != nil {
+			return fristad.Errorf(fristad.EUNAVAILABLE, "the master key does not open this key store: %v", err)
+		}
+		db.indexer.Store(ix)
+		return nil
+	})
+}
