@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
@@ -15,6 +16,10 @@ import (
 // on stderr and a non-zero exit, never a stack trace or a usage dump.
 func TestCommandLineErrors(t *testing.T) {
 	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "master.key")
+	if _, err := seal.GenerateKeyringFile(keyFile); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name string
 		env  map[string]string
@@ -32,7 +37,9 @@ func TestCommandLineErrors(t *testing.T) {
 		{"wrong database kind", nil, []string{"migrate", "--db", "mysql://u:pw@h/db"}, 2, "want a postgres:// URL or a SQLite file path"},
 		{"unreachable database", nil, []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/db?connect_timeout=2"}, 1, "cannot reach database postgres://u:REDACTED@127.0.0.1:1/db"},
 		{"unwritable data dir", nil, []string{"migrate", "--data-dir", "/proc/fristad"}, 1, "cannot create the database file"},
-		{"schema behind", nil, []string{"serve", "--data-dir", dir, "--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}, 1, "run 'fristad migrate'"},
+		{"no master key", nil, []string{"serve", "--data-dir", dir}, 2, "no master key: give --master-key-file"},
+		{"schema behind", nil, []string{"serve", "--data-dir", dir, "--master-key-file", keyFile, "--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}, 1, "run 'fristad migrate'"},
+		{"missing master key file", nil, []string{"serve", "--data-dir", dir, "--master-key-file", keyFile + ".missing"}, 1, "does not exist"},
 		{"unreadable secret file", map[string]string{"FRISTAD_DB_FILE": filepath.Join(dir, "missing")}, []string{"serve"}, 2, "FRISTAD_DB_FILE: cannot read"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,8 +128,16 @@ func TestMigrateThenServe(t *testing.T) {
 	for _, engine := range sqlstoretest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			dsn := sqlstoretest.NewDSN(t, engine)
-			addrs := []string{"--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}
+			keyFile := filepath.Join(t.TempDir(), "master.key")
+			addrs := []string{"--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0", "--master-key-file", keyFile}
 			code, _, stderr := runCommand(t, nil, append([]string{"serve", "--db", dsn}, addrs...)...)
+			if code != 1 || !strings.Contains(stderr, "master key file "+keyFile+" does not exist") {
+				t.Fatalf("serve without a key file: %d %q; want a refusal naming the master key", code, stderr)
+			}
+			if code, _, stderr := runCommand(t, nil, "keys", "generate", "--out", keyFile); code != 0 {
+				t.Fatalf("keys generate: %s", stderr)
+			}
+			code, _, stderr = runCommand(t, nil, append([]string{"serve", "--db", dsn}, addrs...)...)
 			if code != 1 || !strings.Contains(stderr, "fristad migrate") {
 				t.Fatalf("serve on an empty database: %d %q; want a refusal naming fristad migrate", code, stderr)
 			}
@@ -158,14 +173,15 @@ func TestDemo(t *testing.T) {
 			}
 		}
 	})
+	keyFile := filepath.Join(dir, "master.key")
 	t.Run("serve refuses demo data", func(t *testing.T) {
-		code, _, stderr := runCommand(t, nil, append([]string{"serve", "--data-dir", dir}, addrs...)...)
+		code, _, stderr := runCommand(t, nil, append([]string{"serve", "--data-dir", dir, "--master-key-file", keyFile}, addrs...)...)
 		if code != 1 || !strings.Contains(stderr, "holds demo data") {
 			t.Fatalf("serve on demo data: %d %q", code, stderr)
 		}
 	})
 	t.Run("serve --demo", func(t *testing.T) {
-		startCommand(t, append([]string{"serve", "--demo", "--data-dir", dir}, addrs...)...)
+		startCommand(t, append([]string{"serve", "--demo", "--data-dir", dir, "--master-key-file", keyFile}, addrs...)...)
 	})
 	t.Run("reset", func(t *testing.T) {
 		// A table only the old database has tells them apart.

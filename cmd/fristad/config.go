@@ -26,6 +26,7 @@ type Config struct {
 	StaffURL        string
 	PublicAddr      string
 	QuickExitURL    string
+	MasterKeyFile   string
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration

@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"fristad"
+	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
 )
 
@@ -14,12 +19,17 @@ import (
 // a demo can never touch an installation's real data.
 const demoDataDir = "./fristad-demo"
 
+// demoPassword is the password of every demo account. It is printed, and
+// demo databases hold only fictional data.
+const demoPassword = "demo-lösenord-fristad"
+
 func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	c := ServeCommand{Config: DefaultConfig()}
 	c.Config.DataDir = demoDataDir
-	fs := flagSet("demo", "Creates a demo installation with fictional data (or reuses one), and runs\nboth sites on it with a DEMO banner on every page.", stdout)
+	fs := flagSet("demo", "Creates a demo installation with fictional data (or reuses one), and runs\nboth sites on it with a DEMO banner on every page. It prints the demo\naccounts: each has the same password and its own TOTP key, which any\nauthenticator app accepts.", stdout)
 	dataFlags(fs, &c.Config)
 	serverFlags(fs, &c.Config)
+	masterKeyFlag(fs, &c.Config)
 	fs.BoolVar(&c.Config.Reset, "reset", false, "delete the demo data and start over")
 	if err := parse(fs, &c.Config, args); err != nil {
 		return err
@@ -32,11 +42,20 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	db, err := prepareDemo(ctx, c.Config.DSN())
+	kr, err := demoKeyring(&c.Config, stdout)
+	if err != nil {
+		return err
+	}
+	db, err := prepareDemo(ctx, c.Config.DSN(), kr)
 	if err != nil {
 		return err
 	}
 	c.DB = db
+	accounts, err := seedDemo(ctx, db)
+	if err != nil {
+		db.Close()
+		return err
+	}
 	if err := c.Open(ctx); err != nil {
 		return err
 	}
@@ -49,34 +68,129 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
   Staff workspace:  %s/
   Public portal:    %s/
 
-  Logging in:       not in this version yet; the staff workspace shows its start page.
+  Log in to the staff workspace with one of these accounts. The password
+  of every account is %q; then give the code that an
+  authenticator app shows for the account's key (add it by hand or open
+  the otpauth link on a phone).
+
+`, c.Server.StaffURL(), c.Server.PublicURL(), demoPassword)
+	for _, a := range accounts {
+		fmt.Fprintf(stdout, "  %-34s %-15s key %s\n", a.email, a.role, a.secret)
+	}
+	fmt.Fprintf(stdout, `
   Demo data:        %s (start over with --reset)
 
 Press Ctrl+C to stop.
-`, c.Server.StaffURL(), c.Server.PublicURL(), where)
+`, where)
 	return c.Wait(ctx)
 }
 
-// prepareDemo opens the demo database, brings its schema up to date and
-// marks it as a demo, refusing one that holds real data.
-func prepareDemo(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+// demoKeyring loads the demo's master key file, creating it in the data
+// folder the first time.
+func demoKeyring(c *Config, stdout io.Writer) (*seal.Keyring, error) {
+	if c.MasterKeyFile == "" {
+		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
+	}
+	if _, err := os.Stat(c.MasterKeyFile); os.IsNotExist(err) {
+		if err := os.MkdirAll(filepath.Dir(c.MasterKeyFile), 0o700); err != nil {
+			return nil, err
+		}
+		if _, err := seal.GenerateKeyringFile(c.MasterKeyFile); err != nil {
+			return nil, fristad.Errorf(fristad.EINVALID, "%v", err)
+		}
+		fmt.Fprintf(stdout, "Generated a master key for the demo in %s.\n", c.MasterKeyFile)
+	}
+	return loadKeyring(c)
+}
+
+// prepareDemo opens the demo database, brings its schema up to date,
+// marks it as a demo (refusing one that holds real data) and opens its
+// key store.
+func prepareDemo(ctx context.Context, dsn string, kr *seal.Keyring) (*sqlstore.DB, error) {
 	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := db.InitInstance(ctx, true); err != nil {
+	err = func() error {
+		if _, err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		if err := db.InitInstance(ctx, true); err != nil {
+			return err
+		}
+		return db.InitKeys(ctx, kr)
+	}()
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
 }
 
-// resetDemo deletes the embedded demo database, after checking that it
-// holds demo data or nothing at all.
+type demoAccount struct {
+	email  string
+	role   fristad.Role
+	org    string
+	secret string
+}
+
+// demoOrganisations and demoAccounts are the fictional organisations and
+// staff of the demo. Every name is made up; the addresses use the
+// reserved .invalid domain.
+var demoOrganisations = []fristad.Organisation{
+	{Name: "Länsstyrelsen Demolän (samordning)", Type: "regional_coordinator", Region: "Demolän"},
+	{Name: "Socialtjänsten Demostad", Type: "social_services", Region: "Demolän"},
+	{Name: "Kvinnojouren Fiktiva", Type: "ngo", Region: "Demolän"},
+	{Name: "Polisen Demoregion", Type: "police", Region: "Demolän"},
+}
+
+var demoAccounts = []demoAccount{
+	{email: "admin@demo.fristad.invalid", role: fristad.RoleAdministrator, org: "Länsstyrelsen Demolän (samordning)"},
+	{email: "samordnare@demo.fristad.invalid", role: fristad.RoleCoordinator, org: "Länsstyrelsen Demolän (samordning)"},
+	{email: "handlaggare@demo.fristad.invalid", role: fristad.RoleCaseWorker, org: "Socialtjänsten Demostad"},
+	{email: "jouren@demo.fristad.invalid", role: fristad.RolePartner, org: "Kvinnojouren Fiktiva"},
+	{email: "polis@demo.fristad.invalid", role: fristad.RolePoliceLiaison, org: "Polisen Demoregion"},
+	{email: "granskare@demo.fristad.invalid", role: fristad.RoleAuditor, org: "Länsstyrelsen Demolän (samordning)"},
+}
+
+// demoSecret derives an account's TOTP key from its address, so the demo
+// prints the same keys every time it starts on the same data.
+func demoSecret(email string) string {
+	sum := sha256.Sum256([]byte("fristad demo totp " + email))
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:20])
+}
+
+// seedDemo loads the demo organisations and accounts unless they are
+// there, and returns the accounts.
+func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
+	ctx = fristad.NewContextWithActor(ctx, fristad.SystemActor("demo"))
+	accounts := make([]demoAccount, len(demoAccounts))
+	copy(accounts, demoAccounts)
+	for i := range accounts {
+		accounts[i].secret = demoSecret(accounts[i].email)
+	}
+	users, err := db.FindUsers(ctx, fristad.UserFilter{})
+	if err != nil || len(users) > 0 {
+		return accounts, err
+	}
+	orgIDs := map[string]string{}
+	for _, o := range demoOrganisations {
+		if err := db.CreateOrganisation(ctx, &o); err != nil {
+			return nil, err
+		}
+		orgIDs[o.Name] = o.ID
+	}
+	for _, a := range accounts {
+		u := &fristad.User{OrganisationID: orgIDs[a.org], Email: a.email, Name: strings.Split(a.email, "@")[0], Roles: []fristad.Role{a.role}}
+		if err := db.CreateDemoUser(ctx, u, demoPassword, a.secret); err != nil {
+			return nil, err
+		}
+	}
+	return accounts, nil
+}
+
+// resetDemo deletes the embedded demo database and its key store, after
+// checking that it holds demo data or nothing at all.
 func resetDemo(ctx context.Context, cfg *Config, stdout io.Writer) error {
 	path := cfg.DSN()
 	if sqlstore.IsPostgres(path) {
@@ -97,12 +211,14 @@ func resetDemo(ctx context.Context, cfg *Config, stdout io.Writer) error {
 	if !demo {
 		return fristad.Errorf(fristad.EINVALID, "%s holds data that is not demo data; --reset deletes demo data only", path)
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("reset: %w", err)
+	for _, base := range []string{path, sqlstore.KeyStorePath(path)} {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if err := os.Remove(base + suffix); err != nil && !os.IsNotExist(err) {
+				return fmt.Errorf("reset: %w", err)
+			}
 		}
 	}
-	fmt.Fprintf(stdout, "Deleted the demo data in %s.\n", path)
+	fmt.Fprintf(stdout, "Deleted the demo data in %s.\n", filepath.Dir(path))
 	return nil
 }
 

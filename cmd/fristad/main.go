@@ -43,6 +43,7 @@ func commands() []command {
 		{"migrate", "bring the database schema up to date", runMigrate, false},
 		{"org", "create and list organisations", runOrg, true},
 		{"user", "create, list and disable users", runUser, true},
+		{"keys", "generate, rotate and retire master keys", runKeys, true},
 		{"version", "print the version", runVersion, false},
 	}
 }

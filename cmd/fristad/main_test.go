@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fristad/internal/seal"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -21,11 +22,18 @@ func MustRunDemo(tb testing.TB, engine string) *ServeCommand {
 	c.Config.Demo = true
 	c.Config.StaffAddr = "127.0.0.1:0"
 	c.Config.PublicAddr = "127.0.0.1:0"
-	db, err := prepareDemo(ctx, sqlstoretest.NewDSN(tb, engine))
+	kr, err := seal.GenerateKeyring()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db, err := prepareDemo(ctx, sqlstoretest.NewDSN(tb, engine), kr)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	c.DB = db
+	if _, err := seedDemo(ctx, db); err != nil {
+		tb.Fatal(err)
+	}
 	if err := c.Open(ctx); err != nil {
 		tb.Fatal(err)
 	}

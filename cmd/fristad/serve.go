@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"fristad"
+	"fristad/internal/seal"
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
 
@@ -25,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flagSet("serve", "Runs the staff workspace and the public portal on their own addresses.\nThe database schema must be current (see 'fristad migrate').", stdout)
 	dataFlags(fs, &c.Config)
 	serverFlags(fs, &c.Config)
+	masterKeyFlag(fs, &c.Config)
 	fs.BoolVar(&c.Config.Demo, "demo", false, "allow a database that holds demo data, and show the DEMO banner")
 	fs.BoolVar(&c.Config.PrintConfig, "print-config", false, "print the configuration (secrets redacted) and exit")
 	if err := parse(fs, &c.Config, args); err != nil {
@@ -45,6 +47,12 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 // Open opens the database, checks that it may be served, and starts both
 // sites.
 func (c *ServeCommand) Open(ctx context.Context) (err error) {
+	var kr *seal.Keyring
+	if c.DB == nil || c.DB.Keyring == nil {
+		if kr, err = loadKeyring(&c.Config); err != nil {
+			return err
+		}
+	}
 	if c.DB == nil {
 		if c.DB, err = sqlstore.Open(ctx, c.Config.DSN()); err != nil {
 			return err
@@ -57,6 +65,11 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 	}()
 	if err := c.DB.CheckSchema(ctx); err != nil {
 		return err
+	}
+	if kr != nil {
+		if err := c.DB.InitKeys(ctx, kr); err != nil {
+			return err
+		}
 	}
 	demo, err := c.DB.IsDemo(ctx)
 	if err != nil {
@@ -74,6 +87,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Demo:         demo,
 		QuickExitURL: c.Config.QuickExitURL,
 		DB:           c.DB,
+		Auth:         c.DB,
 		Collectors:   []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

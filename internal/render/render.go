@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"path"
 	"strconv"
+	"time"
+	_ "time/tzdata" // the time zone, also where the system has no database
 
 	"fristad"
 	"fristad/internal/i18n"
@@ -127,6 +129,8 @@ type Page struct {
 	RequestID string
 	Path      string // the request path, for language links and forms
 	Languages []Language
+	CSRF      string // the form token (staff workspace only)
+	User      string // who is logged in, by e-mail address (staff workspace only)
 
 	p *i18n.Printer
 }
@@ -161,6 +165,19 @@ func (p *Page) Lang() string { return p.p.Lang() }
 
 // Dir returns the page's writing direction, for <html dir>.
 func (p *Page) Dir() string { return p.p.Dir() }
+
+// DateTime formats a time for staff in Sweden, to the minute.
+func (p *Page) DateTime(t time.Time) string {
+	return t.In(stockholm).Format("2006-01-02 15:04")
+}
+
+var stockholm = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
 
 // Printer returns the page's printer.
 func (p *Page) Printer() *i18n.Printer { return p.p }
@@ -226,11 +243,17 @@ func NewErrorPage(r *http.Request, err error, page Page) ErrorPage {
 	}
 	ep := ErrorPage{Page: page, Status: status, Code: code}
 	ep.Title = page.T("error." + code + ".title")
-	ep.Text = page.T("error." + code + ".text")
-	if fe, ok := errors.AsType[*fristad.Error](err); ok && fe.Key != "" {
-		ep.Text = page.T(fe.Key, flatten(fe.Args)...)
-	}
+	ep.Text = ErrorText(&page, err)
 	return ep
+}
+
+// ErrorText returns what err means for the user, in the page's language:
+// its own catalog message if it names one, else the text for its code.
+func ErrorText(page *Page, err error) string {
+	if fe, ok := errors.AsType[*fristad.Error](err); ok && fe.Key != "" {
+		return page.T(fe.Key, flatten(fe.Args)...)
+	}
+	return page.T("error." + fristad.ErrorCode(err) + ".text")
 }
 
 func flatten(m map[string]any) []any {

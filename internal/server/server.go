@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"fristad"
 	"fristad/internal/api"
 	"fristad/internal/portal"
 	"fristad/internal/render"
@@ -56,6 +57,7 @@ type Config struct {
 	Demo         bool
 	QuickExitURL string
 	DB           Database
+	Auth         fristad.AuthService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -79,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	staffUI, err := web.New(web.Config{Demo: cfg.Demo, Assets: assets})
+	staffUI, err := web.New(web.Config{Demo: cfg.Demo, Assets: assets, Auth: cfg.Auth})
 	if err != nil {
 		return nil, err
 	}

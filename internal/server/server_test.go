@@ -18,12 +18,13 @@ import (
 )
 
 // mustStart starts both sites on free loopback ports on db.
-func mustStart(t *testing.T, db server.Database) *server.Server {
+func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 	t.Helper()
 	s, err := server.New(server.Config{
 		StaffAddr:  "127.0.0.1:0",
 		PublicAddr: "127.0.0.1:0",
 		DB:         db,
+		Auth:       db,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +74,23 @@ func do(t *testing.T, method, url string, body io.Reader, header map[string]stri
 	return resp, string(b)
 }
 
+// formToken fetches a page to get the workspace's form token cookie and
+// returns headers and a form prefix that carry it.
+func formToken(t *testing.T, s *server.Server) (header map[string]string, field string) {
+	t.Helper()
+	resp, _ := do(t, "GET", s.StaffURL()+"/", nil, nil)
+	for _, c := range resp.Cookies() {
+		if c.Name == "__Host-fristad-csrf" {
+			return map[string]string{
+				"Content-Type": "application/x-www-form-urlencoded",
+				"Cookie":       c.Name + "=" + c.Value,
+			}, "csrf=" + c.Value + "&"
+		}
+	}
+	t.Fatal("no form token cookie")
+	return nil, ""
+}
+
 var nonceRE = regexp.MustCompile(`'nonce-([A-Za-z0-9_-]{20,})'`)
 
 // TestSecurityHeaders checks every kind of response of both sites (pages,
@@ -91,7 +109,7 @@ func TestSecurityHeaders(t *testing.T) {
 		{"GET", staff + "/metrics", 200},
 		{"GET", staff + "/api/v1/openapi.json", 200},
 		{"GET", staff + "/api/v1/no-such-endpoint", 404},
-		{"POST", staff + "/language", 400},
+		{"POST", staff + "/language", 403},
 		{"TRACE", staff + "/", 405},
 		{"GET", public + "/", 200},
 		{"GET", public + "/sv/", 200},
@@ -171,7 +189,7 @@ func TestNonce(t *testing.T) {
 // are refused (SR-51).
 func TestCrossOrigin(t *testing.T) {
 	s := mustStartMigrated(t)
-	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	form, token := formToken(t, s)
 	with := func(k, v string) map[string]string {
 		m := map[string]string{k: v}
 		for fk, fv := range form {
@@ -189,7 +207,34 @@ func TestCrossOrigin(t *testing.T) {
 		{"same origin", with("Sec-Fetch-Site", "same-origin"), 303},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader("lang=en&next=/"), tt.header)
+			resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next=/"), tt.header)
+			if resp.StatusCode != tt.status {
+				t.Errorf("status = %d; want %d", resp.StatusCode, tt.status)
+			}
+		})
+	}
+}
+
+// TestFormToken checks that a form post needs the token from this site's
+// cookie (SR-51): a request with neither Origin nor Sec-Fetch-Site passes
+// the cross-origin check but not this one.
+func TestFormToken(t *testing.T) {
+	s := mustStartMigrated(t)
+	form, token := formToken(t, s)
+	for _, tt := range []struct {
+		name   string
+		header map[string]string
+		body   string
+		status int
+	}{
+		{"no cookie, no field", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "lang=en", 403},
+		{"cookie, no field", form, "lang=en", 403},
+		{"cookie, other field", form, "csrf=ABCDEFGHIJKLMNOPQRSTUVWXYZ&lang=en", 403},
+		{"field, no cookie", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, token + "lang=en", 403},
+		{"cookie and field", form, token + "lang=en", 303},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(tt.body), tt.header)
 			if resp.StatusCode != tt.status {
 				t.Errorf("status = %d; want %d", resp.StatusCode, tt.status)
 			}
@@ -199,8 +244,8 @@ func TestCrossOrigin(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	s := mustStartMigrated(t)
-	big := "lang=en&next=/" + strings.Repeat("x", 2<<20)
-	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	form, token := formToken(t, s)
+	big := token + "lang=en&next=/" + strings.Repeat("x", 2<<20)
 	resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(big), form)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("declared 2 MiB body: status %d; want 413", resp.StatusCode)
@@ -214,13 +259,13 @@ func TestBodyLimit(t *testing.T) {
 
 func TestLanguageChoice(t *testing.T) {
 	s := mustStartMigrated(t)
-	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-	resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader("lang=en&next=/somewhere"), form)
+	form, token := formToken(t, s)
+	resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next=/somewhere"), form)
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/somewhere" {
 		t.Fatalf("status %d, location %q; want 303 to /somewhere", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	cookies := resp.Cookies()
-	if len(cookies) != 1 || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || cookies[0].Value != "en" {
+	if len(cookies) != 1 || cookies[0].Name != "__Host-fristad-lang" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || cookies[0].Value != "en" {
 		t.Fatalf("cookie = %+v; want one Secure, HttpOnly, SameSite=Strict cookie holding en", cookies)
 	}
 	_, body := do(t, "GET", s.StaffURL()+"/", nil, map[string]string{"Cookie": cookies[0].Name + "=en", "Accept-Language": "sv"})
@@ -236,12 +281,12 @@ func TestLanguageChoice(t *testing.T) {
 		t.Error("the staff workspace does not default to Swedish")
 	}
 	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", ""} {
-		resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader("lang=en&next="+next), form)
+		resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next="+next), form)
 		if loc := resp.Header.Get("Location"); loc != "/" {
 			t.Errorf("next=%q redirects to %q; want /", next, loc)
 		}
 	}
-	resp, body = do(t, "POST", s.StaffURL()+"/language", strings.NewReader("lang=xx"), form)
+	resp, body = do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=xx"), form)
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Felaktiga uppgifter") {
 		t.Errorf("unknown language: status %d; want 400 with a translated page", resp.StatusCode)
 	}

@@ -402,7 +402,7 @@ func findActivation(ctx context.Context, tx *Tx, token string) (*fristad.Activat
 		WHERE a.token_hash = $1 AND a.expires_at > $2 AND u.disabled_at IS NULL`,
 		auth.HashToken(token), tx.now).Scan(&a.UserID, &a.Email, &a.ExpiresAt, &ph, &st.totpSecret, &st.orgName)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, st, fristad.Localized(fristad.ENOTFOUND, "activation.invalid", nil, "the activation link is not valid: it was used, replaced or has expired")
+		return nil, st, fristad.Localized(fristad.ENOTFOUND, "activate.invalid", nil, "the activation link is not valid: it was used, replaced or has expired")
 	}
 	st.passwordHash = ph.String
 	return a, st, err
@@ -454,7 +454,7 @@ func (db *DB) SetActivationPassword(ctx context.Context, token, password string)
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fristad.Localized(fristad.ENOTFOUND, "activation.invalid", nil, "the activation link is not valid")
+			return fristad.Localized(fristad.ENOTFOUND, "activate.invalid", nil, "the activation link is not valid")
 		}
 		return nil
 	})
@@ -473,7 +473,7 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 			return err
 		}
 		if st.passwordHash == "" || st.totpSecret == nil {
-			return fristad.Localized(fristad.EINVALID, "activation.password.first", nil, "choose a password first")
+			return fristad.Localized(fristad.EINVALID, "activate.password.first", nil, "choose a password first")
 		}
 		dk, err := db.dataKey(ctx, tx, staffSubject, false)
 		if err != nil {
@@ -485,7 +485,7 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 		}
 		step, ok := auth.VerifyTOTP(string(secret), code, tx.now, 0)
 		if !ok {
-			return fristad.Localized(fristad.EINVALID, "activation.code.wrong", nil, "the code does not match; check the time on your phone and try the next code")
+			return fristad.Localized(fristad.EINVALID, "activate.code.wrong", nil, "the code does not match; check the time on your phone and try the next code")
 		}
 		sealed, err := dk.Seal(secret, "users", "totp_secret", a.UserID)
 		if err != nil {

@@ -18,8 +18,14 @@ func TestTemplates(t *testing.T) {
 		t.Fatal(err)
 	}
 	rendertest.CheckPages(t, h.Engine(), map[string]any{
-		"home":  &HomePage{},
-		"error": &render.ErrorPage{},
+		"home":          &HomePage{},
+		"error":         &render.ErrorPage{},
+		"login":         &LoginPage{},
+		"login_code":    &CodePage{},
+		"activate":      &ActivatePage{},
+		"activate_code": &ActivateCodePage{},
+		"sessions":      &SessionsPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
+	rendertest.CheckErrorKeys(t, "../..", i18n.Staff())
 }

@@ -7,11 +7,13 @@ package web
 import (
 	"embed"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"fristad"
+	"fristad/internal/auth"
 	"fristad/internal/i18n"
 	"fristad/internal/render"
 )
@@ -19,14 +21,21 @@ import (
 //go:embed templates
 var templates embed.FS
 
-// langCookie holds a staff member's explicit language choice. The __Host-
-// prefix makes the browser insist on Secure, Path=/ and no Domain.
-const langCookie = "__Host-fristad-lang"
+// Cookies. The __Host- prefix makes the browser insist on Secure, Path=/
+// and no Domain, so no other site or subdomain can set or read them.
+const (
+	langCookie    = "__Host-fristad-lang"    // an explicit language choice
+	sessionCookie = "__Host-fristad-session" // the session token
+	pendingCookie = "__Host-fristad-pending" // a checked password awaiting its code
+	csrfCookie    = "__Host-fristad-csrf"    // the double-submit form token
+	csrfField     = "csrf"
+)
 
 // Config configures the staff workspace.
 type Config struct {
 	Demo   bool // show the DEMO banner on every page
 	Assets *render.Assets
+	Auth   fristad.AuthService
 }
 
 // Handler serves the staff workspace.
@@ -51,14 +60,107 @@ func (h *Handler) Engine() *render.Engine { return h.engine }
 // handlerFunc is a handler that returns its error instead of writing it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// handle turns a handlerFunc into an http.Handler that shows any error it
-// returns as the translated error page.
+// handle turns a handlerFunc into an http.Handler: it identifies the
+// actor from the session cookie, checks the form token of every
+// state-changing request, and shows any error as the translated error
+// page.
 func (h *Handler) handle(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
-			h.engine.Error(w, r, err, h.page(r))
+		err := h.authenticate(w, r)
+		if err == nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			err = checkCSRF(r)
+		}
+		if err == nil {
+			err = fn(w, r)
+		}
+		if err != nil {
+			if fristad.ErrorCode(err) == fristad.ERATELIMIT {
+				w.Header().Set("Retry-After", "900")
+			}
+			h.engine.Error(w, r, err, h.page(w, r))
 		}
 	})
+}
+
+// authenticate puts the actor of the request's session, if any, into the
+// request's context. An ended session is forgotten, not an error: the
+// request goes on anonymously and pages that need a login ask for one.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) error {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil
+	}
+	actor, err := h.cfg.Auth.Authenticate(r.Context(), c.Value)
+	if fristad.ErrorCode(err) == fristad.EUNAUTHORIZED {
+		clearCookie(w, sessionCookie)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	*r = *r.WithContext(fristad.NewContextWithActor(r.Context(), actor))
+	return nil
+}
+
+// requireActor wraps a handler that needs a logged-in user: without one,
+// a page asks to log in and returns afterwards; other requests are 401.
+func requireActor(fn handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if fristad.ActorFromContext(r.Context()) == nil {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/login?next="+localPath(r.URL.Path), http.StatusSeeOther)
+				return nil
+			}
+			return fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
+		}
+		return fn(w, r)
+	}
+}
+
+// checkCSRF requires the form's token to equal the token cookie (SR-51).
+// The cookie can only be set by this site (__Host-, SameSite=Strict), so
+// another site cannot know the value to put in a forged form.
+func checkCSRF(r *http.Request) error {
+	c, err := r.Cookie(csrfCookie)
+	if err != nil || c.Value == "" {
+		return fristad.Errorf(fristad.EFORBIDDEN, "no form token cookie")
+	}
+	if err := r.ParseForm(); err != nil {
+		return formError(err)
+	}
+	if !auth.Equal(r.PostForm.Get(csrfField), c.Value) {
+		return fristad.Errorf(fristad.EFORBIDDEN, "the form token does not match")
+	}
+	return nil
+}
+
+// csrfToken returns the request's form token, setting the cookie when the
+// browser has none yet.
+func csrfToken(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 26 {
+		return c.Value
+	}
+	token := auth.NewToken()
+	setCookie(w, csrfCookie, token, 0)
+	// Later code in this request sees the new cookie too.
+	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: token})
+	return token
+}
+
+func setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		MaxAge:   int(maxAge.Seconds()),
+		Secure:   true,
+		HttpOnly: true,
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+func clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 }
 
 // printer returns the printer for the request's language: the staff
@@ -72,49 +174,24 @@ func (h *Handler) printer(r *http.Request) *i18n.Printer {
 }
 
 // page returns the common page data for the request.
-func (h *Handler) page(r *http.Request) render.Page {
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) render.Page {
 	p := h.printer(r)
 	page := render.NewPage(r, p, h.cfg.Demo)
 	page.Languages = render.LanguagesOf(h.catalog, p)
+	page.CSRF = csrfToken(w, r)
+	if a := fristad.ActorFromContext(r.Context()); a != nil {
+		page.User = a.Email
+	}
 	return page
 }
 
-// HomePage is the start page.
-type HomePage struct {
-	render.Page
-}
-
-func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
-	page := HomePage{Page: h.page(r)}
-	page.Title = page.T("home.title")
-	return h.engine.Render(w, r, http.StatusOK, "home", &page)
-}
-
-func (h *Handler) handleNotFound(w http.ResponseWriter, r *http.Request) error {
-	return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
-}
-
-// handleLanguage stores an explicit language choice and returns to the
-// page it was made on.
-func (h *Handler) handleLanguage(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return formError(err)
+// client describes the request's origin for throttling.
+func client(r *http.Request) fristad.Client {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
 	}
-	tag, ok := h.catalog.Parse(r.PostForm.Get("lang"))
-	if !ok {
-		return fristad.Errorf(fristad.EINVALID, "unknown language")
-	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     langCookie,
-		Value:    tag.String(),
-		Path:     "/",
-		MaxAge:   int((365 * 24 * time.Hour).Seconds()),
-		Secure:   true,
-		HttpOnly: true,
-		SameSite: http.SameSiteStrictMode,
-	})
-	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
-	return nil
+	return fristad.Client{IP: host, UserAgent: r.UserAgent()}
 }
 
 // localPath returns p if it is a path on this site, and "/" otherwise, so

@@ -5,7 +5,10 @@ package rendertest
 
 import (
 	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"fristad"
@@ -63,5 +66,46 @@ func CheckKeys(t *testing.T, fsys fs.FS, catalog *i18n.Catalog) {
 				t.Errorf("message %q is not in the %s catalog", key, catalog.Name())
 			}
 		}
+	}
+}
+
+// errorKeyRE finds the catalog keys that Go code gives errors: the
+// second argument of fristad.Localized, the second of the root package's
+// invalid helper, and the Key field of a fristad.Error literal.
+var errorKeyRE = regexp.MustCompile(`(?:Localized\([A-Za-z.]+, |invalid\("[a-z0-9_]+", |Key: +)"([a-z0-9_.]+)"`)
+
+// CheckErrorKeys fails for every error message key in the Go code under
+// root that the catalog lacks, so no user ever sees a raw key.
+func CheckErrorKeys(t *testing.T, root string, catalog *i18n.Catalog) {
+	t.Helper()
+	p := catalog.Printer(catalog.Base())
+	found := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		buf, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range errorKeyRE.FindAllStringSubmatch(string(buf), -1) {
+			found++
+			if p.T(m[1]) == m[1] {
+				t.Errorf("%s: error message %q is not in the %s catalog", path, m[1], catalog.Name())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found == 0 {
+		t.Errorf("no error message keys found under %s", root)
 	}
 }
