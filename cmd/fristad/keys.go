@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"text/tabwriter"
 
