@@ -24,6 +24,7 @@ var rolePolicy = map[Action][]Role{
 	ActionUserCreate:         {RoleAdministrator},
 	ActionUserDisable:        {RoleAdministrator},
 	ActionUserActivation:     {RoleAdministrator},
+	ActionAuditRead:          {RoleAuditor},
 }
 
 // systemActions are what the command line may do. Whoever runs it holds
@@ -35,6 +36,7 @@ var systemActions = map[Action]bool{
 	ActionUserCreate:         true,
 	ActionUserDisable:        true,
 	ActionUserActivation:     true,
+	ActionAuditRead:          true,
 }
 
 // Can reports whether actor may take action on record. It is the one

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fristad"
+	"fristad/internal/audit"
 	"fristad/internal/auth"
 )
 
@@ -91,10 +92,11 @@ func (db *DB) Login(ctx context.Context, email, password string, client fristad.
 	var (
 		userID, hash string
 		usable       bool
+		throttled    error
 	)
 	err = db.read(ctx, func(tx *Tx) error {
-		if err := checkThrottle(ctx, tx, emailHash, ipHash); err != nil {
-			return err
+		if throttled = checkThrottle(ctx, tx, emailHash, ipHash); throttled != nil {
+			return nil
 		}
 		var ph sql.NullString
 		var activated, disabled bool
@@ -110,13 +112,16 @@ func (db *DB) Login(ctx context.Context, email, password string, client fristad.
 	if err != nil {
 		return "", err
 	}
+	if throttled != nil {
+		return "", db.recordThrottled(ctx, client.IP, throttled)
+	}
 	// The slow hash runs outside any transaction, and always runs.
 	if !usable {
 		hash = db.dummy()
 	}
 	ok, err := auth.VerifyPassword(password, hash)
 	if err != nil || !ok || !usable {
-		return "", db.recordFailure(ctx, emailHash, ipHash)
+		return "", db.recordFailure(ctx, emailHash, ipHash, auditEvent{Action: "authn.password", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	}
 	pending := auth.NewToken()
 	err = db.write(ctx, func(tx *Tx) error {
@@ -126,7 +131,10 @@ func (db *DB) Login(ctx context.Context, email, password string, client fristad.
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO pending_logins (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 			auth.HashToken(pending), userID, tx.now, tx.now.Add(fristad.PendingLoginTTL))
-		return err
+		if err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "authn.password", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	})
 	return pending, err
 }
@@ -150,20 +158,34 @@ func checkThrottle(ctx context.Context, tx *Tx, emailHash, ipHash string) error 
 	return nil
 }
 
-// recordFailure counts a failed attempt and returns the error to answer:
-// the generic failure, or the throttle once the limit is reached.
-func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string) error {
+// recordFailure counts a failed attempt, audits it, and returns the
+// error to answer.
+func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string, e auditEvent) error {
 	err := db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= $1`, tx.now.Add(-failureWindow)); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email_hash, ip_hash, at) VALUES ($1, $2, $3)`, emailHash, ipHash, tx.now)
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email_hash, ip_hash, at) VALUES ($1, $2, $3)`, emailHash, ipHash, tx.now); err != nil {
+			return err
+		}
+		e.Result = audit.ResultFailed
+		return db.audit(ctx, tx, e)
 	})
 	if err != nil {
 		return err
 	}
 	return errLoginFailed
+}
+
+// recordThrottled audits a refused attempt and returns the refusal.
+func (db *DB) recordThrottled(ctx context.Context, ip string, refusal error) error {
+	err := db.write(ctx, func(tx *Tx) error {
+		return db.audit(ctx, tx, auditEvent{Action: "authn.throttled", ObjectType: "user", Result: audit.ResultDenied, IP: ip})
+	})
+	if err != nil {
+		return err
+	}
+	return refusal
 }
 
 // VerifyTOTP completes a pending login.
@@ -175,12 +197,14 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 		return "", err
 	}
 	var (
-		token    string
-		failed   bool
-		failHash string
+		token     string
+		failed    bool
+		failHash  string
+		userID    string
+		throttled error
 	)
 	err = db.write(ctx, func(tx *Tx) error {
-		var userID, email string
+		var email string
 		var sealed []byte
 		var lastStep int64
 		err := tx.QueryRowContext(ctx, `
@@ -198,8 +222,9 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 		if failHash, err = db.keyedHash("email", email); err != nil {
 			return err
 		}
-		if err := checkThrottle(ctx, tx, failHash, ipHash); err != nil {
-			return err
+		if throttled = checkThrottle(ctx, tx, failHash, ipHash); throttled != nil {
+			// Committed, so the refusal is on record.
+			return db.audit(ctx, tx, auditEvent{Action: "authn.throttled", ObjectType: "user", ObjectID: userID, ActorID: userID, Result: audit.ResultDenied, IP: client.IP})
 		}
 		dk, err := db.dataKey(ctx, tx, staffSubject, false)
 		if err != nil {
@@ -223,11 +248,16 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE email_hash = $1`, failHash); err != nil {
 			return err
 		}
-		token, err = createSession(ctx, tx, userID, client, cfg)
-		return err
+		if token, err = createSession(ctx, tx, userID, client, cfg); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "authn.login", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	})
 	if err != nil {
 		return "", err
+	}
+	if throttled != nil {
+		return "", throttled
 	}
 	if failed {
 		if failHash == "" {
@@ -235,7 +265,7 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 				return "", err
 			}
 		}
-		return "", db.recordFailure(ctx, failHash, ipHash)
+		return "", db.recordFailure(ctx, failHash, ipHash, auditEvent{Action: "authn.code", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	}
 	return token, nil
 }
@@ -297,7 +327,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*fristad.Actor, e
 				return err
 			}
 			actor = nil
-			return nil
+			return db.audit(ctx, tx, auditEvent{Action: "session.expired", ObjectType: "session", ObjectID: a.SessionID, ActorID: a.UserID})
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, tx.now, a.SessionID); err != nil {
 			return err
@@ -329,8 +359,18 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*fristad.Actor, e
 // Logout ends the session of a token.
 func (db *DB) Logout(ctx context.Context, token string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, auth.HashToken(token))
-		return err
+		var id, userID string
+		err := tx.QueryRowContext(ctx, `SELECT id, user_id FROM sessions WHERE token_hash = $1`, auth.HashToken(token)).Scan(&id, &userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "session.logout", ObjectType: "session", ObjectID: id, ActorID: userID})
 	})
 }
 
@@ -377,7 +417,7 @@ func (db *DB) EndSession(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fristad.Errorf(fristad.ENOTFOUND, "not found")
 		}
-		return nil
+		return db.audit(ctx, tx, auditEvent{Action: "session.end", ObjectType: "session", ObjectID: id})
 	})
 }
 
@@ -456,7 +496,7 @@ func (db *DB) SetActivationPassword(ctx context.Context, token, password string)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fristad.Localized(fristad.ENOTFOUND, "activate.invalid", nil, "the activation link is not valid")
 		}
-		return nil
+		return db.audit(ctx, tx, auditEvent{Action: "user.activation.password", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
 	})
 	if err != nil {
 		return nil, err
@@ -501,6 +541,9 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 			return err
 		}
 		// New factors end every session the account had (SR-12).
-		return endUserSessions(ctx, tx, a.UserID)
+		if err := endUserSessions(ctx, tx, a.UserID); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "user.activated", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
 	})
 }

@@ -37,7 +37,10 @@ func (db *DB) CreateDemoUser(ctx context.Context, user *fristad.User, password, 
 		_, err = tx.ExecContext(ctx, `
 			UPDATE users SET password_hash = $1, totp_secret = $2, activated_at = $3 WHERE id = $4`,
 			hash, sealed, tx.now, user.ID)
+		if err != nil {
+			return err
+		}
 		user.Activated = true
-		return err
+		return db.audit(ctx, tx, auditEvent{Action: "user.create", ObjectType: "user", ObjectID: user.ID, Purpose: "demo"})
 	})
 }

@@ -48,6 +48,9 @@ func (db *DB) dataKey(ctx context.Context, tx *Tx, subjectID string, create bool
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO keystore.subject_keys (subject_id, wrapped, kek_id, created_at) VALUES ($1, $2, $3, $4)`,
 		subjectID, wrapped, seal.WrappedKeyID(wrapped), tx.now)
+	if err == nil {
+		err = db.audit(ctx, tx, auditEvent{Action: "key.create", ObjectType: "subject_key", ObjectID: subjectID})
+	}
 	if err != nil {
 		dk.Destroy()
 		return nil, err
@@ -98,7 +101,10 @@ func (db *DB) RewrapKeys(ctx context.Context) (int, error) {
 			_, err = tx.ExecContext(ctx, `
 				UPDATE keystore.subject_keys SET wrapped = $1, kek_id = $2, rewrapped_at = $3 WHERE subject_id = $4`,
 				rewrapped, seal.WrappedKeyID(rewrapped), tx.now, id)
-			return err
+			if err != nil {
+				return err
+			}
+			return db.audit(ctx, tx, auditEvent{Action: "key.rewrap", ObjectType: "subject_key", ObjectID: id, Purpose: kr.PrimaryID()})
 		})
 		if err != nil {
 			return n, err
@@ -146,6 +152,9 @@ func (db *DB) InitKeys(ctx context.Context, kr *seal.Keyring) error {
 			_, err = tx.ExecContext(ctx, `
 				INSERT INTO keystore.subject_keys (subject_id, wrapped, kek_id, created_at) VALUES ($1, $2, $3, $4)`,
 				seal.IndexKeySubject, wrapped, seal.WrappedKeyID(wrapped), tx.now)
+			if err == nil {
+				err = db.audit(ctx, tx, auditEvent{Action: "key.create", ObjectType: "index_key", ObjectID: seal.IndexKeySubject})
+			}
 		}
 		if err != nil {
 			return err

@@ -76,7 +76,10 @@ func (db *DB) CreateOrganisation(ctx context.Context, org *fristad.Organisation)
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
-		return createOrganisation(ctx, tx, org)
+		if err := createOrganisation(ctx, tx, org); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "organisation.create", ObjectType: "organisation", ObjectID: org.ID})
 	})
 }
 

@@ -106,8 +106,10 @@ func (db *DB) CreateUser(ctx context.Context, user *fristad.User) (*fristad.Acti
 		if err := createUser(ctx, tx, user); err != nil {
 			return err
 		}
-		a, err = createActivation(ctx, tx, user)
-		return err
+		if a, err = createActivation(ctx, tx, user); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "user.create", ObjectType: "user", ObjectID: user.ID})
 	})
 	return a, err
 }
@@ -155,8 +157,10 @@ func (db *DB) CreateActivation(ctx context.Context, userID string) (*fristad.Act
 		if len(users) == 0 {
 			return fristad.Errorf(fristad.ENOTFOUND, "not found")
 		}
-		a, err = createActivation(ctx, tx, users[0])
-		return err
+		if a, err = createActivation(ctx, tx, users[0]); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "user.activation", ObjectType: "user", ObjectID: userID})
 	})
 	return a, err
 }
@@ -192,7 +196,10 @@ func (db *DB) DisableUser(ctx context.Context, id string) error {
 			}
 			return nil // already disabled
 		}
-		return endUserSessions(ctx, tx, id)
+		if err := endUserSessions(ctx, tx, id); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "user.disable", ObjectType: "user", ObjectID: id})
 	})
 }
 
@@ -242,8 +249,10 @@ func (db *DB) BootstrapAdministrator(ctx context.Context, org *fristad.Organisat
 		if err := createUser(ctx, tx, user); err != nil {
 			return err
 		}
-		a, err = createActivation(ctx, tx, user)
-		return err
+		if a, err = createActivation(ctx, tx, user); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "user.bootstrap", ObjectType: "user", ObjectID: user.ID})
 	})
 	if err != nil {
 		return nil, nil, err

@@ -1,0 +1,321 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"fristad"
+	"fristad/internal/audit"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+)
+
+// auditEvent is what a store method says about what it did; the rest of
+// the event (sequence, time, actor, request) comes from the transaction
+// and the context.
+type auditEvent struct {
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Result     string // audit.ResultOK unless set
+	Purpose    string
+	ActorID    string // for events before a login exists, such as a failed login
+	IP         string // hashed before it is stored
+}
+
+// audit appends an event to the audit trail inside tx, so it is committed
+// with the change it records, or not at all (SR-71). It takes the single
+// writer lock of the log first: on SQLite the write transaction holds it
+// already; on PostgreSQL an advisory lock serialises appenders.
+func (db *DB) audit(ctx context.Context, tx *Tx, e auditEvent) error {
+	if db.dialect.name == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7368732)`); err != nil {
+			return err
+		}
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_log`).Scan(&seq); err != nil {
+		return err
+	}
+	ev := &audit.Event{
+		Seq:        seq,
+		Time:       tx.now,
+		Action:     e.Action,
+		ObjectType: e.ObjectType,
+		ObjectID:   e.ObjectID,
+		Purpose:    e.Purpose,
+		Result:     e.Result,
+		RequestID:  fristad.RequestIDFromContext(ctx),
+	}
+	if ev.Result == "" {
+		ev.Result = audit.ResultOK
+	}
+	if a := fristad.ActorFromContext(ctx); a != nil {
+		ev.ActorID, ev.ActorOrg = a.AuditName(), a.OrganisationID
+		for _, r := range a.Roles {
+			if ev.ActorRole != "" {
+				ev.ActorRole += ","
+			}
+			ev.ActorRole += string(r)
+		}
+	}
+	if e.ActorID != "" {
+		ev.ActorID = e.ActorID
+	}
+	if ev.ActorID == "" {
+		ev.ActorID = "anonymous"
+	}
+	if e.IP != "" {
+		if ix := db.indexer.Load(); ix != nil {
+			ev.IPHMAC = ix.Token("audit.ip", e.IP)
+		}
+	}
+	hashes, err := audit.Append(seq, ev.Leaf(), txHashReader(ctx, tx))
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO audit_log (seq, at, actor_id, actor_org, actor_role, action, object_type, object_id, purpose, result, request_id, ip_hmac, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		ev.Seq, ev.Time, ev.ActorID, ev.ActorOrg, ev.ActorRole, ev.Action, ev.ObjectType, ev.ObjectID, ev.Purpose, ev.Result, ev.RequestID, ev.IPHMAC, ev.Detail)
+	if err != nil {
+		return err
+	}
+	first := tlog.StoredHashIndex(0, seq)
+	for i, h := range hashes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_hashes (idx, hash) VALUES ($1, $2)`, first+int64(i), h[:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// txHashReader reads stored hashes inside a transaction.
+func txHashReader(ctx context.Context, tx *Tx) tlog.HashReader {
+	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		return readHashes(ctx, tx, indexes)
+	})
+}
+
+func readHashes(ctx context.Context, tx *Tx, indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	// Verify asks for long ascending runs; read those in one query.
+	for i := 0; i < len(indexes); {
+		j := i + 1
+		for j < len(indexes) && indexes[j] == indexes[j-1]+1 {
+			j++
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT idx, hash FROM audit_hashes WHERE idx >= $1 AND idx <= $2 ORDER BY idx`, indexes[i], indexes[j-1])
+		if err != nil {
+			return nil, err
+		}
+		k := i
+		for rows.Next() {
+			var idx int64
+			var h []byte
+			if err := rows.Scan(&idx, &h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if k >= j || idx != indexes[k] || len(h) != tlog.HashSize {
+				rows.Close()
+				return nil, fmt.Errorf("stored hash %d: %w", indexes[k], audit.ErrNotFound)
+			}
+			copy(out[k][:], h)
+			k++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if k != j {
+			return nil, fmt.Errorf("stored hash %d: %w", indexes[k], audit.ErrNotFound)
+		}
+		i = j
+	}
+	return out, nil
+}
+
+// auditLog is the audit trail read inside one read transaction, for
+// verification and proofs.
+type auditLog struct{ tx *Tx }
+
+var _ audit.Log = auditLog{}
+
+func (l auditLog) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	return readHashes(ctx, l.tx, indexes)
+}
+
+func (l auditLog) Size(ctx context.Context) (int64, error) {
+	var n int64
+	err := l.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_log`).Scan(&n)
+	return n, err
+}
+
+func (l auditLog) Leaves(ctx context.Context, start int64, limit int) ([]audit.Row, error) {
+	rows, err := l.tx.QueryContext(ctx, `
+		SELECT seq, at, actor_id, actor_org, actor_role, action, object_type, object_id, purpose, result, request_id, ip_hmac, detail
+		FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`, start, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.Row
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, audit.Row{Seq: e.Seq, Leaf: e.Leaf()})
+	}
+	return out, rows.Err()
+}
+
+func scanEvent(rows *sql.Rows) (*audit.Event, error) {
+	var e audit.Event
+	err := rows.Scan(&e.Seq, &e.Time, &e.ActorID, &e.ActorOrg, &e.ActorRole, &e.Action, &e.ObjectType, &e.ObjectID, &e.Purpose, &e.Result, &e.RequestID, &e.IPHMAC, &e.Detail)
+	e.Time = e.Time.UTC()
+	return &e, err
+}
+
+func (l auditLog) Checkpoints(ctx context.Context) ([]audit.SignedCheckpoint, error) {
+	rows, err := l.tx.QueryContext(ctx, `SELECT size, root, note FROM audit_checkpoints ORDER BY size`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.SignedCheckpoint
+	for rows.Next() {
+		var c audit.SignedCheckpoint
+		var root []byte
+		var n string
+		if err := rows.Scan(&c.Size, &root, &n); err != nil {
+			return nil, err
+		}
+		copy(c.Root[:], root)
+		c.Note = []byte(n)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// AuditOrigin names this log in its checkpoints.
+const AuditOrigin = "fristad audit log"
+
+// VerifyAudit checks the whole audit trail against its stored hashes, its
+// signed checkpoints, and checkpoints kept by witnesses outside the
+// system, and reports the first problem.
+func (db *DB) VerifyAudit(ctx context.Context, verifiers note.Verifiers, witnessed []audit.Checkpoint) (*audit.Report, error) {
+	var report *audit.Report
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		report, err = audit.Verify(ctx, auditLog{tx}, verifiers, witnessed)
+		return err
+	})
+	return report, err
+}
+
+// CheckpointAudit signs the current head of the audit trail, stores the
+// checkpoint and returns the signed note, for keeping outside the system.
+// A signer refuses to sign a log smaller than one it signed before.
+func (db *DB) CheckpointAudit(ctx context.Context, signer note.Signer) ([]byte, error) {
+	var signed []byte
+	err := db.write(ctx, func(tx *Tx) error {
+		l := auditLog{tx}
+		size, err := l.Size(ctx)
+		if err != nil {
+			return err
+		}
+		if size == 0 {
+			return fristad.Errorf(fristad.EINVALID, "the audit trail is empty")
+		}
+		var last *audit.Checkpoint
+		var lastSize int64
+		var lastRoot []byte
+		err = tx.QueryRowContext(ctx, `SELECT size, root FROM audit_checkpoints ORDER BY size DESC LIMIT 1`).Scan(&lastSize, &lastRoot)
+		switch {
+		case err == nil:
+			c := audit.Checkpoint{Origin: AuditOrigin, Size: lastSize}
+			copy(c.Root[:], lastRoot)
+			last = &c
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		head, err := audit.TreeHead(ctx, l, AuditOrigin, size)
+		if err != nil {
+			return err
+		}
+		if last != nil && last.Size == size {
+			return fristad.Errorf(fristad.ECONFLICT, "the audit trail has not grown since the last checkpoint (size %d)", size)
+		}
+		signed, err = audit.NewSigner(signer, last, nil).Sign(head)
+		if err != nil {
+			return fristad.Errorf(fristad.ECONFLICT, "refused to sign: %v", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_checkpoints (size, root, note, created_at) VALUES ($1, $2, $3, $4)`,
+			head.Size, head.Root[:], string(signed), tx.now)
+		return err
+	})
+	return signed, err
+}
+
+var _ fristad.AuditService = (*DB)(nil)
+
+// FindAuditEvents returns audit events for auditors, newest first; the
+// search is itself audited.
+func (db *DB) FindAuditEvents(ctx context.Context, filter fristad.AuditFilter) ([]*fristad.AuditEvent, error) {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionAuditRead, nil, fristad.ENOTFOUND); err != nil {
+		return nil, err
+	}
+	limit := filter.Limit
+	if limit <= 0 || limit > fristad.MaxAuditEvents {
+		limit = fristad.MaxAuditEvents
+	}
+	var events []*fristad.AuditEvent
+	err := db.write(ctx, func(tx *Tx) error {
+		var where []string
+		var args []any
+		arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+		if filter.ObjectType != nil {
+			where = append(where, "object_type = "+arg(*filter.ObjectType))
+		}
+		if filter.ObjectID != nil {
+			where = append(where, "object_id = "+arg(*filter.ObjectID))
+		}
+		if filter.ActorID != nil {
+			where = append(where, "actor_id = "+arg(*filter.ActorID))
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT seq, at, actor_id, actor_org, actor_role, action, object_type, object_id, purpose, result, request_id, ip_hmac, detail
+			FROM audit_log`+whereClause(where)+`
+			ORDER BY seq DESC LIMIT `+arg(limit), args...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			e, err := scanEvent(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			events = append(events, &fristad.AuditEvent{
+				Seq: e.Seq, Time: e.Time, ActorID: e.ActorID, ActorOrg: e.ActorOrg, ActorRole: e.ActorRole,
+				Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID, Purpose: e.Purpose,
+				Result: e.Result, RequestID: e.RequestID,
+			})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		object := ""
+		if filter.ObjectID != nil {
+			object = *filter.ObjectID
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "audit.read", ObjectType: "audit", ObjectID: object})
+	})
+	return events, err
+}
