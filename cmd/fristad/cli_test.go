@@ -241,3 +241,43 @@ func queryRowSQLite(t *testing.T, path, query string, dest ...any) {
 		t.Fatal(err)
 	}
 }
+
+// TestAuditCommands walks an auditor's routine: a signing key, a
+// checkpoint kept outside, a verification that passes, and one that fails
+// and names the event after someone edits the database directly.
+func TestAuditCommands(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCommand(t, nil, "migrate", "--data-dir", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, name := range []string{"Org A", "Org B", "Org C"} {
+		if code, _, stderr := runCommand(t, nil, "org", "create", "--data-dir", dir, "--name", name, "--type", "ngo"); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	keyFile := filepath.Join(dir, "audit.key")
+	code, stdout, stderr := runCommand(t, nil, "audit", "keygen", "--out", keyFile)
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	verifierKey := lines[len(lines)-1]
+	code, checkpoint, stderr := runCommand(t, nil, "audit", "checkpoint", "--data-dir", dir, "--key-file", keyFile)
+	if code != 0 || !strings.HasPrefix(checkpoint, "fristad audit log\n3\n") {
+		t.Fatalf("checkpoint: %d %q %s", code, checkpoint, stderr)
+	}
+	witness := filepath.Join(t.TempDir(), "checkpoint")
+	os.WriteFile(witness, []byte(checkpoint), 0o600)
+	args := []string{"audit", "verify", "--data-dir", dir, "--verifier-key", verifierKey, "--witness", witness}
+	if code, stdout, stderr := runCommand(t, nil, args...); code != 0 || !strings.HasPrefix(stdout, "ok: 3 events, 1 signed checkpoints, 1 witnessed") {
+		t.Fatalf("verify: %d %q %q", code, stdout, stderr)
+	}
+	execSQLite(t, filepath.Join(dir, "fristad.db"), `UPDATE audit_log SET object_id = 'forged' WHERE seq = 1`)
+	code, _, stderr = runCommand(t, nil, args...)
+	if code != 1 || !strings.Contains(stderr, "leaf mismatch at index 1") {
+		t.Fatalf("verify after tampering: %d %q; want exit 1 naming index 1", code, stderr)
+	}
+	if code, _, stderr := runCommand(t, nil, "audit", "keygen", "--out", keyFile); code == 0 || !strings.Contains(stderr, "cannot create") {
+		t.Errorf("keygen over an existing file: %d %q", code, stderr)
+	}
+}

@@ -44,6 +44,7 @@ func commands() []command {
 		{"org", "create and list organisations", runOrg, true},
 		{"user", "create, list and disable users", runUser, true},
 		{"keys", "generate, rotate and retire master keys", runKeys, true},
+		{"audit", "verify, checkpoint and list the audit trail", runAudit, true},
 		{"version", "print the version", runVersion, false},
 	}
 }
