@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	dataFlags(fs, &c.Config)
 	serverFlags(fs, &c.Config)
 	masterKeyFlag(fs, &c.Config)
+	staffURLFlag(fs, &c.Config)
 	fs.BoolVar(&c.Config.Demo, "demo", false, "allow a database that holds demo data, and show the DEMO banner")
 	fs.BoolVar(&c.Config.PrintConfig, "print-config", false, "print the configuration (secrets redacted) and exit")
 	if err := parse(fs, &c.Config, args); err != nil {
@@ -82,13 +83,17 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		return fristad.Errorf(fristad.EINVALID, "--demo given, but %s holds no demo data", c.DB)
 	}
 	c.Server, err = server.New(server.Config{
-		StaffAddr:    c.Config.StaffAddr,
-		PublicAddr:   c.Config.PublicAddr,
-		Demo:         demo,
-		QuickExitURL: c.Config.QuickExitURL,
-		DB:           c.DB,
-		Auth:         c.DB,
-		Collectors:   []prometheus.Collector{c.DB.Collector()},
+		StaffAddr:     c.Config.StaffAddr,
+		PublicAddr:    c.Config.PublicAddr,
+		Demo:          demo,
+		QuickExitURL:  c.Config.QuickExitURL,
+		DB:            c.DB,
+		StaffURL:      c.Config.StaffURL,
+		Auth:          c.DB,
+		Organisations: c.DB,
+		Users:         c.DB,
+		Audit:         c.DB,
+		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {
 		return err

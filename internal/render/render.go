@@ -131,8 +131,16 @@ type Page struct {
 	Languages []Language
 	CSRF      string // the form token (staff workspace only)
 	User      string // who is logged in, by e-mail address (staff workspace only)
+	Nav       []NavLink
 
 	p *i18n.Printer
+}
+
+// NavLink is an entry of a site's main menu.
+type NavLink struct {
+	Href    string
+	Label   string // translated
+	Current bool
 }
 
 // Language is one entry of a language switcher.
@@ -156,6 +164,18 @@ func NewPage(r *http.Request, p *i18n.Printer, demo bool) Page {
 
 // T translates a message key; see i18n.Printer.T.
 func (p *Page) T(key string, args ...any) string { return p.p.T(key, args...) }
+
+// Label translates a code from a code list — prefix "role", code
+// "case_worker" is message "role.case_worker" — and shows the code itself
+// when the list has grown a code the catalog does not know yet.
+func (p *Page) Label(prefix string, value any) string {
+	code := fmt.Sprint(value)
+	key := prefix + "." + code
+	if s := p.p.T(key); s != key {
+		return s
+	}
+	return code
+}
 
 // Plural translates a message key with a count; see i18n.Printer.Plural.
 func (p *Page) Plural(key string, n int, args ...any) string { return p.p.Plural(key, n, args...) }

@@ -247,3 +247,94 @@ func TestActivationFlow(t *testing.T) {
 		t.Errorf("a used link = %d; want 404", resp.StatusCode)
 	}
 }
+
+// signIn logs a browser in as a user created with mustDemoUser.
+func signIn(t *testing.T, b *browser, email, password, secret string) {
+	t.Helper()
+	b.get("/login")
+	resp, _ := b.post("/login", url.Values{"email": {email}, "password": {password}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("password for %s: %d", email, resp.StatusCode)
+	}
+	// Every sign-in needs a fresh code: wait for the next time step
+	// when this secret has been used in the current one.
+	code, _ := auth.TOTPCode(secret, time.Now())
+	resp, _ = b.post("/login/code", url.Values{"code": {code}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("code for %s: %d", email, resp.StatusCode)
+	}
+}
+
+// TestAdministration walks an administrator creating an organisation and
+// a user, and checks that the admin pages and the audit trail do not
+// exist for those without the role.
+func TestAdministration(t *testing.T) {
+	db := sqlstoretest.MustOpen(t, sqlstore.SQLite)
+	password, secret := mustDemoUser(t, db, "admin@example.org", fristad.RoleAdministrator)
+	mustDemoUserSecret(t, db, "worker@example.org", fristad.RoleCaseWorker, password, "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF")
+	mustDemoUserSecret(t, db, "auditor@example.org", fristad.RoleAuditor, password, "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U")
+	s := mustStart(t, db)
+
+	admin := newBrowser(t, s.StaffURL())
+	signIn(t, admin, "admin@example.org", password, secret)
+	resp, body := admin.get("/admin/organisations")
+	if resp.StatusCode != 200 || !strings.Contains(body, `href="/admin/users"`) {
+		t.Fatalf("organisations page: %d", resp.StatusCode)
+	}
+	resp, body = admin.post("/admin/organisations", url.Values{"name": {""}, "type": {"ngo"}, "region": {"Gotland"}, "country": {"SE"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Ange organisationens namn.") || !strings.Contains(body, `value="Gotland"`) {
+		t.Errorf("an organisation without a name: %d; want 400 with the message and the region kept", resp.StatusCode)
+	}
+	resp, _ = admin.post("/admin/organisations", url.Values{"name": {"Kvinnojouren Visby"}, "type": {"ngo"}, "region": {"Gotland"}, "country": {"SE"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create organisation: %d", resp.StatusCode)
+	}
+	_, body = admin.get(resp.Header.Get("Location"))
+	if !strings.Contains(body, "Kvinnojouren Visby") || !strings.Contains(body, "Ideell organisation") {
+		t.Error("the new organisation is not listed with its type")
+	}
+	orgs, _ := db.FindOrganisations(fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test")), fristad.OrganisationFilter{Name: new("Kvinnojouren Visby")})
+	resp, body = admin.post("/admin/users", url.Values{"email": {"ny@visby.example"}, "org": {orgs[0].ID}, "role": {"case_worker", "partner"}})
+	if resp.StatusCode != http.StatusCreated || !strings.Contains(body, "/activate?token=") {
+		t.Fatalf("create user: %d; want the activation link shown", resp.StatusCode)
+	}
+	resp, body = admin.post("/admin/users", url.Values{"email": {"ny@visby.example"}, "org": {orgs[0].ID}, "role": {"partner"}})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Det finns redan en användare") || !strings.Contains(body, `value="ny@visby.example"`) {
+		t.Errorf("the same address twice: %d", resp.StatusCode)
+	}
+
+	worker := newBrowser(t, s.StaffURL())
+	signIn(t, worker, "worker@example.org", password, "KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF")
+	for _, path := range []string{"/admin/users", "/admin/organisations", "/audit"} {
+		if resp, _ := worker.get(path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a case worker GET %s = %d; want 404", path, resp.StatusCode)
+		}
+	}
+	if resp, _ := worker.post("/admin/users", url.Values{"email": {"x@example.org"}, "org": {orgs[0].ID}, "role": {"administrator"}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("a case worker creating a user = %d; want 404", resp.StatusCode)
+	}
+	_, body = worker.get("/")
+	if strings.Contains(body, "/admin/users") {
+		t.Error("the menu offers the case worker the admin pages")
+	}
+
+	auditor := newBrowser(t, s.StaffURL())
+	signIn(t, auditor, "auditor@example.org", password, "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U")
+	resp, body = auditor.get("/audit")
+	if resp.StatusCode != 200 || !strings.Contains(body, "organisation.create") || !strings.Contains(body, "authn.login") {
+		t.Errorf("audit page: %d", resp.StatusCode)
+	}
+	if resp, _ := auditor.get("/admin/users"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an auditor GET /admin/users = %d; want 404", resp.StatusCode)
+	}
+}
+
+// mustDemoUserSecret is mustDemoUser with a chosen password and secret.
+func mustDemoUserSecret(t *testing.T, db *sqlstore.DB, email string, role fristad.Role, password, secret string) {
+	t.Helper()
+	ctx := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
+	orgs, _ := db.FindOrganisations(ctx, fristad.OrganisationFilter{})
+	if err := db.CreateDemoUser(ctx, &fristad.User{OrganisationID: orgs[0].ID, Email: email, Roles: []fristad.Role{role}}, password, secret); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -52,12 +52,16 @@ type Database interface {
 
 // Config configures both sites.
 type Config struct {
-	StaffAddr    string
-	PublicAddr   string
-	Demo         bool
-	QuickExitURL string
-	DB           Database
-	Auth         fristad.AuthService
+	StaffAddr     string
+	PublicAddr    string
+	Demo          bool
+	QuickExitURL  string
+	DB            Database
+	StaffURL      string // where staff reach the workspace, for links in pages
+	Auth          fristad.AuthService
+	Organisations fristad.OrganisationService
+	Users         fristad.UserService
+	Audit         fristad.AuditService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -81,7 +85,15 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	staffUI, err := web.New(web.Config{Demo: cfg.Demo, Assets: assets, Auth: cfg.Auth})
+	staffUI, err := web.New(web.Config{
+		Demo:          cfg.Demo,
+		Assets:        assets,
+		StaffURL:      cfg.StaffURL,
+		Auth:          cfg.Auth,
+		Organisations: cfg.Organisations,
+		Users:         cfg.Users,
+		Audit:         cfg.Audit,
+	})
 	if err != nil {
 		return nil, err
 	}

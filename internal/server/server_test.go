@@ -21,10 +21,13 @@ import (
 func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 	t.Helper()
 	s, err := server.New(server.Config{
-		StaffAddr:  "127.0.0.1:0",
-		PublicAddr: "127.0.0.1:0",
-		DB:         db,
-		Auth:       db,
+		StaffAddr:     "127.0.0.1:0",
+		PublicAddr:    "127.0.0.1:0",
+		DB:            db,
+		Auth:          db,
+		Organisations: db,
+		Users:         db,
+		Audit:         db,
 	})
 	if err != nil {
 		t.Fatal(err)

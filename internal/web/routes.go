@@ -1,25 +1,89 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"fristad"
+)
 
 // Register adds the workspace's routes to mux. Every route of the staff
-// workspace is listed here.
-func (h *Handler) Register(mux *http.ServeMux) {
-	mux.Handle("GET /{$}", h.handle(h.handleHome))
-	mux.Handle("POST /language", h.handle(h.handleLanguage))
+// workspace is listed here, each with the policy that guards it: who may
+// reach it at all. Finer decisions (which record) are made by the
+// services, through fristad.Can.
+func (h *Handler) Register(mux Mux) {
+	h.route(mux, "GET /{$}", anyone, h.handleHome)
+	h.route(mux, "POST /language", anyone, h.handleLanguage)
 
-	mux.Handle("GET /login", h.handle(h.handleLoginForm))
-	mux.Handle("POST /login", h.handle(h.handleLogin))
-	mux.Handle("GET /login/code", h.handle(h.handleCodeForm))
-	mux.Handle("POST /login/code", h.handle(h.handleCode))
-	mux.Handle("POST /logout", h.handle(h.handleLogout))
+	h.route(mux, "GET /login", anyone, h.handleLoginForm)
+	h.route(mux, "POST /login", anyone, h.handleLogin)
+	h.route(mux, "GET /login/code", anyone, h.handleCodeForm)
+	h.route(mux, "POST /login/code", anyone, h.handleCode)
+	h.route(mux, "POST /logout", anyone, h.handleLogout)
 
-	mux.Handle("GET /activate", h.handle(h.handleActivateForm))
-	mux.Handle("POST /activate", h.handle(h.handleActivatePassword))
-	mux.Handle("POST /activate/code", h.handle(h.handleActivateCode))
+	h.route(mux, "GET /activate", anyone, h.handleActivateForm)
+	h.route(mux, "POST /activate", anyone, h.handleActivatePassword)
+	h.route(mux, "POST /activate/code", anyone, h.handleActivateCode)
 
-	mux.Handle("GET /account/sessions", h.handle(requireActor(h.handleSessions)))
-	mux.Handle("POST /account/sessions/{id}/end", h.handle(requireActor(h.handleEndSession)))
+	h.route(mux, "GET /account/sessions", signedIn, h.handleSessions)
+	h.route(mux, "POST /account/sessions/{id}/end", signedIn, h.handleEndSession)
 
-	mux.Handle("GET /", h.handle(h.handleNotFound))
+	h.route(mux, "GET /admin/organisations", allowed(fristad.ActionOrganisationCreate), h.handleOrganisations)
+	h.route(mux, "POST /admin/organisations", allowed(fristad.ActionOrganisationCreate), h.handleCreateOrganisation)
+	h.route(mux, "GET /admin/users", allowed(fristad.ActionUserList), h.handleUsers)
+	h.route(mux, "POST /admin/users", allowed(fristad.ActionUserCreate), h.handleCreateUser)
+	h.route(mux, "POST /admin/users/{id}/disable", allowed(fristad.ActionUserDisable), h.handleDisableUser)
+	h.route(mux, "POST /admin/users/{id}/activation", allowed(fristad.ActionUserActivation), h.handleNewActivation)
+
+	h.route(mux, "GET /audit", allowed(fristad.ActionAuditRead), h.handleAudit)
+
+	h.route(mux, "GET /", anyone, h.handleNotFound)
+}
+
+// Mux is where routes are registered: an *http.ServeMux, or a recorder in
+// tests.
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+}
+
+// policy decides who may reach a route at all (SR-20). Every route has
+// one; a route without is a bug the route test catches.
+type policy struct {
+	name   string
+	login  bool           // a logged-in user is needed
+	action fristad.Action // and, if set, one allowed to take this action
+}
+
+var (
+	anyone   = policy{name: "anyone"}
+	signedIn = policy{name: "signed in", login: true}
+)
+
+// allowed is the policy of a route for those who may take action. To
+// everyone else the route does not exist: it answers 404 (SR-21).
+func allowed(action fristad.Action) policy {
+	return policy{name: string(action), login: true, action: action}
+}
+
+// guarded is a route's handler with its policy.
+type guarded struct {
+	policy  policy
+	handler http.Handler
+}
+
+func (g *guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
+
+// route registers fn at pattern behind policy p.
+func (h *Handler) route(mux Mux, pattern string, p policy, fn handlerFunc) {
+	inner := fn
+	if p.login {
+		inner = requireActor(func(w http.ResponseWriter, r *http.Request) error {
+			if p.action != "" {
+				if err := fristad.Authorize(fristad.ActorFromContext(r.Context()), p.action, nil, fristad.ENOTFOUND); err != nil {
+					return err
+				}
+			}
+			return fn(w, r)
+		})
+	}
+	mux.Handle(pattern, &guarded{policy: p, handler: h.handle(inner)})
 }

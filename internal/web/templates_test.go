@@ -3,6 +3,8 @@ package web
 import (
 	"testing"
 
+	"fristad"
+
 	"fristad/internal/i18n"
 	"fristad/internal/render"
 	"fristad/internal/render/rendertest"
@@ -25,7 +27,32 @@ func TestTemplates(t *testing.T) {
 		"activate":      &ActivatePage{},
 		"activate_code": &ActivateCodePage{},
 		"sessions":      &SessionsPage{},
+		"organisations": &OrganisationsPage{},
+		"users":         &UsersPage{},
+		"audit":         &AuditPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
 	rendertest.CheckErrorKeys(t, "../..", i18n.Staff())
+}
+
+// TestCodeLabels checks that every role and every organisation type the
+// migrations create has a label in every staff language.
+func TestCodeLabels(t *testing.T) {
+	types := []string{"national_coordinator", "regional_coordinator", "social_services", "ngo", "shelter", "police",
+		"prosecution", "migration_agency", "health_care", "school", "employment_service", "international_organisation",
+		"receiving_organisation_abroad"}
+	c := i18n.Staff()
+	for _, tag := range c.Languages() {
+		p := c.Printer(tag)
+		for _, r := range fristad.Roles {
+			if key := "role." + string(r); p.T(key) == key {
+				t.Errorf("%s: no label %s", tag, key)
+			}
+		}
+		for _, typ := range types {
+			if key := "orgtype." + typ; p.T(key) == key {
+				t.Errorf("%s: no label %s", tag, key)
+			}
+		}
+	}
 }

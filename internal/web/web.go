@@ -33,9 +33,13 @@ const (
 
 // Config configures the staff workspace.
 type Config struct {
-	Demo   bool // show the DEMO banner on every page
-	Assets *render.Assets
-	Auth   fristad.AuthService
+	Demo          bool // show the DEMO banner on every page
+	Assets        *render.Assets
+	StaffURL      string // where staff reach the workspace, for links; default: from the request
+	Auth          fristad.AuthService
+	Organisations fristad.OrganisationService
+	Users         fristad.UserService
+	Audit         fristad.AuditService
 }
 
 // Handler serves the staff workspace.
@@ -181,8 +185,25 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) render.Page {
 	page.CSRF = csrfToken(w, r)
 	if a := fristad.ActorFromContext(r.Context()); a != nil {
 		page.User = a.Email
+		for _, l := range menu {
+			if l.action == "" || fristad.Can(a, l.action, nil) {
+				page.Nav = append(page.Nav, render.NavLink{Href: l.href, Label: p.T(l.key), Current: r.URL.Path == l.href})
+			}
+		}
 	}
 	return page
+}
+
+// menu is the main menu; each entry shows to those allowed its action.
+var menu = []struct {
+	href, key string
+	action    fristad.Action
+}{
+	{"/", "nav.home", ""},
+	{"/admin/organisations", "admin.orgs.title", fristad.ActionOrganisationCreate},
+	{"/admin/users", "admin.users.title", fristad.ActionUserList},
+	{"/audit", "audit.title", fristad.ActionAuditRead},
+	{"/account/sessions", "sessions.title", ""},
 }
 
 // client describes the request's origin for throttling.

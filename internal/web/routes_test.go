@@ -1,0 +1,53 @@
+package web
+
+import (
+	"net/http"
+	"testing"
+
+	"fristad/internal/render"
+)
+
+// recorder records what is registered on it.
+type recorder map[string]http.Handler
+
+func (r recorder) Handle(pattern string, h http.Handler) { r[pattern] = h }
+
+// TestEveryRouteHasAPolicy walks the workspace's routes and fails for any
+// registered without a policy (SR-20).
+func TestEveryRouteHasAPolicy(t *testing.T) {
+	assets, err := render.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Config{Assets: assets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes := recorder{}
+	h.Register(routes)
+	if len(routes) < 10 {
+		t.Fatalf("only %d routes registered", len(routes))
+	}
+	for pattern, handler := range routes {
+		g, ok := handler.(*guarded)
+		if !ok || g.policy.name == "" {
+			t.Errorf("route %q has no policy", pattern)
+			continue
+		}
+		if g.policy.action != "" && !g.policy.login {
+			t.Errorf("route %q checks an action without a login", pattern)
+		}
+	}
+	// The routes that need more than anyone: make sure they stay guarded.
+	for pattern, want := range map[string]string{
+		"GET /account/sessions":    "signed in",
+		"GET /admin/users":         "user.list",
+		"POST /admin/users":        "user.create",
+		"GET /admin/organisations": "organisation.create",
+		"GET /audit":               "audit.read",
+	} {
+		if g, ok := routes[pattern].(*guarded); !ok || g.policy.name != want {
+			t.Errorf("route %q: policy %v; want %q", pattern, routes[pattern], want)
+		}
+	}
+}
