@@ -18,6 +18,7 @@ type Actor struct {
 	SessionID      string
 	StepUpAt       time.Time // the last fresh second factor
 	System         string    // non-empty for a system actor: "cli", "job:…"
+	TokenScope     string    // for an API token: its scope; "" for a browser session
 }
 
 // SystemActor returns the actor for work not done by a person, named for

@@ -25,6 +25,15 @@ var rolePolicy = map[Action][]Role{
 	ActionUserDisable:        {RoleAdministrator},
 	ActionUserActivation:     {RoleAdministrator},
 	ActionAuditRead:          {RoleAuditor},
+	ActionTokenManage:        {RoleAdministrator},
+}
+
+// readActions change nothing: a read-scoped API token may take them and
+// no others.
+var readActions = map[Action]bool{
+	ActionOrganisationList: true,
+	ActionUserList:         true,
+	ActionAuditRead:        true,
 }
 
 // systemActions are what the command line may do. Whoever runs it holds
@@ -37,6 +46,7 @@ var systemActions = map[Action]bool{
 	ActionUserDisable:        true,
 	ActionUserActivation:     true,
 	ActionAuditRead:          true,
+	ActionTokenManage:        true,
 }
 
 // Can reports whether actor may take action on record. It is the one
@@ -52,6 +62,9 @@ func Can(actor *Actor, action Action, record any) bool {
 	}
 	if record != nil {
 		return false // no record kinds are judged yet: deny
+	}
+	if actor.TokenScope != "" && actor.TokenScope != ScopeWrite && !readActions[action] {
+		return false
 	}
 	for _, r := range rolePolicy[action] {
 		if actor.Has(r) {

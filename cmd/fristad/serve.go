@@ -93,6 +93,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Organisations: c.DB,
 		Users:         c.DB,
 		Audit:         c.DB,
+		Tokens:        c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

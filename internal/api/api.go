@@ -1,6 +1,7 @@
-// Package api is the JSON API under /api/v1 on the staff listener. It
-// answers with the same access policy as the staff workspace, and every
-// failure as {"error":{"code":…,"message":…}} with a precise status.
+// Package api is the JSON API under /api/v1 on the staff listener. Clients
+// authenticate with a personal API token (Authorization: Bearer …); the
+// API answers with the same access policy as the staff workspace, and
+// every failure as {"error":{"code":…,"message":…}} with a precise status.
 package api
 
 import (
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"fristad"
 )
@@ -19,31 +21,97 @@ var openapi []byte
 // Prefix is where the API lives.
 const Prefix = "/api/v1/"
 
+// Config holds the services the API answers from.
+type Config struct {
+	Tokens        fristad.TokenService
+	Organisations fristad.OrganisationService
+	Users         fristad.UserService
+	Audit         fristad.AuditService
+}
+
 // Handler serves the API.
-type Handler struct{}
+type Handler struct{ cfg Config }
 
 // New returns the API's handler.
-func New() *Handler { return &Handler{} }
+func New(cfg Config) *Handler { return &Handler{cfg: cfg} }
+
+// Mux is where routes are registered.
+type Mux interface {
+	Handle(pattern string, handler http.Handler)
+}
 
 // Register adds the API's routes to mux. Every route of the API is listed
-// here and in openapi.json.
-func (h *Handler) Register(mux *http.ServeMux) {
-	mux.Handle("GET "+Prefix+"openapi.json", handle(h.handleOpenAPI))
+// here, with its policy, and in openapi.json.
+func (h *Handler) Register(mux Mux) {
+	h.route(mux, "GET "+Prefix+"openapi.json", anyone, h.handleOpenAPI)
+	h.route(mux, "GET "+Prefix+"me", signedIn, h.handleMe)
+	h.route(mux, "GET "+Prefix+"organisations", allowed(fristad.ActionOrganisationList), h.handleOrganisations)
+	h.route(mux, "GET "+Prefix+"users", allowed(fristad.ActionUserList), h.handleUsers)
+	h.route(mux, "GET "+Prefix+"audit", allowed(fristad.ActionAuditRead), h.handleAudit)
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
-		mux.Handle(method+" "+Prefix, handle(h.handleNotFound))
+		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}
 }
 
+// policy decides who may reach a route at all (SR-20).
+type policy struct {
+	name   string
+	token  bool           // a valid API token is needed
+	action fristad.Action // and, if set, one allowed to take this action
+}
+
+var (
+	anyone   = policy{name: "anyone"}
+	signedIn = policy{name: "token", token: true}
+)
+
+// allowed is the policy of a route for those who may take action; to
+// everyone else it does not exist (404, SR-21).
+func allowed(action fristad.Action) policy {
+	return policy{name: string(action), token: true, action: action}
+}
+
+// guarded is a route's handler with its policy.
+type guarded struct {
+	policy  policy
+	handler http.Handler
+}
+
+func (g *guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
+
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// handle turns a handlerFunc into an http.Handler that writes any error
-// it returns as JSON.
-func handle(fn handlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := fn(w, r); err != nil {
+func (h *Handler) route(mux Mux, pattern string, p policy, fn handlerFunc) {
+	mux.Handle(pattern, &guarded{policy: p, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h.authenticate(r, p)
+		if err == nil && p.action != "" {
+			err = fristad.Authorize(fristad.ActorFromContext(r.Context()), p.action, nil, fristad.ENOTFOUND)
+		}
+		if err == nil {
+			err = fn(w, r)
+		}
+		if err != nil {
 			Error(w, r, err)
 		}
-	})
+	})})
+}
+
+// authenticate puts the actor of the request's bearer token into its
+// context; a route that needs one without it is EUNAUTHORIZED.
+func (h *Handler) authenticate(r *http.Request, p policy) error {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		if p.token {
+			return fristad.Errorf(fristad.EUNAUTHORIZED, "an API token is needed: Authorization: Bearer TOKEN")
+		}
+		return nil
+	}
+	actor, err := h.cfg.Tokens.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+	if err != nil {
+		return err
+	}
+	*r = *r.WithContext(fristad.NewContextWithActor(r.Context(), actor))
+	return nil
 }
 
 // ErrorBody is the JSON form of every API error.
@@ -72,7 +140,10 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if fe, ok := errors.AsType[*fristad.Error](err); ok {
 		body.Error.Field = fe.Field
 	}
-	if status >= 500 {
+	switch {
+	case status == http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="fristad"`)
+	case status >= 500:
 		id := fristad.RequestIDFromContext(r.Context())
 		body.Error.RequestID = id
 		slog.ErrorContext(r.Context(), "api request failed", "code", body.Error.Code, "err", err,
@@ -99,5 +170,5 @@ func (h *Handler) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) handleNotFound(w http.ResponseWriter, r *http.Request) error {
-	return fristad.Errorf(fristad.ENOTFOUND, "no API endpoint %s %s", r.Method, r.URL.Path)
+	return fristad.Errorf(fristad.ENOTFOUND, "not found")
 }

@@ -1,17 +1,41 @@
-package api_test
+package api
 
 import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"fristad/internal/api"
 )
+
+type recorder map[string]http.Handler
+
+func (r recorder) Handle(pattern string, h http.Handler) { r[pattern] = h }
+
+// TestEveryRouteHasAPolicy fails for an API route registered without a
+// policy (SR-20).
+func TestEveryRouteHasAPolicy(t *testing.T) {
+	routes := recorder{}
+	New(Config{}).Register(routes)
+	for pattern, h := range routes {
+		if g, ok := h.(*guarded); !ok || g.policy.name == "" {
+			t.Errorf("route %q has no policy", pattern)
+		}
+	}
+	for pattern, want := range map[string]string{
+		"GET /api/v1/me":            "token",
+		"GET /api/v1/organisations": "organisation.list",
+		"GET /api/v1/users":         "user.list",
+		"GET /api/v1/audit":         "audit.read",
+	} {
+		if g, ok := routes[pattern].(*guarded); !ok || g.policy.name != want {
+			t.Errorf("route %q: want policy %q", pattern, want)
+		}
+	}
+}
 
 func TestErrors(t *testing.T) {
 	mux := http.NewServeMux()
-	api.New().Register(mux)
+	New(Config{}).Register(mux)
 	for _, tt := range []struct {
 		method, path string
 		status       int
@@ -19,6 +43,7 @@ func TestErrors(t *testing.T) {
 	}{
 		{"GET", "/api/v1/no-such-thing", 404, "not_found"},
 		{"DELETE", "/api/v1/cases/1", 404, "not_found"},
+		{"GET", "/api/v1/me", 401, "unauthorized"},
 		{"GET", "/api/v1/openapi.json", 200, ""},
 	} {
 		rec := httptest.NewRecorder()
@@ -28,20 +53,24 @@ func TestErrors(t *testing.T) {
 			continue
 		}
 		var body struct {
-			Error   *api.ErrorDetail `json:"error"`
-			OpenAPI string           `json:"openapi"`
+			Error   *ErrorDetail `json:"error"`
+			OpenAPI string       `json:"openapi"`
+			Paths   map[string]any
 		}
 		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
 			t.Fatalf("%s %s: %v", tt.method, tt.path, err)
 		}
 		if tt.code == "" {
-			if body.OpenAPI == "" {
-				t.Error("openapi.json is not an OpenAPI document")
+			if body.OpenAPI == "" || body.Paths["/me"] == nil {
+				t.Error("openapi.json is not the API's OpenAPI document")
 			}
 			continue
 		}
 		if body.Error == nil || body.Error.Code != tt.code || body.Error.Message == "" {
 			t.Errorf("%s %s: body %s", tt.method, tt.path, rec.Body)
+		}
+		if tt.status == 401 && rec.Header().Get("WWW-Authenticate") == "" {
+			t.Error("401 without WWW-Authenticate")
 		}
 	}
 }

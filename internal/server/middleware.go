@@ -155,7 +155,7 @@ func secureHeaders(site string, next http.Handler) http.Handler {
 		nonce := base64.RawURLEncoding.EncodeToString(b[:])
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; "+
-			"script-src 'nonce-"+nonce+"' 'strict-dynamic'; "+
+			"script-src 'nonce-"+nonce+"'; "+
 			"style-src 'self' 'nonce-"+nonce+"'; "+
 			"img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; "+
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "+

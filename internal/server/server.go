@@ -62,6 +62,7 @@ type Config struct {
 	Organisations fristad.OrganisationService
 	Users         fristad.UserService
 	Audit         fristad.AuditService
+	Tokens        fristad.TokenService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -115,7 +116,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerProbes(staffMux, StaffSite)
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	api.New().Register(staffMux)
+	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

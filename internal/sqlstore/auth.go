@@ -332,20 +332,11 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*fristad.Actor, e
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, tx.now, a.SessionID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role`, a.UserID)
-		if err != nil {
+		if a.Roles, err = userRoles(ctx, tx, a.UserID); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r string
-			if err := rows.Scan(&r); err != nil {
-				return err
-			}
-			a.Roles = append(a.Roles, fristad.Role(r))
-		}
 		actor = a
-		return rows.Err()
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -546,4 +537,23 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "user.activated", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
 	})
+}
+
+// userRoles returns a user's roles, read afresh on every request so a
+// change takes effect at once (SR-12).
+func userRoles(ctx context.Context, tx *Tx, userID string) ([]fristad.Role, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var roles []fristad.Role
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		roles = append(roles, fristad.Role(r))
+	}
+	return roles, rows.Err()
 }
