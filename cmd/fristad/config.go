@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"fristad"
 	"fristad/internal/portal"
 	"fristad/internal/sqlstore"
 )
@@ -30,6 +31,8 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	IdleTimeout     time.Duration
+	SessionMaxAge   time.Duration
 	Demo            bool
 	Reset           bool
 	PrintConfig     bool
@@ -45,6 +48,8 @@ func DefaultConfig() Config {
 		LogLevel:        "info",
 		LogFormat:       "auto",
 		ShutdownTimeout: 15 * time.Second,
+		IdleTimeout:     fristad.DefaultIdleTimeout,
+		SessionMaxAge:   fristad.DefaultAbsoluteTimeout,
 	}
 }
 
@@ -99,6 +104,8 @@ func serverFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.PublicAddr, "public-addr", c.PublicAddr, "`address` of the public portal")
 	fs.StringVar(&c.QuickExitURL, "quick-exit-url", c.QuickExitURL, "neutral `URL` the portal's quick exit leaves for")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to let requests finish when stopping")
+	fs.DurationVar(&c.IdleTimeout, "session-idle-timeout", c.IdleTimeout, "a staff session ends after this long without a request")
+	fs.DurationVar(&c.SessionMaxAge, "session-max-age", c.SessionMaxAge, "a staff session ends this long after login in any case")
 }
 
 // envOnly are flags that are not read from the environment: they change
@@ -177,6 +184,9 @@ func (c *Config) validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return usageError{"--shutdown-timeout must be positive"}
+	}
+	if c.IdleTimeout < 10*time.Second || c.SessionMaxAge < c.IdleTimeout || c.SessionMaxAge > 24*time.Hour {
+		return usageError{"--session-idle-timeout must be at least 10s, and --session-max-age between it and 24h"}
 	}
 	return nil
 }

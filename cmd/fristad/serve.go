@@ -72,6 +72,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	c.DB.Auth.IdleTimeout, c.DB.Auth.AbsoluteTimeout = c.Config.IdleTimeout, c.Config.SessionMaxAge
 	demo, err := c.DB.IsDemo(ctx)
 	if err != nil {
 		return err
