@@ -9,22 +9,23 @@ import (
 // Error codes. Every failure a user or an API client can act on carries one
 // of them; anything else is EINTERNAL and its details stay in the log.
 const (
-	EINVALID        = "invalid"         // the input is malformed or breaks a rule
-	EUNAUTHORIZED   = "unauthorized"    // not logged in, or the credentials are wrong
-	EFORBIDDEN      = "forbidden"       // logged in, but not allowed to do this
-	ENOTFOUND       = "not_found"       // no such record, or one the actor may not see
-	ECONFLICT       = "conflict"        // the record changed or already exists
-	ETOOLARGE       = "too_large"       // the request body is over its limit
-	ERATELIMIT      = "rate_limited"    // too many attempts; try again later
-	EUNAVAILABLE    = "unavailable"     // the service cannot answer now (database down, schema out of date)
-	ENOTIMPLEMENTED = "not_implemented" // the feature is not built yet
-	EINTERNAL       = "internal"        // a bug or an unexpected failure
+	EINVALID        = "invalid"          // the input is malformed or breaks a rule
+	EUNAUTHORIZED   = "unauthorized"     // not logged in, or the credentials are wrong
+	EFORBIDDEN      = "forbidden"        // logged in, but not allowed to do this
+	ESTEPUP         = "step_up_required" // allowed after confirming a second factor again (SR-13)
+	ENOTFOUND       = "not_found"        // no such record, or one the actor may not see
+	ECONFLICT       = "conflict"         // the record changed or already exists
+	ETOOLARGE       = "too_large"        // the request body is over its limit
+	ERATELIMIT      = "rate_limited"     // too many attempts; try again later
+	EUNAVAILABLE    = "unavailable"      // the service cannot answer now (database down, schema out of date)
+	ENOTIMPLEMENTED = "not_implemented"  // the feature is not built yet
+	EINTERNAL       = "internal"         // a bug or an unexpected failure
 )
 
 // ErrorCodes lists every error code, for the tests that check each has a
 // translated message.
 var ErrorCodes = []string{
-	EINVALID, EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT, ETOOLARGE,
+	EINVALID, EUNAUTHORIZED, EFORBIDDEN, ESTEPUP, ENOTFOUND, ECONFLICT, ETOOLARGE,
 	ERATELIMIT, EUNAVAILABLE, ENOTIMPLEMENTED, EINTERNAL,
 }
 
@@ -92,7 +93,7 @@ func ErrorStatus(err error) int {
 		return http.StatusBadRequest
 	case EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case EFORBIDDEN:
+	case EFORBIDDEN, ESTEPUP:
 		return http.StatusForbidden
 	case ENOTFOUND:
 		return http.StatusNotFound

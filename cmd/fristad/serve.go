@@ -95,6 +95,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Users:         c.DB,
 		Audit:         c.DB,
 		Tokens:        c.DB,
+		Passkeys:      c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

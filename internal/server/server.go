@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -63,6 +65,7 @@ type Config struct {
 	Users         fristad.UserService
 	Audit         fristad.AuditService
 	Tokens        fristad.TokenService
+	Passkeys      fristad.PasskeyService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -75,6 +78,8 @@ type Server struct {
 	staffLn  net.Listener
 	publicLn net.Listener
 	metrics  *metrics
+
+	staffUI *web.Handler
 
 	wg   sync.WaitGroup
 	errc chan error
@@ -94,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 		Organisations: cfg.Organisations,
 		Users:         cfg.Users,
 		Audit:         cfg.Audit,
+		Passkeys:      cfg.Passkeys,
 	})
 	if err != nil {
 		return nil, err
@@ -109,7 +115,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server: metrics: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, metrics: newMetrics(reg), errc: make(chan error, 2)}
+	s := &Server{cfg: cfg, metrics: newMetrics(reg), errc: make(chan error, 2), staffUI: staffUI}
 
 	// The staff listener: workspace, API, probes, metrics.
 	staffMux := http.NewServeMux()
@@ -152,6 +158,13 @@ func (s *Server) Open() (err error) {
 		s.staffLn.Close()
 		return fmt.Errorf("public site: cannot listen on %s: %w", s.cfg.PublicAddr, errors.Unwrap(err))
 	}
+	// Passkeys are bound to the address staff use; without a configured
+	// one, it is the listener's.
+	if err := s.staffUI.SetStaffURL(s.StaffURL()); err != nil {
+		s.staffLn.Close()
+		s.publicLn.Close()
+		return fmt.Errorf("staff site: %w", err)
+	}
 	for _, p := range []struct {
 		srv *http.Server
 		ln  net.Listener
@@ -169,8 +182,19 @@ func (s *Server) Open() (err error) {
 // its own.
 func (s *Server) Err() <-chan error { return s.errc }
 
-// StaffURL returns the staff site's base URL.
-func (s *Server) StaffURL() string { return "http://" + s.staffLn.Addr().String() }
+// StaffURL returns the staff site's base URL. On the loopback address it
+// names localhost, which browsers treat as a secure context, so passkeys
+// and the workspace's Secure cookies work without TLS.
+func (s *Server) StaffURL() string {
+	if s.cfg.StaffURL != "" {
+		return strings.TrimSuffix(s.cfg.StaffURL, "/")
+	}
+	addr := s.staffLn.Addr().(*net.TCPAddr)
+	if addr.IP.IsLoopback() {
+		return "http://localhost:" + strconv.Itoa(addr.Port)
+	}
+	return "http://" + addr.String()
+}
 
 // PublicURL returns the public portal's base URL.
 func (s *Server) PublicURL() string { return "http://" + s.publicLn.Addr().String() }

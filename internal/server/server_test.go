@@ -29,6 +29,7 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Users:         db,
 		Audit:         db,
 		Tokens:        db,
+		Passkeys:      db,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -24,6 +24,17 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /activate", anyone, h.handleActivatePassword)
 	h.route(mux, "POST /activate/code", anyone, h.handleActivateCode)
 
+	h.routeJSON(mux, "POST /login/passkey/options", anyone, h.handlePasskeyLoginOptions)
+	h.routeJSON(mux, "POST /login/passkey", anyone, h.handlePasskeyLogin)
+
+	h.route(mux, "GET /account/step-up", signedIn, h.handleStepUpForm)
+	h.route(mux, "POST /account/step-up", signedIn, h.handleStepUp)
+	h.routeJSON(mux, "POST /account/step-up/passkey/options", signedIn, h.handleStepUpPasskeyOptions)
+	h.routeJSON(mux, "POST /account/step-up/passkey", signedIn, h.handleStepUpPasskey)
+	h.route(mux, "GET /account/passkeys", signedIn, h.handlePasskeys)
+	h.routeJSON(mux, "POST /account/passkeys/options", signedIn, h.handlePasskeyRegisterOptions)
+	h.routeJSON(mux, "POST /account/passkeys", signedIn, h.handlePasskeyRegister)
+	h.route(mux, "POST /account/passkeys/{id}/remove", signedIn, h.handleRemovePasskey)
 	h.route(mux, "GET /account/sessions", signedIn, h.handleSessions)
 	h.route(mux, "POST /account/sessions/{id}/end", signedIn, h.handleEndSession)
 
@@ -72,8 +83,18 @@ type guarded struct {
 
 func (g *guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
 
+// routeJSON registers a route for a page's script: errors are JSON.
+func (h *Handler) routeJSON(mux Mux, pattern string, p policy, fn handlerFunc) {
+	mux.Handle(pattern, &guarded{policy: p, handler: h.handleWith(p.guard(fn), h.jsonError)})
+}
+
 // route registers fn at pattern behind policy p.
 func (h *Handler) route(mux Mux, pattern string, p policy, fn handlerFunc) {
+	mux.Handle(pattern, &guarded{policy: p, handler: h.handle(p.guard(fn))})
+}
+
+// guard wraps fn with the policy's checks.
+func (p policy) guard(fn handlerFunc) handlerFunc {
 	inner := fn
 	if p.login {
 		inner = requireActor(func(w http.ResponseWriter, r *http.Request) error {
@@ -85,5 +106,5 @@ func (h *Handler) route(mux Mux, pattern string, p policy, fn handlerFunc) {
 			return fn(w, r)
 		})
 	}
-	mux.Handle(pattern, &guarded{policy: p, handler: h.handle(inner)})
+	return inner
 }

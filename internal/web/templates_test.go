@@ -30,6 +30,8 @@ func TestTemplates(t *testing.T) {
 		"organisations": &OrganisationsPage{},
 		"users":         &UsersPage{},
 		"audit":         &AuditPage{},
+		"passkeys":      &PasskeysPage{},
+		"stepup":        &StepUpPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
 	rendertest.CheckErrorKeys(t, "../..", i18n.Staff())

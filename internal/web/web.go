@@ -40,6 +40,9 @@ type Config struct {
 	Organisations fristad.OrganisationService
 	Users         fristad.UserService
 	Audit         fristad.AuditService
+	Passkeys      fristad.PasskeyService
+	// Now is the clock; it defaults to time.Now.
+	Now func() time.Time
 }
 
 // Handler serves the staff workspace.
@@ -47,6 +50,7 @@ type Handler struct {
 	cfg     Config
 	catalog *i18n.Catalog
 	engine  *render.Engine
+	rp      relyingParty
 }
 
 // New parses the templates and returns the workspace's handler.
@@ -55,8 +59,19 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{cfg: cfg, catalog: i18n.Staff(), engine: engine}, nil
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	h := &Handler{cfg: cfg, catalog: i18n.Staff(), engine: engine}
+	if cfg.StaffURL != "" {
+		if err := h.SetStaffURL(cfg.StaffURL); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
 }
+
+func (h *Handler) now() time.Time { return h.cfg.Now() }
 
 // Engine returns the parsed templates, for template checks.
 func (h *Handler) Engine() *render.Engine { return h.engine }
@@ -69,6 +84,14 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // state-changing request, and shows any error as the translated error
 // page.
 func (h *Handler) handle(fn handlerFunc) http.Handler {
+	return h.handleWith(fn, func(w http.ResponseWriter, r *http.Request, err error) {
+		h.engine.Error(w, r, err, h.page(w, r))
+	})
+}
+
+// handleWith is handle with the given way to show an error: the error
+// page, or JSON for a page's script.
+func (h *Handler) handleWith(fn handlerFunc, fail func(http.ResponseWriter, *http.Request, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := h.authenticate(w, r)
 		if err == nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -81,7 +104,7 @@ func (h *Handler) handle(fn handlerFunc) http.Handler {
 			if fristad.ErrorCode(err) == fristad.ERATELIMIT {
 				w.Header().Set("Retry-After", "900")
 			}
-			h.engine.Error(w, r, err, h.page(w, r))
+			fail(w, r, err)
 		}
 	})
 }
@@ -132,7 +155,12 @@ func checkCSRF(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return formError(err)
 	}
-	if !auth.Equal(r.PostForm.Get(csrfField), c.Value) {
+	token := r.PostForm.Get(csrfField)
+	if token == "" {
+		// Scripts posting JSON send the token in a header.
+		token = r.Header.Get("X-CSRF-Token")
+	}
+	if !auth.Equal(token, c.Value) {
 		return fristad.Errorf(fristad.EFORBIDDEN, "the form token does not match")
 	}
 	return nil

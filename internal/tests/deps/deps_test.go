@@ -122,6 +122,7 @@ func TestDirectDependencies(t *testing.T) {
 		"golang.org/x/crypto":                 "Argon2id password hashes",
 		"github.com/pquerna/otp":              "TOTP second factors",
 		"github.com/trustelem/zxcvbn":         "password strength with common-password lists",
+		"github.com/go-webauthn/webauthn":     "passkeys and security keys (WebAuthn)",
 		"golang.org/x/mod":                    "Merkle audit log and signed checkpoints (sumdb/tlog, sumdb/note)",
 		"github.com/chromedp/chromedp":        "browser tests (test only)",
 		"github.com/chromedp/cdproto":         "browser tests (test only)",
