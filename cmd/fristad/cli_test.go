@@ -2,6 +2,8 @@ package main
 
 import (
 	"database/sql"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -279,5 +281,49 @@ func TestAuditCommands(t *testing.T) {
 	}
 	if code, _, stderr := runCommand(t, nil, "audit", "keygen", "--out", keyFile); code == 0 || !strings.Contains(stderr, "cannot create") {
 		t.Errorf("keygen over an existing file: %d %q", code, stderr)
+	}
+}
+
+// TestAPIToken creates a token on the command line, uses it against the
+// running API, and revokes it.
+func TestAPIToken(t *testing.T) {
+	c := MustRunDemo(t, sqlstore.SQLite)
+	dsn := c.DB.Source()
+	code, stdout, stderr := runCommand(t, nil, "token", "create", "--db", dsn, "--user", "admin@demo.fristad.invalid", "--name", "script")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	token := lines[len(lines)-1]
+	if !strings.HasPrefix(token, "fristad_") {
+		t.Fatalf("the last line is not the token: %q", stdout)
+	}
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequest("GET", c.Server.StaffURL()+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if status, body := get("/api/v1/me"); status != 200 || !strings.Contains(body, `"email":"admin@demo.fristad.invalid"`) || !strings.Contains(body, `"scope":"read"`) {
+		t.Fatalf("/me = %d %s", status, body)
+	}
+	if status, body := get("/api/v1/users"); status != 200 || !strings.Contains(body, "handlaggare@demo.fristad.invalid") {
+		t.Errorf("/users as an administrator = %d %s", status, body)
+	}
+	if status, _ := get("/api/v1/audit"); status != 404 {
+		t.Errorf("/audit as an administrator = %d; want 404", status)
+	}
+	_, list, _ := runCommand(t, nil, "token", "list", "--db", dsn, "--user", "admin@demo.fristad.invalid")
+	id := strings.Fields(strings.Split(strings.TrimSpace(list), "\n")[1])[0]
+	if code, _, stderr := runCommand(t, nil, "token", "revoke", "--db", dsn, "--id", id); code != 0 {
+		t.Fatal(stderr)
+	}
+	if status, body := get("/api/v1/me"); status != 401 || !strings.Contains(body, `"code":"unauthorized"`) {
+		t.Errorf("/me with a revoked token = %d %s", status, body)
 	}
 }

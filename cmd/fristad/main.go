@@ -45,6 +45,7 @@ func commands() []command {
 		{"user", "create, list and disable users", runUser, true},
 		{"keys", "generate, rotate and retire master keys", runKeys, true},
 		{"audit", "verify, checkpoint and list the audit trail", runAudit, true},
+		{"token", "create, list and revoke API tokens", runToken, true},
 		{"version", "print the version", runVersion, false},
 	}
 }
