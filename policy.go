@@ -12,6 +12,10 @@ const (
 	ActionUserCreate         Action = "user.create"
 	ActionUserDisable        Action = "user.disable"
 	ActionUserActivation     Action = "user.activation" // issue a new activation link
+	// ActionSubjectErase is erasing a data subject by destroying their
+	// data key (crypto-shredding), after the data-protection officer's
+	// decision.
+	ActionSubjectErase Action = "subject.erase"
 )
 
 // rolePolicy says which roles may take an action that concerns no
@@ -26,6 +30,7 @@ var rolePolicy = map[Action][]Role{
 	ActionUserActivation:     {RoleAdministrator},
 	ActionAuditRead:          {RoleAuditor},
 	ActionTokenManage:        {RoleAdministrator},
+	ActionSubjectErase:       {RoleAuditor},
 }
 
 // readActions change nothing: a read-scoped API token may take them and
@@ -47,6 +52,7 @@ var systemActions = map[Action]bool{
 	ActionUserActivation:     true,
 	ActionAuditRead:          true,
 	ActionTokenManage:        true,
+	ActionSubjectErase:       true,
 }
 
 // Can reports whether actor may take action on record. It is the one

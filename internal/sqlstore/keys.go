@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 
 	"fristad"
 	"fristad/internal/seal"
@@ -166,4 +168,43 @@ func (db *DB) InitKeys(ctx context.Context, kr *seal.Keyring) error {
 		db.indexer.Store(ix)
 		return nil
 	})
+}
+
+// ShredSubject erases a data subject by destroying their data key: every
+// field sealed for them, in the database and in every backup of it,
+// becomes unreadable at once (crypto-shredding, SR-63). decision names
+// the data-protection officer's decision, for the audit trail. On SQLite
+// the key store's write-ahead log is checkpointed and truncated, so the
+// destroyed key is not left in it; secure_delete overwrites the freed
+// page. Backups of the key store itself keep the key until they age out,
+// which is why they are kept apart and for a short time.
+func (db *DB) ShredSubject(ctx context.Context, subjectID, decision string) error {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionSubjectErase, nil, fristad.ENOTFOUND); err != nil {
+		return err
+	}
+	if strings.TrimSpace(decision) == "" {
+		return &fristad.Error{Code: fristad.EINVALID, Field: "decision", Key: "erase.decision.required", Message: "erasure needs the decision it follows"}
+	}
+	if subjectID == staffSubject || strings.HasPrefix(subjectID, seal.ReservedSubjectPrefix) {
+		return fristad.Errorf(fristad.EINVALID, "not a data subject")
+	}
+	err := db.write(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM keystore.subject_keys WHERE subject_id = $1`, subjectID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fristad.Errorf(fristad.ENOTFOUND, "not found")
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "subject.shredded", ObjectType: "subject", ObjectID: subjectID, Purpose: decision})
+	})
+	if err != nil {
+		return err
+	}
+	if db.dialect.name == SQLite {
+		if _, err := db.db.ExecContext(ctx, `PRAGMA keystore.wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("shred: checkpoint the key store: %w", err)
+		}
+	}
+	return nil
 }
