@@ -1,5 +1,7 @@
 package fristad
 
+import "slices"
+
 // Action is something an actor may be allowed to do. Actions on case
 // data also name the record they touch; see Can.
 type Action string
@@ -31,6 +33,10 @@ var rolePolicy = map[Action][]Role{
 	ActionAuditRead:          {RoleAuditor},
 	ActionTokenManage:        {RoleAdministrator},
 	ActionSubjectErase:       {RoleAuditor},
+	// Intake is open to every frontline organisation (ID-03).
+	ActionCaseCreate: {RoleCaseWorker, RolePartner, RolePoliceLiaison},
+	// Listing cases returns only those on the actor's team.
+	ActionCaseRead: {RoleCaseWorker, RoleCoordinator, RolePartner, RolePoliceLiaison, RoleGuardian},
 }
 
 // readActions change nothing: a read-scoped API token may take them and
@@ -39,6 +45,7 @@ var readActions = map[Action]bool{
 	ActionOrganisationList: true,
 	ActionUserList:         true,
 	ActionAuditRead:        true,
+	ActionCaseRead:         true,
 }
 
 // systemActions are what the command line may do. Whoever runs it holds
@@ -66,8 +73,12 @@ func Can(actor *Actor, action Action, record any) bool {
 	if actor.System != "" {
 		return systemActions[action] && record == nil
 	}
-	if record != nil {
-		return false // no record kinds are judged yet: deny
+	switch rec := record.(type) {
+	case nil:
+	case *CaseAccess:
+		return canCase(actor, action, rec)
+	default:
+		return false // a record the policy does not know how to judge
 	}
 	if actor.TokenScope != "" && actor.TokenScope != ScopeWrite && !readActions[action] {
 		return false
@@ -95,4 +106,28 @@ func Authorize(actor *Actor, action Action, record any, denied string) error {
 		return Errorf(denied, "%s is not allowed", action)
 	}
 	return nil
+}
+
+// caseRoles are the roles that work with cases at all. Administrators and
+// auditors never read case content (SR-28).
+var caseRoles = []Role{RoleCaseWorker, RoleCoordinator, RolePartner, RolePoliceLiaison, RoleGuardian}
+
+// canCase decides an action on one case: the actor's organisation must be
+// on the case team, or the actor must have opened it by break-glass, and
+// hold a role that does that kind of work. Only case workers change a
+// case; reading is for every case role of a team organisation.
+func canCase(actor *Actor, action Action, c *CaseAccess) bool {
+	if actor.TokenScope != "" && actor.TokenScope != ScopeWrite && action != ActionCaseRead {
+		return false
+	}
+	onTeam := c.TeamLevel == "lead" || c.TeamLevel == "member"
+	switch action {
+	case ActionCaseRead:
+		return (onTeam || c.BreakGlass) && slices.ContainsFunc(caseRoles, actor.Has)
+	case ActionCaseUpdate:
+		return (onTeam || c.BreakGlass) && actor.Has(RoleCaseWorker)
+	case ActionCaseBreakGlass:
+		return !onTeam && (actor.Has(RoleCaseWorker) || actor.Has(RoleCoordinator))
+	}
+	return false
 }

@@ -96,6 +96,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Audit:         c.DB,
 		Tokens:        c.DB,
 		Passkeys:      c.DB,
+		Cases:         c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

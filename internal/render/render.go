@@ -186,8 +186,21 @@ func (p *Page) Lang() string { return p.p.Lang() }
 // Dir returns the page's writing direction, for <html dir>.
 func (p *Page) Dir() string { return p.p.Dir() }
 
-// DateTime formats a time for staff in Sweden, to the minute.
-func (p *Page) DateTime(t time.Time) string {
+// DateTime formats a time (a time.Time or a *time.Time) for staff in
+// Sweden, to the minute; nil is empty.
+func (p *Page) DateTime(v any) string {
+	var t time.Time
+	switch v := v.(type) {
+	case time.Time:
+		t = v
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		t = *v
+	default:
+		return ""
+	}
 	return t.In(stockholm).Format("2006-01-02 15:04")
 }
 

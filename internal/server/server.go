@@ -66,6 +66,7 @@ type Config struct {
 	Audit         fristad.AuditService
 	Tokens        fristad.TokenService
 	Passkeys      fristad.PasskeyService
+	Cases         fristad.CaseService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -100,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 		Users:         cfg.Users,
 		Audit:         cfg.Audit,
 		Passkeys:      cfg.Passkeys,
+		Cases:         cfg.Cases,
 	})
 	if err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Audit:         db,
 		Tokens:        db,
 		Passkeys:      db,
+		Cases:         db,
 	})
 	if err != nil {
 		t.Fatal(err)

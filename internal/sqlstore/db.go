@@ -346,3 +346,30 @@ func (db *DB) Collector() prometheus.Collector {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// anyTime scans a time that may arrive as text: SQLite gives the result of
+// an expression (MAX, a subquery) without the column's declared type.
+type anyTime struct {
+	Time  time.Time
+	Valid bool
+}
+
+// Scan implements sql.Scanner.
+func (t *anyTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		t.Valid = false
+		return nil
+	case time.Time:
+		t.Time, t.Valid = v, true
+		return nil
+	case string:
+		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+			if p, err := time.Parse(layout, v); err == nil {
+				t.Time, t.Valid = p.UTC(), true
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("sqlstore: cannot read %T %v as a time", v, v)
+}

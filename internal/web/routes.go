@@ -47,6 +47,15 @@ func (h *Handler) Register(mux Mux) {
 
 	h.route(mux, "GET /audit", allowed(fristad.ActionAuditRead), h.handleAudit)
 
+	h.route(mux, "GET /cases", allowed(fristad.ActionCaseRead), h.handleCases)
+	h.route(mux, "GET /cases/new", allowed(fristad.ActionCaseCreate), h.handleNewCaseForm)
+	h.route(mux, "POST /cases", allowed(fristad.ActionCaseCreate), h.handleCreateCase)
+	h.route(mux, "GET /cases/break-glass", allowed(fristad.ActionCaseRead), h.handleBreakGlassForm)
+	h.route(mux, "POST /cases/break-glass", allowed(fristad.ActionCaseRead), h.handleBreakGlass)
+	h.route(mux, "GET /cases/{id}", allowed(fristad.ActionCaseRead), h.handleCase)
+	h.route(mux, "POST /cases/{id}/status", allowed(fristad.ActionCaseRead), h.handleAddStatus)
+	h.route(mux, "POST /cases/{id}/reveal", allowed(fristad.ActionCaseRead), h.handleReveal)
+
 	h.route(mux, "GET /", anyone, h.handleNotFound)
 }
 

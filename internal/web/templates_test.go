@@ -32,6 +32,10 @@ func TestTemplates(t *testing.T) {
 		"audit":         &AuditPage{},
 		"passkeys":      &PasskeysPage{},
 		"stepup":        &StepUpPage{},
+		"cases":         &CasesPage{},
+		"case_new":      &NewCasePage{},
+		"case":          &CasePage{},
+		"breakglass":    &BreakGlassPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
 	rendertest.CheckErrorKeys(t, "../..", i18n.Staff())
@@ -54,6 +58,17 @@ func TestCodeLabels(t *testing.T) {
 		for _, typ := range types {
 			if key := "orgtype." + typ; p.T(key) == key {
 				t.Errorf("%s: no label %s", tag, key)
+			}
+		}
+		for prefix, list := range map[string][]string{
+			"status": fristad.Statuses, "step": fristad.Steps, "pathway": fristad.Pathways,
+			"exploitation": fristad.ExploitationTypes, "ageband": fristad.AgeBands, "sex": fristad.Sexes,
+			"protection": fristad.ProtectionLevels, "level": {"lead", "member"},
+		} {
+			for _, code := range list {
+				if key := prefix + "." + code; p.T(key) == key {
+					t.Errorf("%s: no label %s", tag, key)
+				}
 			}
 		}
 	}

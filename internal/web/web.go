@@ -41,6 +41,7 @@ type Config struct {
 	Users         fristad.UserService
 	Audit         fristad.AuditService
 	Passkeys      fristad.PasskeyService
+	Cases         fristad.CaseService
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }
@@ -228,6 +229,7 @@ var menu = []struct {
 	action    fristad.Action
 }{
 	{"/", "nav.home", ""},
+	{"/cases", "cases.title", fristad.ActionCaseRead},
 	{"/admin/organisations", "admin.orgs.title", fristad.ActionOrganisationCreate},
 	{"/admin/users", "admin.users.title", fristad.ActionUserList},
 	{"/audit", "audit.title", fristad.ActionAuditRead},

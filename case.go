@@ -1,0 +1,322 @@
+package fristad
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Identification statuses (ID-02): identification is a history, not a
+// yes or no.
+const (
+	StatusIndication        = "indication"         // signs of trafficking
+	StatusReasonableGrounds = "reasonable_grounds" // skälig anledning
+	StatusInjuredParty      = "injured_party"      // målsägande in a preliminary investigation
+	StatusClosed            = "closed"
+)
+
+// Statuses lists the identification statuses in order.
+var Statuses = []string{StatusIndication, StatusReasonableGrounds, StatusInjuredParty, StatusClosed}
+
+// Steps of the national referral model (MA-01).
+var Steps = []string{"identification", "acute_protection", "initial_support", "long_term_support", "criminal_proceedings", "safe_return"}
+
+// Pathways.
+var Pathways = []string{"undecided", "stay", "return"}
+
+// ExploitationTypes is the code list of forms of exploitation, with the
+// names of the Human Trafficking Case Data Standard (ID-05). It can grow.
+var ExploitationTypes = []string{
+	"sexual_exploitation", "forced_labour", "forced_begging", "forced_criminality",
+	"forced_marriage", "domestic_servitude", "organ_removal", "other",
+}
+
+// Protected-identity levels (DP-05), mirroring the Swedish ones.
+const (
+	ProtectionNone         = "none"
+	ProtectionMarking      = "confidentiality_marking" // sekretessmarkering
+	ProtectionRegistration = "protected_registration"  // skyddad folkbokföring
+	ProtectionFictitious   = "fictitious_identity"     // fingerade personuppgifter
+)
+
+// ProtectionLevels lists the protected-identity levels.
+var ProtectionLevels = []string{ProtectionNone, ProtectionMarking, ProtectionRegistration, ProtectionFictitious}
+
+// Age bands kept in clear for statistics; the birth date itself is sealed.
+var AgeBands = []string{"unknown", "0-14", "15-17", "18-24", "25-34", "35-49", "50+"}
+
+// Sexes.
+var Sexes = []string{"unknown", "female", "male", "other"}
+
+// Person is someone who may have been trafficked: the data subject of a
+// case. Name, alias, identity number and birth date are sealed under the
+// person's own data key; the codes used for statistics stay in clear.
+// Reference is pseudonymous and is what lists show (DP-09, DP-13).
+type Person struct {
+	ID        string
+	Reference string
+
+	// Sealed. Empty after reading when hidden by protected identity.
+	Alias          string
+	Name           string
+	IdentityNumber string
+	BirthDate      string // YYYY-MM-DD
+
+	AgeBand           string
+	PresumedChild     bool // age presumption: treated as a child (CH-01)
+	Sex               string
+	Citizenships      []string // ISO 3166-1 alpha-2
+	Languages         []string // BCP 47
+	InterpreterNeeded bool
+	Protection        string // a protected-identity level
+
+	// Hidden is set on read when the identity fields are withheld by
+	// protected identity until revealed with a fresh second factor.
+	Hidden bool
+}
+
+// Case is the work with one person: who leads it, who else is on the
+// team, how far identification has come, where she is in the referral
+// model and which way she is heading.
+type Case struct {
+	ID                string
+	Reference         string
+	Person            *Person
+	LeadOrganisation  string
+	Status            string
+	Step              string
+	Pathway           string
+	ExploitationTypes []string
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+
+	History []*StatusEvent // newest first, on read of one case
+	Team    []TeamMember   // on read of one case
+	// Access is how the actor reaches the case: "lead", "member" or
+	// "break-glass" (until BreakGlassUntil).
+	Access          string
+	BreakGlassUntil *time.Time
+}
+
+// TeamMember is an organisation on a case team.
+type TeamMember struct {
+	OrganisationID string
+	Level          string // "lead" or "member"
+}
+
+// StatusEvent is one step of a case's identification history (ID-02).
+type StatusEvent struct {
+	Status      string
+	DecidedOn   string // YYYY-MM-DD
+	DecidingOrg string // an organisation id
+	Basis       string // sealed: why, in a few words
+	RecordedBy  string
+	RecordedAt  time.Time
+}
+
+// Limits on free text in a case.
+const (
+	MaxShortText = 200
+	MaxBasis     = 2000
+)
+
+// Validate checks a person and normalises the fields in place.
+func (p *Person) Validate() error {
+	for _, f := range []struct {
+		field, key string
+		v          *string
+		max        int
+	}{
+		{"alias", "person.alias.invalid", &p.Alias, MaxShortText},
+		{"name", "person.name.invalid", &p.Name, MaxShortText},
+		{"identity_number", "person.identity.invalid", &p.IdentityNumber, 20},
+	} {
+		*f.v = strings.TrimSpace(*f.v)
+		if utf8.RuneCountInString(*f.v) > f.max || !IsCleanText(*f.v) || strings.Contains(*f.v, "\n") {
+			return invalid(f.field, f.key, f.field+" is too long or holds control characters")
+		}
+	}
+	if p.Alias == "" && p.Name == "" {
+		return invalid("alias", "person.alias.required", "give an alias or a name: identity may be unknown, but the person needs a handle")
+	}
+	p.BirthDate = strings.TrimSpace(p.BirthDate)
+	if p.BirthDate != "" {
+		d, err := time.Parse(time.DateOnly, p.BirthDate)
+		if err != nil || d.After(time.Now()) || d.Year() < 1900 {
+			return invalid("birth_date", "person.birthdate.invalid", "the birth date must be a past date, YYYY-MM-DD")
+		}
+	}
+	if p.AgeBand == "" {
+		p.AgeBand = "unknown"
+	}
+	if p.Sex == "" {
+		p.Sex = "unknown"
+	}
+	if p.Protection == "" {
+		p.Protection = ProtectionNone
+	}
+	switch {
+	case !slices.Contains(AgeBands, p.AgeBand):
+		return invalid("age_band", "person.ageband.invalid", "unknown age band")
+	case !slices.Contains(Sexes, p.Sex):
+		return invalid("sex", "person.sex.invalid", "unknown sex code")
+	case !slices.Contains(ProtectionLevels, p.Protection):
+		return invalid("protection", "person.protection.invalid", "unknown protected-identity level")
+	}
+	// Age presumption (CH-01, ID-08): a possible child is a child.
+	if p.AgeBand == "0-14" || p.AgeBand == "15-17" {
+		p.PresumedChild = true
+	}
+	var err error
+	if p.Citizenships, err = codes(p.Citizenships, "citizenships", 2, true); err != nil {
+		return err
+	}
+	if p.Languages, err = codes(p.Languages, "languages", 12, false); err != nil {
+		return err
+	}
+	return nil
+}
+
+// codes normalises a list of short codes.
+func codes(in []string, field string, maxLen int, upper bool) ([]string, error) {
+	var out []string
+	for _, c := range in {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if upper {
+			c = strings.ToUpper(c)
+		}
+		if len(c) > maxLen || strings.ContainsFunc(c, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-')
+		}) {
+			return nil, invalid(field, "person.codes.invalid", "a code in "+field+" is not valid")
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Validate checks a new case and normalises it in place.
+func (c *Case) Validate() error {
+	if c.Person == nil {
+		return invalid("person", "case.person.required", "a case needs a person")
+	}
+	if err := c.Person.Validate(); err != nil {
+		return err
+	}
+	if c.Status == "" {
+		c.Status = StatusIndication
+	}
+	if c.Step == "" {
+		c.Step = Steps[0]
+	}
+	if c.Pathway == "" {
+		c.Pathway = Pathways[0]
+	}
+	switch {
+	case !slices.Contains(Statuses, c.Status):
+		return invalid("status", "case.status.invalid", "unknown status")
+	case !slices.Contains(Steps, c.Step):
+		return invalid("step", "case.step.invalid", "unknown step")
+	case !slices.Contains(Pathways, c.Pathway):
+		return invalid("pathway", "case.pathway.invalid", "unknown pathway")
+	}
+	var types []string
+	for _, t := range c.ExploitationTypes {
+		if !slices.Contains(ExploitationTypes, t) {
+			return invalid("exploitation", "case.exploitation.invalid", "unknown form of exploitation")
+		}
+		if !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	slices.Sort(types)
+	c.ExploitationTypes = types
+	return nil
+}
+
+// Validate checks a status event.
+func (e *StatusEvent) Validate() error {
+	e.Basis = strings.TrimSpace(e.Basis)
+	if !slices.Contains(Statuses, e.Status) {
+		return invalid("status", "case.status.invalid", "unknown status")
+	}
+	if _, err := time.Parse(time.DateOnly, e.DecidedOn); err != nil {
+		return invalid("decided_on", "case.decided.invalid", "the date must be YYYY-MM-DD")
+	}
+	if utf8.RuneCountInString(e.Basis) > MaxBasis || !IsCleanText(e.Basis) {
+		return invalid("basis", "case.basis.invalid", "the basis is too long or holds control characters")
+	}
+	return nil
+}
+
+// CaseFilter selects cases among those the actor may see.
+type CaseFilter struct {
+	Status  *string
+	Step    *string
+	Pathway *string
+	Limit   int // at most 200
+	Offset  int
+}
+
+// DuplicateCheck is what a search for an existing person found (ID-10):
+// cases the actor may open, and whether the person may be known to an
+// organisation the actor cannot see — which is said, but not where.
+type DuplicateCheck struct {
+	Cases          []*Case
+	KnownElsewhere bool
+}
+
+// Case actions.
+const (
+	ActionCaseCreate     Action = "case.create"
+	ActionCaseRead       Action = "case.read"
+	ActionCaseUpdate     Action = "case.update"
+	ActionCaseBreakGlass Action = "case.break_glass"
+)
+
+// BreakGlassTTL is how long break-glass access to a case lasts.
+const BreakGlassTTL = time.Hour
+
+// CaseAccess is what the policy knows about the actor and one case: how
+// their organisation stands on the team, and whether they have opened it
+// by break-glass.
+type CaseAccess struct {
+	TeamLevel  string // "lead", "member" or ""
+	BreakGlass bool
+}
+
+// CaseService manages persons and cases. Every read and write goes
+// through the policy and is audited; a case the actor may not see is
+// ENOTFOUND, exactly like one that does not exist (SR-21).
+type CaseService interface {
+	// CreateCase records a new person and their case, led by the actor's
+	// organisation.
+	CreateCase(ctx context.Context, c *Case) error
+	// FindCaseByID returns a case the actor may see, with its person,
+	// team and history.
+	FindCaseByID(ctx context.Context, id string) (*Case, error)
+	// FindCases returns the cases the actor may see, newest first.
+	FindCases(ctx context.Context, filter CaseFilter) ([]*Case, error)
+	// AddStatus records a step of the identification history.
+	AddStatus(ctx context.Context, caseID string, e *StatusEvent) error
+	// RevealPerson returns the person of a case with protected identity
+	// shown, after a fresh second factor; the reveal is audited (DP-08).
+	RevealPerson(ctx context.Context, caseID string) (*Person, error)
+	// FindDuplicates looks for a person already known by identity number,
+	// or by name and birth date, before a new one is created.
+	FindDuplicates(ctx context.Context, p *Person) (*DuplicateCheck, error)
+	// BreakGlass opens a case, named by id or reference, outside the
+	// actor's team for BreakGlassTTL,
+	// with a written reason and a fresh second factor; it is audited and
+	// the lead organisation is told.
+	BreakGlass(ctx context.Context, caseID, reason string) error
+}

@@ -1,0 +1,673 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"fristad"
+	"fristad/internal/audit"
+	"fristad/internal/auth"
+	"fristad/internal/seal"
+)
+
+var _ fristad.CaseService = (*DB)(nil)
+
+// errCaseNotFound is the one answer for a case that does not exist and a
+// case the actor may not see (SR-21).
+func errCaseNotFound() error { return fristad.Errorf(fristad.ENOTFOUND, "not found") }
+
+// reference returns a pseudonymous reference: a prefix and eight random
+// characters, no personal data.
+func reference(prefix string) string { return prefix + "-" + rand.Text()[:8] }
+
+// CreateCase records a new person and case.
+func (db *DB) CreateCase(ctx context.Context, c *fristad.Case) error {
+	actor := fristad.ActorFromContext(ctx)
+	if err := fristad.Authorize(actor, fristad.ActionCaseCreate, nil, fristad.EFORBIDDEN); err != nil {
+		return err
+	}
+	if actor.OrganisationID == "" {
+		return fristad.Errorf(fristad.EFORBIDDEN, "a case is led by an organisation")
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	ix := db.indexer.Load()
+	if ix == nil {
+		return fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
+	}
+	p := c.Person
+	p.ID, p.Reference = auth.NewID(), reference("P")
+	c.ID, c.Reference, c.LeadOrganisation, c.Version = auth.NewID(), reference("FR"), actor.OrganisationID, 1
+	return db.write(ctx, func(tx *Tx) error {
+		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+		dk, err := db.dataKey(ctx, tx, p.ID, true)
+		if err != nil {
+			return err
+		}
+		sealed := map[string][]byte{}
+		for col, v := range map[string]string{"alias_ct": p.Alias, "name_ct": p.Name, "identity_ct": p.IdentityNumber, "birth_date_ct": p.BirthDate} {
+			if v == "" {
+				continue
+			}
+			if sealed[col], err = dk.Seal([]byte(v), "persons", col, p.ID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO persons (id, reference, alias_ct, name_ct, identity_ct, birth_date_ct, age_band, presumed_child, sex,
+				citizenships, languages, interpreter_needed, protection, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+			p.ID, p.Reference, sealed["alias_ct"], sealed["name_ct"], sealed["identity_ct"], sealed["birth_date_ct"],
+			p.AgeBand, p.PresumedChild, p.Sex, strings.Join(p.Citizenships, ","), strings.Join(p.Languages, ","),
+			p.InterpreterNeeded, p.Protection, tx.now)
+		if err != nil {
+			return err
+		}
+		for field, token := range personTokens(ix, p, tx.now) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO person_index (field, token, person_id) VALUES ($1, $2, $3)`, field, token, p.ID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO cases (id, reference, person_id, lead_org_id, status, step, pathway, exploitation, version, created_by, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10)`,
+			c.ID, c.Reference, p.ID, c.LeadOrganisation, c.Status, c.Step, c.Pathway, strings.Join(c.ExploitationTypes, ","), actor.UserID, tx.now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_team (case_id, org_id, level, added_at) VALUES ($1, $2, 'lead', $3)`, c.ID, c.LeadOrganisation, tx.now); err != nil {
+			return err
+		}
+		if err := insertStatus(ctx, tx, dk, c.ID, &fristad.StatusEvent{Status: c.Status, DecidedOn: tx.now.Format(time.DateOnly), DecidingOrg: c.LeadOrganisation}, actor.UserID); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "case.create", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
+	})
+}
+
+// personTokens returns the blind-index tokens of a person: the identity
+// number, and name with birth date. Tokens are short on purpose, so each
+// matches several people and a stolen index says little; matches are
+// confirmed by opening the candidates.
+func personTokens(ix *seal.Indexer, p *fristad.Person, now time.Time) map[string][]byte {
+	tokens := map[string][]byte{}
+	if p.IdentityNumber != "" {
+		tokens["identity"] = ix.Token("person.identity", normalizeIdentity(p.IdentityNumber, now))[:4]
+	}
+	if p.Name != "" && p.BirthDate != "" {
+		tokens["name_birth"] = ix.Token("person.name_birth", seal.NormalizeName(p.Name)+"|"+p.BirthDate)[:4]
+	}
+	return tokens
+}
+
+// normalizeIdentity normalises a Swedish personal or coordination number
+// to twelve digits, and anything else (a foreign document number) to
+// upper case without spaces or hyphens.
+func normalizeIdentity(s string, now time.Time) string {
+	if n, err := seal.NormalizePersonnummer(s, now); err == nil {
+		return n
+	}
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
+}
+
+func insertStatus(ctx context.Context, tx *Tx, dk *seal.DataKey, caseID string, e *fristad.StatusEvent, by string) error {
+	id := auth.NewID()
+	var basis []byte
+	if e.Basis != "" {
+		var err error
+		if basis, err = dk.Seal([]byte(e.Basis), "case_status", "basis_ct", id); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO case_status (id, case_id, n, status, decided_on, deciding_org, basis_ct, recorded_by, recorded_at)
+		VALUES ($1, $2, (SELECT COALESCE(MAX(n), 0) + 1 FROM case_status WHERE case_id = $2), $3, $4, $5, $6, $7, $8)`,
+		id, caseID, e.Status, e.DecidedOn, e.DecidingOrg, basis, by, tx.now)
+	return err
+}
+
+// caseScope is the SQL that limits cases to those the actor may reach:
+// their organisation is on the team, or they hold a break-glass that has
+// not expired. $1 is the actor's organisation, $2 the user, $3 now.
+const caseScope = `
+	FROM cases c
+	JOIN persons p ON p.id = c.person_id
+	LEFT JOIN case_team t ON t.case_id = c.id AND t.org_id = $1
+	LEFT JOIN (SELECT case_id, MAX(expires_at) AS until FROM break_glass
+	           WHERE user_id = $2 AND expires_at > $3 GROUP BY case_id) bg ON bg.case_id = c.id
+	WHERE (t.level IS NOT NULL OR bg.until IS NOT NULL) AND p.erased_at IS NULL`
+
+const caseColumns = `c.id, c.reference, c.lead_org_id, c.status, c.step, c.pathway, c.exploitation, c.version,
+	c.created_at, c.updated_at, COALESCE(t.level, ''), bg.until,
+	p.id, p.reference, p.alias_ct, p.name_ct, p.identity_ct, p.birth_date_ct, p.age_band, p.presumed_child, p.sex,
+	p.citizenships, p.languages, p.interpreter_needed, p.protection`
+
+// sealedPerson holds a person's sealed fields as read.
+type sealedPerson struct{ alias, name, identity, birth []byte }
+
+func scanCase(rows interface{ Scan(...any) error }) (*fristad.Case, *sealedPerson, error) {
+	c := &fristad.Case{Person: &fristad.Person{}}
+	p, sp := c.Person, &sealedPerson{}
+	var exploitation, citizenships, languages string
+	var until anyTime
+	err := rows.Scan(&c.ID, &c.Reference, &c.LeadOrganisation, &c.Status, &c.Step, &c.Pathway, &exploitation, &c.Version,
+		&c.CreatedAt, &c.UpdatedAt, &c.Access, &until,
+		&p.ID, &p.Reference, &sp.alias, &sp.name, &sp.identity, &sp.birth, &p.AgeBand, &p.PresumedChild, &p.Sex,
+		&citizenships, &languages, &p.InterpreterNeeded, &p.Protection)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.ExploitationTypes = splitList(exploitation)
+	p.Citizenships, p.Languages = splitList(citizenships), splitList(languages)
+	if until.Valid {
+		u := until.Time
+		c.BreakGlassUntil = &u
+		if c.Access == "" {
+			c.Access = "break-glass"
+		}
+	}
+	return c, sp, nil
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// open fills in a person's sealed fields. With reveal unset, a person
+// with protected identity keeps them hidden (DP-05, DP-08).
+func (sp *sealedPerson) open(dk *seal.DataKey, p *fristad.Person, reveal bool) error {
+	if p.Protection != fristad.ProtectionNone && !reveal {
+		p.Hidden = true
+		return nil
+	}
+	for _, f := range []struct {
+		ct  []byte
+		col string
+		v   *string
+	}{{sp.alias, "alias_ct", &p.Alias}, {sp.name, "name_ct", &p.Name}, {sp.identity, "identity_ct", &p.IdentityNumber}, {sp.birth, "birth_date_ct", &p.BirthDate}} {
+		if f.ct == nil {
+			continue
+		}
+		b, err := dk.Open(f.ct, "persons", f.col, p.ID)
+		if err != nil {
+			return err
+		}
+		*f.v = string(b)
+	}
+	return nil
+}
+
+// caseActor returns the actor if they hold a role that works with cases;
+// to anyone else no case exists, and their attempt on case id (if any)
+// is audited as denied.
+func (db *DB) caseActor(ctx context.Context, id string, action fristad.Action) (*fristad.Actor, error) {
+	actor := fristad.ActorFromContext(ctx)
+	err := fristad.Authorize(actor, fristad.ActionCaseRead, nil, fristad.ENOTFOUND)
+	if err == nil || actor == nil || id == "" {
+		return actor, err
+	}
+	if aerr := db.write(ctx, func(tx *Tx) error {
+		return db.audit(ctx, tx, auditEvent{Action: string(action), ObjectType: "case", ObjectID: id, Result: audit.ResultDenied})
+	}); aerr != nil {
+		return nil, aerr
+	}
+	return nil, err
+}
+
+// findCase reads one case within the actor's scope, or errCaseNotFound;
+// a denial is audited as such, in the same way either way outside.
+func (db *DB) findCase(ctx context.Context, tx *Tx, actor *fristad.Actor, id string, action fristad.Action) (*fristad.Case, *sealedPerson, error) {
+	row := tx.QueryRowContext(ctx, `SELECT `+caseColumns+caseScope+` AND c.id = $4`, actor.OrganisationID, actor.UserID, tx.now, id)
+	c, sp, err := scanCase(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, db.denyCase(ctx, tx, id, action)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	access := &fristad.CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
+	if c.Access == "break-glass" {
+		access.TeamLevel = ""
+	}
+	if !fristad.Can(actor, action, access) {
+		if err := db.denyCase(ctx, tx, id, action); !errors.Is(err, errDenied) {
+			return nil, nil, err
+		}
+		if fristad.Can(actor, fristad.ActionCaseRead, access) {
+			// The case is visible to the actor: say no, not "no such case".
+			return nil, nil, errForbidden
+		}
+		return nil, nil, errDenied
+	}
+	return c, sp, nil
+}
+
+// denyCase records a refused attempt on a case and returns the answer
+// that says nothing about whether it exists (SR-21, SR-30).
+func (db *DB) denyCase(ctx context.Context, tx *Tx, id string, action fristad.Action) error {
+	if err := db.audit(ctx, tx, auditEvent{Action: string(action), ObjectType: "case", ObjectID: id, Result: audit.ResultDenied}); err != nil {
+		return err
+	}
+	return errDenied
+}
+
+// errDenied marks a refusal whose audit event must still be committed:
+// the caller returns nil from its transaction and errCaseNotFound after.
+var errDenied = errors.New("denied")
+
+// errForbidden is errDenied for a case the actor can see but may not
+// change in this way; it becomes EFORBIDDEN.
+var errForbidden = fmt.Errorf("%w: forbidden", errDenied)
+
+// FindCaseByID returns one case with its person, team and history.
+func (db *DB) FindCaseByID(ctx context.Context, id string) (*fristad.Case, error) {
+	actor, err := db.caseActor(ctx, id, fristad.ActionCaseRead)
+	if err != nil {
+		return nil, err
+	}
+	var c *fristad.Case
+	denied := false
+	err = db.write(ctx, func(tx *Tx) error {
+		var sp *sealedPerson
+		c, sp, err = db.findCase(ctx, tx, actor, id, fristad.ActionCaseRead)
+		if errors.Is(err, errDenied) {
+			denied = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		dk, err := db.dataKey(ctx, tx, c.Person.ID, false)
+		if err != nil {
+			return err
+		}
+		if err := sp.open(dk, c.Person, false); err != nil {
+			return err
+		}
+		if c.History, err = caseHistory(ctx, tx, dk, c.ID); err != nil {
+			return err
+		}
+		if c.Team, err = caseTeam(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "case.read", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if denied {
+		return nil, errCaseNotFound()
+	}
+	return c, nil
+}
+
+func caseHistory(ctx context.Context, tx *Tx, dk *seal.DataKey, caseID string) ([]*fristad.StatusEvent, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, status, decided_on, deciding_org, basis_ct, recorded_by, recorded_at
+		FROM case_status WHERE case_id = $1 ORDER BY n DESC`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*fristad.StatusEvent
+	for rows.Next() {
+		var e fristad.StatusEvent
+		var id string
+		var basis []byte
+		if err := rows.Scan(&id, &e.Status, &e.DecidedOn, &e.DecidingOrg, &basis, &e.RecordedBy, &e.RecordedAt); err != nil {
+			return nil, err
+		}
+		if basis != nil {
+			b, err := dk.Open(basis, "case_status", "basis_ct", id)
+			if err != nil {
+				return nil, err
+			}
+			e.Basis = string(b)
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+func caseTeam(ctx context.Context, tx *Tx, caseID string) ([]fristad.TeamMember, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT org_id, level FROM case_team WHERE case_id = $1 ORDER BY level DESC, org_id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []fristad.TeamMember
+	for rows.Next() {
+		var m fristad.TeamMember
+		if err := rows.Scan(&m.OrganisationID, &m.Level); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// FindCases returns the cases the actor may see, newest first. Lists show
+// the pseudonymous reference and the alias — never the alias of a person
+// with protected identity (DP-05) — and read no more than one page.
+func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fristad.Case, error) {
+	actor, err := db.caseActor(ctx, "", fristad.ActionCaseRead)
+	if fristad.ErrorCode(err) == fristad.ENOTFOUND {
+		return nil, nil // no case role: no cases
+	}
+	if err != nil {
+		return nil, err
+	}
+	limit := filter.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	var cases []*fristad.Case
+	err = db.write(ctx, func(tx *Tx) error {
+		args := []any{actor.OrganisationID, actor.UserID, tx.now}
+		arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+		var where []string
+		if filter.Status != nil {
+			where = append(where, "c.status = "+arg(*filter.Status))
+		}
+		if filter.Step != nil {
+			where = append(where, "c.step = "+arg(*filter.Step))
+		}
+		if filter.Pathway != nil {
+			where = append(where, "c.pathway = "+arg(*filter.Pathway))
+		}
+		q := `SELECT ` + caseColumns + caseScope
+		for _, w := range where {
+			q += " AND " + w
+		}
+		q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(filter.Offset, 0))
+		rows, err := tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		var sealed []*sealedPerson
+		for rows.Next() {
+			c, sp, err := scanCase(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			cases, sealed = append(cases, c), append(sealed, sp)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i, c := range cases {
+			p := c.Person
+			if p.Protection != fristad.ProtectionNone || sealed[i].alias == nil {
+				p.Hidden = p.Protection != fristad.ProtectionNone
+				continue
+			}
+			dk, err := db.dataKey(ctx, tx, p.ID, false)
+			if err != nil {
+				return err
+			}
+			b, err := dk.Open(sealed[i].alias, "persons", "alias_ct", p.ID)
+			if err != nil {
+				return err
+			}
+			p.Alias = string(b)
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "case.list", ObjectType: "case", Purpose: itoa(len(cases))})
+	})
+	return cases, err
+}
+
+// AddStatus records a step of a case's identification history.
+func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEvent) error {
+	actor, err := db.caseActor(ctx, caseID, fristad.ActionCaseUpdate)
+	if err != nil {
+		return err
+	}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	denied, forbidden := false, false
+	err = db.write(ctx, func(tx *Tx) error {
+		c, _, err := db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseUpdate)
+		if errors.Is(err, errForbidden) {
+			forbidden = true
+			return nil
+		}
+		if errors.Is(err, errDenied) {
+			denied = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		dk, err := db.dataKey(ctx, tx, c.Person.ID, false)
+		if err != nil {
+			return err
+		}
+		if e.DecidingOrg == "" {
+			e.DecidingOrg = actor.OrganisationID
+		}
+		if err := insertStatus(ctx, tx, dk, c.ID, e, actor.UserID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3`, e.Status, tx.now, c.ID); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "case.status", ObjectType: "case", ObjectID: c.ID, Purpose: e.Status})
+	})
+	switch {
+	case err != nil:
+	case forbidden:
+		err = fristad.Errorf(fristad.EFORBIDDEN, "your role may not change this case")
+	case denied:
+		err = errCaseNotFound()
+	}
+	return err
+}
+
+// RevealPerson shows a protected identity after a fresh second factor.
+func (db *DB) RevealPerson(ctx context.Context, caseID string) (*fristad.Person, error) {
+	actor, err := db.caseActor(ctx, caseID, fristad.ActionCaseRead)
+	if err != nil {
+		return nil, err
+	}
+	var p *fristad.Person
+	denied := false
+	err = db.write(ctx, func(tx *Tx) error {
+		c, sp, err := db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseRead)
+		if errors.Is(err, errDenied) {
+			denied = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !actor.FreshStepUp(tx.now) {
+			return fristad.ErrStepUpRequired()
+		}
+		dk, err := db.dataKey(ctx, tx, c.Person.ID, false)
+		if err != nil {
+			return err
+		}
+		if err := sp.open(dk, c.Person, true); err != nil {
+			return err
+		}
+		p = c.Person
+		return db.audit(ctx, tx, auditEvent{Action: "person.reveal", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
+	})
+	if err == nil && denied {
+		err = errCaseNotFound()
+	}
+	return p, err
+}
+
+// FindDuplicates looks for a person already known before a new one is
+// recorded. Matches on the actor's cases are returned; a match elsewhere
+// is only said to exist (duplicates are a known pain, but so is telling
+// one organisation about another's clients).
+func (db *DB) FindDuplicates(ctx context.Context, p *fristad.Person) (*fristad.DuplicateCheck, error) {
+	actor := fristad.ActorFromContext(ctx)
+	if err := fristad.Authorize(actor, fristad.ActionCaseCreate, nil, fristad.EFORBIDDEN); err != nil {
+		return nil, err
+	}
+	ix := db.indexer.Load()
+	if ix == nil {
+		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
+	}
+	probe := *p
+	probe.IdentityNumber, probe.Name, probe.BirthDate = strings.TrimSpace(p.IdentityNumber), strings.TrimSpace(p.Name), strings.TrimSpace(p.BirthDate)
+	check := &fristad.DuplicateCheck{}
+	err := db.write(ctx, func(tx *Tx) error {
+		tokens := personTokens(ix, &probe, tx.now)
+		if len(tokens) == 0 {
+			return nil
+		}
+		var candidates []string
+		for field, token := range tokens {
+			rows, err := tx.QueryContext(ctx, `SELECT person_id FROM person_index WHERE field = $1 AND token = $2`, field, token)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				if !slices.Contains(candidates, id) {
+					candidates = append(candidates, id)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		for _, id := range candidates {
+			same, err := db.samePerson(ctx, tx, id, &probe)
+			if err != nil {
+				return err
+			}
+			if !same {
+				continue // a token collision, as intended
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseScope+` AND p.id = $4`, actor.OrganisationID, actor.UserID, tx.now, id)
+			if err != nil {
+				return err
+			}
+			found := false
+			for rows.Next() {
+				c, _, err := scanCase(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				found = true
+				check.Cases = append(check.Cases, c)
+			}
+			rows.Close()
+			if !found {
+				check.KnownElsewhere = true
+			}
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "person.search", ObjectType: "person", Purpose: itoa(len(candidates))})
+	})
+	return check, err
+}
+
+// samePerson opens a candidate's sealed identity and compares it with the
+// probe exactly.
+func (db *DB) samePerson(ctx context.Context, tx *Tx, id string, probe *fristad.Person) (bool, error) {
+	sp := &sealedPerson{}
+	p := &fristad.Person{ID: id, Protection: fristad.ProtectionNone}
+	err := tx.QueryRowContext(ctx, `SELECT alias_ct, name_ct, identity_ct, birth_date_ct FROM persons WHERE id = $1 AND erased_at IS NULL`, id).
+		Scan(&sp.alias, &sp.name, &sp.identity, &sp.birth)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	dk, err := db.dataKey(ctx, tx, id, false)
+	if fristad.ErrorCode(err) == fristad.ENOTFOUND {
+		return false, nil // shredded
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := sp.open(dk, p, true); err != nil {
+		return false, err
+	}
+	if probe.IdentityNumber != "" && p.IdentityNumber != "" &&
+		normalizeIdentity(probe.IdentityNumber, tx.now) == normalizeIdentity(p.IdentityNumber, tx.now) {
+		return true, nil
+	}
+	return probe.Name != "" && probe.BirthDate != "" && probe.BirthDate == p.BirthDate &&
+		seal.NormalizeName(probe.Name) == seal.NormalizeName(p.Name), nil
+}
+
+// BreakGlass opens a case outside the actor's team.
+func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
+	actor, err := db.caseActor(ctx, caseID, fristad.ActionCaseBreakGlass)
+	if err != nil {
+		return err
+	}
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) < 10 || len([]rune(reason)) > fristad.MaxBasis || !fristad.IsCleanText(reason) {
+		return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "breakglass.reason.required", Message: "write why you need the case, in at least a sentence"}
+	}
+	denied := false
+	err = db.write(ctx, func(tx *Tx) error {
+		var personID, lead, level string
+		err := tx.QueryRowContext(ctx, `
+			SELECT c.id, c.person_id, c.lead_org_id, COALESCE(t.level, '')
+			FROM cases c JOIN persons p ON p.id = c.person_id
+			LEFT JOIN case_team t ON t.case_id = c.id AND t.org_id = $1
+			WHERE (c.id = $2 OR c.reference = $2) AND p.erased_at IS NULL`, actor.OrganisationID, caseID).Scan(&caseID, &personID, &lead, &level)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !fristad.Can(actor, fristad.ActionCaseBreakGlass, &fristad.CaseAccess{TeamLevel: level})) {
+			denied = true
+			return db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionCaseBreakGlass), ObjectType: "case", ObjectID: caseID, Result: audit.ResultDenied})
+		}
+		if err != nil {
+			return err
+		}
+		if !actor.FreshStepUp(tx.now) {
+			return fristad.ErrStepUpRequired()
+		}
+		dk, err := db.dataKey(ctx, tx, personID, false)
+		if err != nil {
+			return err
+		}
+		id := auth.NewID()
+		sealedReason, err := dk.Seal([]byte(reason), "break_glass", "reason_ct", id)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO break_glass (id, case_id, user_id, reason_ct, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			id, caseID, actor.UserID, sealedReason, tx.now, tx.now.Add(fristad.BreakGlassTTL))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO notifications (id, org_id, kind, case_id, actor_id, created_at) VALUES ($1, $2, 'break_glass', $3, $4, $5)`,
+			auth.NewID(), lead, caseID, actor.UserID, tx.now)
+		if err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "case.break_glass", ObjectType: "case", ObjectID: caseID, Purpose: id})
+	})
+	if err == nil && denied {
+		err = errCaseNotFound()
+	}
+	return err
+}

@@ -1,0 +1,225 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fristad"
+	"fristad/internal/sqlstore"
+	"fristad/internal/sqlstore/sqlstoretest"
+)
+
+// caseFixture has two organisations, each with staff in several roles.
+type caseFixture struct {
+	db         *sqlstore.DB
+	clk        *clock
+	orgA, orgB *fristad.Organisation
+}
+
+func newCaseFixture(t *testing.T, db *sqlstore.DB) *caseFixture {
+	f := &caseFixture{db: db, clk: withClock(db)}
+	f.orgA = mustCreateOrg(t, db, "Socialtjänsten A", "social_services")
+	f.orgB = mustCreateOrg(t, db, "Kvinnojouren B", "ngo")
+	return f
+}
+
+// actor returns a context acting as a user of org with roles, having
+// confirmed a second factor at the fixture's current time if fresh.
+func (f *caseFixture) actor(t *testing.T, org *fristad.Organisation, id string, fresh bool, roles ...fristad.Role) context.Context {
+	a := &fristad.Actor{UserID: id, OrganisationID: org.ID, Roles: roles, SessionID: "s-" + id}
+	if fresh {
+		a.StepUpAt = f.clk.Now()
+	}
+	return fristad.NewContextWithActor(t.Context(), a)
+}
+
+func newCase(alias, name, identity, birth string) *fristad.Case {
+	return &fristad.Case{
+		Person:            &fristad.Person{Alias: alias, Name: name, IdentityNumber: identity, BirthDate: birth, AgeBand: "25-34", Sex: "female", Citizenships: []string{"ro"}, Languages: []string{"ro"}, InterpreterNeeded: true},
+		ExploitationTypes: []string{"sexual_exploitation", "forced_labour"},
+	}
+}
+
+func TestCaseAccess(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		workerA := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
+		c := newCase("Maria", "CANARY Ionescu", "19900101-1234", "1990-01-01")
+		if err := db.CreateCase(workerA, c); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(c.Reference, "FR-") || c.LeadOrganisation != f.orgA.ID || c.Status != fristad.StatusIndication {
+			t.Errorf("created %+v", c)
+		}
+		got, err := db.FindCaseByID(workerA, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Person.Name != "CANARY Ionescu" || got.Person.Alias != "Maria" || got.Access != "lead" || len(got.History) != 1 || len(got.Team) != 1 {
+			t.Errorf("read back %+v %+v", got, got.Person)
+		}
+
+		missing, missingErr := db.FindCaseByID(workerA, "NO-SUCH-CASE")
+		for name, ctx := range map[string]context.Context{
+			"other organisation": f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker),
+			"administrator":      f.actor(t, f.orgA, "admin-a", false, fristad.RoleAdministrator),
+			"auditor":            f.actor(t, f.orgA, "auditor-a", false, fristad.RoleAuditor),
+			"no roles":           f.actor(t, f.orgA, "nobody", false),
+		} {
+			got, err := db.FindCaseByID(ctx, c.ID)
+			if got != nil || fristad.ErrorCode(err) != fristad.ENOTFOUND || err.Error() != missingErr.Error() {
+				t.Errorf("%s reading the case = %v, %v; want exactly what a missing case gives (%v, %v)", name, got, err, missing, missingErr)
+			}
+			if list, _ := db.FindCases(ctx, fristad.CaseFilter{}); len(list) != 0 {
+				t.Errorf("%s lists %d cases", name, len(list))
+			}
+		}
+		if list, err := db.FindCases(workerA, fristad.CaseFilter{}); err != nil || len(list) != 1 || list[0].Person.Alias != "Maria" || list[0].Person.Name != "" {
+			t.Errorf("the lead's list: %v %v (lists show the alias, never the name)", list, err)
+		}
+		denials, _ := db.FindAuditEvents(dpo(t), fristad.AuditFilter{ObjectID: &c.ID})
+		var denied int
+		for _, e := range denials {
+			if e.Action == "case.read" && e.Result == "denied" {
+				denied++
+			}
+		}
+		if denied != 4 {
+			t.Errorf("%d denied reads audited; want 4", denied)
+		}
+
+		// A partner of the lead organisation reads but may not change.
+		partnerA := f.actor(t, f.orgA, "partner-a", false, fristad.RolePartner)
+		if _, err := db.FindCaseByID(partnerA, c.ID); err != nil {
+			t.Errorf("a partner of the lead reading: %v", err)
+		}
+		ev := &fristad.StatusEvent{Status: fristad.StatusReasonableGrounds, DecidedOn: "2026-05-04", Basis: "Polisens bedömning"}
+		if err := db.AddStatus(partnerA, c.ID, ev); fristad.ErrorCode(err) != fristad.EFORBIDDEN {
+			t.Errorf("a partner changing the status = %v; want EFORBIDDEN", err)
+		}
+		if err := db.AddStatus(f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker), c.ID, ev); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("another organisation changing the status = %v; want ENOTFOUND", err)
+		}
+		if err := db.AddStatus(workerA, c.ID, ev); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = db.FindCaseByID(workerA, c.ID)
+		if got.Status != fristad.StatusReasonableGrounds || len(got.History) != 2 || got.History[0].Basis != "Polisens bedömning" || got.Version != 2 {
+			t.Errorf("after the status change: %+v %+v", got, got.History[0])
+		}
+
+		if db.Engine() == sqlstore.SQLite {
+			if dump := sqlstoretest.DumpSQLite(t, db); strings.Contains(dump, "CANARY") || strings.Contains(dump, "19900101") || strings.Contains(dump, "Polisens bedömning") {
+				t.Error("a sealed field is in the database files in clear")
+			}
+		}
+	})
+}
+
+func TestBreakGlass(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		c := newCase("Ana", "", "", "")
+		if err := db.CreateCase(f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker), c); err != nil {
+			t.Fatal(err)
+		}
+		stale := f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker)
+		if err := db.BreakGlass(stale, c.ID, "Akut placering i natt, socialjouren ringer"); fristad.ErrorCode(err) != fristad.ESTEPUP {
+			t.Errorf("break-glass without a fresh second factor = %v; want ESTEPUP", err)
+		}
+		fresh := f.actor(t, f.orgB, "worker-b", true, fristad.RoleCaseWorker)
+		if err := db.BreakGlass(fresh, c.ID, "behövs"); fristad.ErrorCode(err) != fristad.EINVALID {
+			t.Errorf("break-glass with no real reason = %v; want EINVALID", err)
+		}
+		if err := db.BreakGlass(fresh, "NO-SUCH-CASE", "Akut placering i natt, socialjouren ringer"); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("break-glass on a missing case = %v; want ENOTFOUND", err)
+		}
+		if err := db.BreakGlass(f.actor(t, f.orgB, "partner-b", true, fristad.RolePartner), c.ID, "Akut placering i natt, socialjouren ringer"); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("break-glass by a partner = %v; want ENOTFOUND", err)
+		}
+		if err := db.BreakGlass(fresh, c.ID, "Akut placering i natt, socialjouren ringer"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindCaseByID(fresh, c.ID)
+		if err != nil || got.Access != "break-glass" || got.BreakGlassUntil == nil {
+			t.Fatalf("reading after break-glass: %+v, %v", got, err)
+		}
+		f.clk.Add(fristad.BreakGlassTTL + time.Second)
+		if _, err := db.FindCaseByID(fresh, c.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("reading after the break-glass expired = %v; want ENOTFOUND", err)
+		}
+		events, _ := db.FindAuditEvents(dpo(t), fristad.AuditFilter{ObjectID: &c.ID})
+		var found bool
+		for _, e := range events {
+			found = found || (e.Action == "case.break_glass" && e.Result == "ok" && e.ActorID == "worker-b")
+		}
+		if !found {
+			t.Error("the break-glass is not in the audit trail")
+		}
+	})
+}
+
+func TestProtectedIdentity(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		c := newCase("Skyddad", "Sara Hemlig", "", "")
+		c.Person.Protection = fristad.ProtectionRegistration
+		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
+		if err := db.CreateCase(worker, c); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := db.FindCases(worker, fristad.CaseFilter{})
+		if len(list) != 1 || list[0].Person.Alias != "" || !list[0].Person.Hidden {
+			t.Errorf("the list shows a protected person: %+v", list[0].Person)
+		}
+		got, _ := db.FindCaseByID(worker, c.ID)
+		if got.Person.Name != "" || got.Person.Alias != "" || !got.Person.Hidden {
+			t.Errorf("the case shows a protected person: %+v", got.Person)
+		}
+		if _, err := db.RevealPerson(worker, c.ID); fristad.ErrorCode(err) != fristad.ESTEPUP {
+			t.Errorf("reveal without a fresh second factor = %v; want ESTEPUP", err)
+		}
+		p, err := db.RevealPerson(f.actor(t, f.orgA, "worker-a", true, fristad.RoleCaseWorker), c.ID)
+		if err != nil || p.Name != "Sara Hemlig" {
+			t.Errorf("reveal with a fresh second factor = %+v, %v", p, err)
+		}
+		if _, err := db.RevealPerson(f.actor(t, f.orgB, "worker-b", true, fristad.RoleCaseWorker), c.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("reveal by another organisation = %v; want ENOTFOUND", err)
+		}
+	})
+}
+
+func TestDuplicates(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		workerA := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
+		workerB := f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker)
+		if err := db.CreateCase(workerA, newCase("Elena", "Elena Popescu", "19900101-1234", "1990-01-01")); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 20 {
+			db.CreateCase(workerA, newCase("Annan", "Person "+itoa(i), "", "1991-02-0"+itoa(i%9+1)))
+		}
+		check, err := db.FindDuplicates(workerA, &fristad.Person{IdentityNumber: "199001011234"})
+		if err != nil || len(check.Cases) != 1 || check.KnownElsewhere {
+			t.Errorf("the lead's search = %+v, %v", check, err)
+		}
+		check, err = db.FindDuplicates(workerB, &fristad.Person{Name: "  elena   POPESCU ", BirthDate: "1990-01-01"})
+		if err != nil || len(check.Cases) != 0 || !check.KnownElsewhere {
+			t.Errorf("another organisation's search = %+v, %v; want known elsewhere, nothing shown", check, err)
+		}
+		check, err = db.FindDuplicates(workerB, &fristad.Person{Name: "Elena Popescu", BirthDate: "1990-01-02"})
+		if err != nil || len(check.Cases) != 0 || check.KnownElsewhere {
+			t.Errorf("a different person = %+v, %v", check, err)
+		}
+	})
+}
+
+func TestPresumedChild(t *testing.T) {
+	p := &fristad.Person{Alias: "Liten", AgeBand: "15-17"}
+	if err := p.Validate(); err != nil || !p.PresumedChild {
+		t.Errorf("a 15-17 year old is not presumed a child (CH-01): %+v %v", p, err)
+	}
+}

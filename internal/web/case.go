@@ -1,0 +1,264 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"fristad"
+	"fristad/internal/render"
+)
+
+// CasesPage lists the cases the user may see.
+type CasesPage struct {
+	render.Page
+	Cases   []*fristad.Case
+	Filter  CaseFilterForm
+	CanOpen bool // may record a new case
+	Codes   CaseCodes
+}
+
+// CaseFilterForm is the list's filter as chosen.
+type CaseFilterForm struct{ Status, Step, Pathway string }
+
+// CaseCodes are the code lists the case pages offer.
+type CaseCodes struct {
+	Statuses, Steps, Pathways, Exploitation, AgeBands, Sexes, Protection []string
+}
+
+var caseCodes = CaseCodes{
+	Statuses: fristad.Statuses, Steps: fristad.Steps, Pathways: fristad.Pathways,
+	Exploitation: fristad.ExploitationTypes, AgeBands: fristad.AgeBands, Sexes: fristad.Sexes,
+	Protection: fristad.ProtectionLevels,
+}
+
+func (h *Handler) handleCases(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	form := CaseFilterForm{Status: q.Get("status"), Step: q.Get("step"), Pathway: q.Get("pathway")}
+	var filter fristad.CaseFilter
+	if form.Status != "" {
+		filter.Status = &form.Status
+	}
+	if form.Step != "" {
+		filter.Step = &form.Step
+	}
+	if form.Pathway != "" {
+		filter.Pathway = &form.Pathway
+	}
+	cases, err := h.cfg.Cases.FindCases(r.Context(), filter)
+	if err != nil {
+		return err
+	}
+	page := CasesPage{Page: h.page(w, r), Cases: cases, Filter: form, Codes: caseCodes}
+	page.CanOpen = fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCaseCreate, nil)
+	page.Title = page.T("cases.title")
+	return h.engine.Render(w, r, http.StatusOK, "cases", &page)
+}
+
+// NewCasePage is the intake form (ID-01, ID-03, ID-10).
+type NewCasePage struct {
+	render.Page
+	Form       IntakeForm
+	Error      *FormError
+	Duplicates *fristad.DuplicateCheck
+	Codes      CaseCodes
+}
+
+// IntakeForm is what was typed into the intake form.
+type IntakeForm struct {
+	Alias, Name, IdentityNumber, BirthDate, AgeBand, Sex, Citizenships, Languages, Protection string
+	Interpreter                                                                               bool
+	Exploitation                                                                              map[string]bool
+	Confirmed                                                                                 bool // record even though a person may be known
+}
+
+func (h *Handler) handleNewCaseForm(w http.ResponseWriter, r *http.Request) error {
+	page := NewCasePage{Page: h.page(w, r), Codes: caseCodes, Form: IntakeForm{AgeBand: "unknown", Sex: "unknown", Protection: fristad.ProtectionNone}}
+	page.Title = page.T("intake.title")
+	return h.engine.Render(w, r, http.StatusOK, "case_new", &page)
+}
+
+func (h *Handler) handleCreateCase(w http.ResponseWriter, r *http.Request) error {
+	f := r.PostForm
+	form := IntakeForm{
+		Alias: f.Get("alias"), Name: f.Get("name"), IdentityNumber: f.Get("identity_number"), BirthDate: f.Get("birth_date"),
+		AgeBand: f.Get("age_band"), Sex: f.Get("sex"), Citizenships: f.Get("citizenships"), Languages: f.Get("languages"),
+		Protection: f.Get("protection"), Interpreter: f.Get("interpreter") == "on", Confirmed: f.Get("confirm_new") == "on",
+		Exploitation: map[string]bool{},
+	}
+	c := &fristad.Case{
+		Person: &fristad.Person{
+			Alias: form.Alias, Name: form.Name, IdentityNumber: form.IdentityNumber, BirthDate: form.BirthDate,
+			AgeBand: form.AgeBand, Sex: form.Sex, Protection: form.Protection, InterpreterNeeded: form.Interpreter,
+			Citizenships: splitCodes(form.Citizenships), Languages: splitCodes(form.Languages),
+		},
+	}
+	for _, t := range f["exploitation"] {
+		c.ExploitationTypes = append(c.ExploitationTypes, t)
+		form.Exploitation[t] = true
+	}
+	page := NewCasePage{Page: h.page(w, r), Form: form, Codes: caseCodes}
+	page.Title = page.T("intake.title")
+	fail := func(err error) error {
+		fe, ok := formErrorFor(&page.Page, err)
+		if !ok {
+			return err
+		}
+		page.Error = fe
+		return h.engine.Render(w, r, fristad.ErrorStatus(err), "case_new", &page)
+	}
+	if err := c.Validate(); err != nil {
+		return fail(err)
+	}
+	if !form.Confirmed {
+		// Look for the person first: a second record of one person is
+		// a known pain, and offering the existing case is the cure.
+		check, err := h.cfg.Cases.FindDuplicates(r.Context(), c.Person)
+		if err != nil {
+			return err
+		}
+		if len(check.Cases) > 0 || check.KnownElsewhere {
+			page.Duplicates = check
+			return h.engine.Render(w, r, http.StatusConflict, "case_new", &page)
+		}
+	}
+	if err := h.cfg.Cases.CreateCase(r.Context(), c); err != nil {
+		return fail(err)
+	}
+	http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
+	return nil
+}
+
+func splitCodes(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+}
+
+// CasePage shows one case.
+type CasePage struct {
+	render.Page
+	Case          *fristad.Case
+	Revealed      bool
+	Organisations map[string]string
+	Codes         CaseCodes
+	Error         *FormError
+	Status        fristad.StatusEvent // the new-status form as typed
+	CanUpdate     bool
+}
+
+func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, page *CasePage, status int) error {
+	orgs, err := h.cfg.Organisations.FindOrganisations(r.Context(), fristad.OrganisationFilter{})
+	if err != nil {
+		return err
+	}
+	page.Organisations = map[string]string{}
+	for _, o := range orgs {
+		page.Organisations[o.ID] = o.Name
+	}
+	access := &fristad.CaseAccess{TeamLevel: page.Case.Access, BreakGlass: page.Case.BreakGlassUntil != nil}
+	if page.Case.Access == "break-glass" {
+		access.TeamLevel = ""
+	}
+	page.CanUpdate = fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCaseUpdate, access)
+	page.Codes = caseCodes
+	page.Title = page.T("case.title", "Ref", page.Case.Reference)
+	return h.engine.Render(w, r, status, "case", page)
+}
+
+func (h *Handler) handleCase(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.cfg.Cases.FindCaseByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	page := &CasePage{Page: h.page(w, r), Case: c}
+	page.Status.DecidedOn = h.now().Format("2006-01-02")
+	return h.renderCase(w, r, page, http.StatusOK)
+}
+
+func (h *Handler) handleAddStatus(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	e := fristad.StatusEvent{Status: r.PostForm.Get("status"), DecidedOn: r.PostForm.Get("decided_on"), Basis: r.PostForm.Get("basis")}
+	ev := e
+	err := h.cfg.Cases.AddStatus(r.Context(), id, &ev)
+	if fristad.ErrorCode(err) == fristad.EINVALID {
+		c, ferr := h.cfg.Cases.FindCaseByID(r.Context(), id)
+		if ferr != nil {
+			return ferr
+		}
+		page := &CasePage{Page: h.page(w, r), Case: c, Status: e}
+		page.Error, _ = formErrorFor(&page.Page, err)
+		return h.renderCase(w, r, page, http.StatusBadRequest)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+	return nil
+}
+
+// handleReveal shows a protected identity once, after a fresh second
+// factor (DP-08); without one it sends the user to confirm first.
+func (h *Handler) handleReveal(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	p, err := h.cfg.Cases.RevealPerson(r.Context(), id)
+	if fristad.ErrorCode(err) == fristad.ESTEPUP {
+		http.Redirect(w, r, "/account/step-up?next="+url.QueryEscape("/cases/"+id), http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c, err := h.cfg.Cases.FindCaseByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	c.Person = p
+	page := &CasePage{Page: h.page(w, r), Case: c, Revealed: true}
+	page.Status.DecidedOn = h.now().Format("2006-01-02")
+	return h.renderCase(w, r, page, http.StatusOK)
+}
+
+// BreakGlassPage asks for the case and the reason to open it outside the
+// user's team.
+type BreakGlassPage struct {
+	render.Page
+	Reference string
+	Reason    string
+	Error     *FormError
+}
+
+func (h *Handler) handleBreakGlassForm(w http.ResponseWriter, r *http.Request) error {
+	page := BreakGlassPage{Page: h.page(w, r), Reference: r.URL.Query().Get("ref")}
+	page.Title = page.T("breakglass.title")
+	return h.engine.Render(w, r, http.StatusOK, "breakglass", &page)
+}
+
+func (h *Handler) handleBreakGlass(w http.ResponseWriter, r *http.Request) error {
+	ref, reason := strings.TrimSpace(r.PostForm.Get("reference")), r.PostForm.Get("reason")
+	err := h.cfg.Cases.BreakGlass(r.Context(), ref, reason)
+	if fristad.ErrorCode(err) == fristad.ESTEPUP {
+		http.Redirect(w, r, "/account/step-up?next="+url.QueryEscape("/cases/break-glass?ref="+ref), http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		page := BreakGlassPage{Page: h.page(w, r), Reference: ref, Reason: reason}
+		page.Title = page.T("breakglass.title")
+		fe, ok := formErrorFor(&page.Page, err)
+		if !ok {
+			return err
+		}
+		page.Error = fe
+		return h.engine.Render(w, r, fristad.ErrorStatus(err), "breakglass", &page)
+	}
+	cases, err := h.cfg.Cases.FindCases(r.Context(), fristad.CaseFilter{})
+	if err != nil {
+		return err
+	}
+	for _, c := range cases {
+		if c.Reference == ref || c.ID == ref {
+			http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
+			return nil
+		}
+	}
+	http.Redirect(w, r, "/cases", http.StatusSeeOther)
+	return nil
+}
