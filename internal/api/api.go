@@ -27,6 +27,7 @@ type Config struct {
 	Organisations fristad.OrganisationService
 	Users         fristad.UserService
 	Audit         fristad.AuditService
+	Cases         fristad.CaseService
 }
 
 // Handler serves the API.
@@ -48,6 +49,11 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"organisations", allowed(fristad.ActionOrganisationList), h.handleOrganisations)
 	h.route(mux, "GET "+Prefix+"users", allowed(fristad.ActionUserList), h.handleUsers)
 	h.route(mux, "GET "+Prefix+"audit", allowed(fristad.ActionAuditRead), h.handleAudit)
+	h.route(mux, "GET "+Prefix+"cases", allowed(fristad.ActionCaseRead), h.handleCases)
+	h.route(mux, "POST "+Prefix+"cases", allowed(fristad.ActionCaseCreate), h.handleCreateCase)
+	// The case service decides on one case and audits every refusal.
+	h.route(mux, "GET "+Prefix+"cases/{id}", signedIn, h.handleCase)
+	h.route(mux, "POST "+Prefix+"cases/{id}/status", signedIn, h.handleAddStatus)
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}
@@ -119,14 +125,21 @@ type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
 }
 
+// FieldError says what is wrong with one field of a request.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
 // ErrorDetail says what went wrong: a stable machine-readable code (one of
 // fristad's error codes), an English message, the field it concerns and,
 // for internal errors, the request id to quote to support.
 type ErrorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	Field     string `json:"field,omitempty"`
-	RequestID string `json:"request_id,omitempty"`
+	Code      string       `json:"code"`
+	Message   string       `json:"message"`
+	Field     string       `json:"field,omitempty"`
+	Fields    []FieldError `json:"fields,omitempty"`
+	RequestID string       `json:"request_id,omitempty"`
 }
 
 // Error writes err as JSON with the status its code maps to. Internal
@@ -137,8 +150,13 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		Code:    fristad.ErrorCode(err),
 		Message: fristad.ErrorMessage(err),
 	}}
-	if fe, ok := errors.AsType[*fristad.Error](err); ok {
+	if fe, ok := errors.AsType[*fristad.Error](err); ok && fe.Field != "" {
+		// A field that breaks a rule: 422, with the fields listed.
 		body.Error.Field = fe.Field
+		body.Error.Fields = []FieldError{{Field: fe.Field, Message: fe.Message}}
+		if fe.Code == fristad.EINVALID {
+			status = http.StatusUnprocessableEntity
+		}
 	}
 	switch {
 	case status == http.StatusUnauthorized:

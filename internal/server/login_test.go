@@ -60,6 +60,9 @@ func (b *browser) do(method, path string, form url.Values) (*http.Response, stri
 	for _, c := range resp.Cookies() {
 		if c.MaxAge < 0 {
 			delete(b.cookies, c.Name)
+			if c.Name == "__Host-fristad-csrf" {
+				b.csrf = ""
+			}
 		} else {
 			b.cookies[c.Name] = c.Value
 		}
@@ -266,6 +269,7 @@ func signIn(t *testing.T, b *browser, email, password, secret string) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("code for %s: %d", email, resp.StatusCode)
 	}
+	b.get("/") // a page, for the new session's form token
 }
 
 // TestAdministration walks an administrator creating an organisation and

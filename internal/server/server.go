@@ -124,7 +124,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerProbes(staffMux, StaffSite)
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit}).Register(staffMux)
+	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -314,7 +314,7 @@ func TestErrorPages(t *testing.T) {
 			t.Errorf("GET %s (%s) = %s; want %s with %q", tt.url, tt.lang, got, tt.status, tt.want)
 		}
 	}
-	resp, body := do(t, "POST", s.StaffURL()+"/api/v1/cases", nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
+	resp, body := do(t, "POST", s.StaffURL()+"/api/v1/no-such-endpoint", nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
 	if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/json" ||
 		!strings.Contains(body, `{"error":{"code":"not_found","message":`) {
 		t.Errorf("API 404 = %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
