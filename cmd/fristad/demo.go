@@ -180,13 +180,47 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 		}
 		orgIDs[o.Name] = o.ID
 	}
+	var worker *fristad.User
 	for _, a := range accounts {
 		u := &fristad.User{OrganisationID: orgIDs[a.org], Email: a.email, Name: strings.Split(a.email, "@")[0], Roles: []fristad.Role{a.role}}
 		if err := db.CreateDemoUser(ctx, u, demoPassword, a.secret); err != nil {
 			return nil, err
 		}
+		if a.role == fristad.RoleCaseWorker {
+			worker = u
+		}
+	}
+	// The cases are recorded by the demo case worker, as intake would be.
+	wctx := fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: worker.ID, OrganisationID: worker.OrganisationID, Roles: worker.Roles})
+	for _, c := range demoCases() {
+		if err := db.CreateCase(wctx, c); err != nil {
+			return nil, err
+		}
 	}
 	return accounts, nil
+}
+
+// demoCases are fictional cases that show the range of the work: every
+// name, number and story is made up.
+func demoCases() []*fristad.Case {
+	return []*fristad.Case{
+		{
+			Person:            &fristad.Person{Alias: "Andreea", Name: "Andreea Fiktiv", AgeBand: "18-24", Sex: "female", Citizenships: []string{"RO"}, Languages: []string{"ro"}, InterpreterNeeded: true},
+			ExploitationTypes: []string{"sexual_exploitation"}, Status: fristad.StatusReasonableGrounds, Step: "acute_protection",
+		},
+		{
+			Person:            &fristad.Person{Alias: "Liten", AgeBand: "15-17", Sex: "male", Citizenships: []string{"BG"}, Languages: []string{"bg"}, InterpreterNeeded: true},
+			ExploitationTypes: []string{"forced_begging", "forced_criminality"}, Step: "identification",
+		},
+		{
+			Person:            &fristad.Person{Alias: "Grace", Name: "Grace Påhittad", BirthDate: "1991-03-14", AgeBand: "25-34", Sex: "female", Citizenships: []string{"NG"}, Languages: []string{"en"}},
+			ExploitationTypes: []string{"forced_labour", "domestic_servitude"}, Status: fristad.StatusInjuredParty, Step: "safe_return", Pathway: "return",
+		},
+		{
+			Person:            &fristad.Person{Alias: "Skyddad", Name: "Sara Exempel", AgeBand: "35-49", Sex: "female", Citizenships: []string{"TH"}, Languages: []string{"th"}, InterpreterNeeded: true, Protection: fristad.ProtectionRegistration},
+			ExploitationTypes: []string{"sexual_exploitation", "forced_labour"}, Status: fristad.StatusReasonableGrounds, Step: "long_term_support", Pathway: "stay",
+		},
+	}
 }
 
 // resetDemo deletes the embedded demo database and its key store, after
