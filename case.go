@@ -294,6 +294,16 @@ type CaseAccess struct {
 	BreakGlass bool
 }
 
+// Notification tells an organisation something it must know about a case
+// it leads, such as a break-glass by someone outside the team.
+type Notification struct {
+	Kind          string // "break_glass"
+	CaseID        string
+	CaseReference string
+	ActorID       string
+	CreatedAt     time.Time
+}
+
 // CaseService manages persons and cases. Every read and write goes
 // through the policy and is audited; a case the actor may not see is
 // ENOTFOUND, exactly like one that does not exist (SR-21).
@@ -319,4 +329,7 @@ type CaseService interface {
 	// with a written reason and a fresh second factor; it is audited and
 	// the lead organisation is told.
 	BreakGlass(ctx context.Context, caseID, reason string) error
+	// Notifications returns the last week's notifications for the actor's
+	// organisation, newest first.
+	Notifications(ctx context.Context) ([]*Notification, error)
 }

@@ -671,3 +671,36 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 	}
 	return err
 }
+
+// Notifications returns the last week's notifications for the actor's
+// organisation.
+func (db *DB) Notifications(ctx context.Context) ([]*fristad.Notification, error) {
+	actor, err := db.caseActor(ctx, "", fristad.ActionCaseRead)
+	if fristad.ErrorCode(err) == fristad.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []*fristad.Notification
+	err = db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT n.kind, n.case_id, COALESCE(c.reference, ''), n.actor_id, n.created_at
+			FROM notifications n LEFT JOIN cases c ON c.id = n.case_id
+			WHERE n.org_id = $1 AND n.created_at > $2
+			ORDER BY n.created_at DESC LIMIT 50`, actor.OrganisationID, tx.now.Add(-7*24*time.Hour))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n fristad.Notification
+			if err := rows.Scan(&n.Kind, &n.CaseID, &n.CaseReference, &n.ActorID, &n.CreatedAt); err != nil {
+				return err
+			}
+			out = append(out, &n)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

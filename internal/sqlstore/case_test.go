@@ -158,6 +158,13 @@ func TestBreakGlass(t *testing.T) {
 		if !found {
 			t.Error("the break-glass is not in the audit trail")
 		}
+		notes, err := db.Notifications(f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker))
+		if err != nil || len(notes) != 1 || notes[0].Kind != "break_glass" || notes[0].CaseReference != c.Reference || notes[0].ActorID != "worker-b" {
+			t.Errorf("the lead organisation's notifications: %+v, %v", notes, err)
+		}
+		if notes, _ := db.Notifications(f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker)); len(notes) != 0 {
+			t.Errorf("another organisation sees the notification: %+v", notes)
+		}
 	})
 }
 

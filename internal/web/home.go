@@ -8,13 +8,21 @@ import (
 	"fristad/internal/render"
 )
 
-// HomePage is the start page.
+// HomePage is the start page: for a signed-in user, what their
+// organisation must know.
 type HomePage struct {
 	render.Page
+	Notifications []*fristad.Notification
 }
 
 func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
 	page := HomePage{Page: h.page(w, r)}
+	if fristad.ActorFromContext(r.Context()) != nil {
+		var err error
+		if page.Notifications, err = h.cfg.Cases.Notifications(r.Context()); err != nil {
+			return err
+		}
+	}
 	page.Title = page.T("home.title")
 	return h.engine.Render(w, r, http.StatusOK, "home", &page)
 }
