@@ -2,9 +2,10 @@
 // language of each response: an explicit choice first, then the browser's
 // Accept-Language, then the catalog's base language.
 //
-// A catalog is a folder of JSON files, one per language, named by BCP 47
-// tag (sv.json, en.json, fa-AF.json). Adding a language is adding a file:
-// no code changes. Messages use Go template syntax for arguments
+// A catalog is a folder of JSON files named by BCP 47 tag (sv.json,
+// en.json, fa-AF.json). A language's messages may be split by feature
+// into further files named TAG.FEATURE.json (sv.cases.json). Adding a
+// language is adding files: no code changes. Messages use Go template syntax for arguments
 // ({{.Count}}) and CLDR plural categories (one, few, many, other…) for
 // counts.
 package i18n
@@ -85,7 +86,8 @@ func Load(fsys fs.FS, dir string, base language.Tag) (*Catalog, error) {
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
-		tag, err := language.Parse(strings.TrimSuffix(e.Name(), ".json"))
+		tagName, _, _ := strings.Cut(strings.TrimSuffix(e.Name(), ".json"), ".")
+		tag, err := language.Parse(tagName)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %s/%s: file name is not a language tag: %w", dir, e.Name(), err)
 		}
@@ -96,7 +98,7 @@ func Load(fsys fs.FS, dir string, base language.Tag) (*Catalog, error) {
 		if err := c.bundle.AddMessages(tag, msgs...); err != nil {
 			return nil, fmt.Errorf("i18n: %s/%s: %w", dir, e.Name(), err)
 		}
-		if tag != base {
+		if !slices.Contains(c.tags, tag) {
 			c.tags = append(c.tags, tag)
 		}
 		for _, m := range msgs {

@@ -34,7 +34,17 @@ func readCatalog(t *testing.T, fsys fs.FS, dir string) map[string]map[string]any
 		if err := json.Unmarshal(buf, &m); err != nil {
 			t.Fatalf("%s/%s: %v", dir, e.Name(), err)
 		}
-		files[strings.TrimSuffix(e.Name(), ".json")] = m
+		// sv.json and sv.cases.json are both Swedish.
+		tag, _, _ := strings.Cut(strings.TrimSuffix(e.Name(), ".json"), ".")
+		if files[tag] == nil {
+			files[tag] = map[string]any{}
+		}
+		for k, v := range m {
+			if _, dup := files[tag][k]; dup {
+				t.Errorf("%s/%s: %q is defined in two files", dir, e.Name(), k)
+			}
+			files[tag][k] = v
+		}
 	}
 	return files
 }
@@ -44,7 +54,7 @@ func readCatalog(t *testing.T, fsys fs.FS, dir string) map[string]map[string]any
 // language has a key the base does not.
 func TestCatalogsComplete(t *testing.T) {
 	fsys := os.DirFS(".")
-	for _, dir := range append(catalogDirs, "testdata/rtl") {
+	for _, dir := range append(catalogDirs, "testdata/rtl", "testdata/split") {
 		files := readCatalog(t, fsys, dir)
 		base, ok := files["sv"]
 		if !ok {
@@ -177,5 +187,20 @@ func TestPrinter(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Languages() = %v; want %v", got, want)
+	}
+}
+
+// TestSplitCatalog checks that a language's messages may be split by
+// feature into several files.
+func TestSplitCatalog(t *testing.T) {
+	c, err := i18n.Load(os.DirFS("."), "testdata/split", language.Swedish)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Printer(language.English).T("b"); got != "B in English" {
+		t.Errorf("T(b) = %q", got)
+	}
+	if n := len(c.Languages()); n != 2 {
+		t.Errorf("%d languages; want 2", n)
 	}
 }
