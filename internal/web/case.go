@@ -133,10 +133,38 @@ func splitCodes(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
 }
 
+// CaseSection is one part of a case's pages, in the case navigation.
+type CaseSection struct {
+	Name string // what Section names when the part is shown
+	Path string // after /cases/{id}
+	Key  string // the link's message
+}
+
+// caseSections are the parts of a case, in order.
+var caseSections = []CaseSection{
+	{"overview", "", "case.section.overview"},
+	{"assessments", "/assessments", "case.section.assessments"},
+	{"safety", "/safety", "case.section.safety"},
+	{"notes", "/notes", "case.section.notes"},
+	{"consents", "/consents", "case.section.consents"},
+}
+
+// CaseHeader is what every page of a case shows above its part: which
+// case, and the navigation between its parts.
+type CaseHeader struct {
+	Case         *fristad.Case
+	Section      string
+	CaseSections []CaseSection
+}
+
+func caseHeader(c *fristad.Case, section string) CaseHeader {
+	return CaseHeader{Case: c, Section: section, CaseSections: caseSections}
+}
+
 // CasePage shows one case.
 type CasePage struct {
 	render.Page
-	Case          *fristad.Case
+	CaseHeader
 	Revealed      bool
 	Organisations map[string]string
 	Codes         CaseCodes
@@ -169,7 +197,7 @@ func (h *Handler) handleCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := &CasePage{Page: h.page(w, r), Case: c}
+	page := &CasePage{Page: h.page(w, r), CaseHeader: caseHeader(c, "overview")}
 	page.Status.DecidedOn = h.now().Format("2006-01-02")
 	return h.renderCase(w, r, page, http.StatusOK)
 }
@@ -184,7 +212,7 @@ func (h *Handler) handleAddStatus(w http.ResponseWriter, r *http.Request) error 
 		if ferr != nil {
 			return ferr
 		}
-		page := &CasePage{Page: h.page(w, r), Case: c, Status: e}
+		page := &CasePage{Page: h.page(w, r), CaseHeader: caseHeader(c, "overview"), Status: e}
 		page.Error, _ = formErrorFor(&page.Page, err)
 		return h.renderCase(w, r, page, http.StatusBadRequest)
 	}
@@ -212,7 +240,7 @@ func (h *Handler) handleReveal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c.Person = p
-	page := &CasePage{Page: h.page(w, r), Case: c, Revealed: true}
+	page := &CasePage{Page: h.page(w, r), CaseHeader: caseHeader(c, "overview"), Revealed: true}
 	page.Status.DecidedOn = h.now().Format("2006-01-02")
 	return h.renderCase(w, r, page, http.StatusOK)
 }
