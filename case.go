@@ -89,6 +89,7 @@ type Case struct {
 	Step              string
 	Pathway           string
 	ExploitationTypes []string
+	RiskLevel         string // the latest risk assessment's level, or ""
 	Version           int
 	CreatedAt         time.Time
 	UpdatedAt         time.Time
@@ -260,11 +261,12 @@ func (e *StatusEvent) Validate() error {
 
 // CaseFilter selects cases among those the actor may see.
 type CaseFilter struct {
-	Status  *string
-	Step    *string
-	Pathway *string
-	Limit   int // at most 200
-	Offset  int
+	Status    *string
+	Step      *string
+	Pathway   *string
+	RiskLevel *string
+	Limit     int // at most 200
+	Offset    int
 }
 
 // DuplicateCheck is what a search for an existing person found (ID-10):

@@ -144,7 +144,7 @@ const caseScope = `
 	           WHERE user_id = $2 AND expires_at > $3 GROUP BY case_id) bg ON bg.case_id = c.id
 	WHERE (t.level IS NOT NULL OR bg.until IS NOT NULL) AND p.erased_at IS NULL`
 
-const caseColumns = `c.id, c.reference, c.lead_org_id, c.status, c.step, c.pathway, c.exploitation, c.version,
+const caseColumns = `c.id, c.reference, c.lead_org_id, c.status, c.step, c.pathway, c.exploitation, c.risk_level, c.version,
 	c.created_at, c.updated_at, COALESCE(t.level, ''), bg.until,
 	p.id, p.reference, p.alias_ct, p.name_ct, p.identity_ct, p.birth_date_ct, p.age_band, p.presumed_child, p.sex,
 	p.citizenships, p.languages, p.interpreter_needed, p.protection`
@@ -157,7 +157,7 @@ func scanCase(rows interface{ Scan(...any) error }) (*fristad.Case, *sealedPerso
 	p, sp := c.Person, &sealedPerson{}
 	var exploitation, citizenships, languages string
 	var until anyTime
-	err := rows.Scan(&c.ID, &c.Reference, &c.LeadOrganisation, &c.Status, &c.Step, &c.Pathway, &exploitation, &c.Version,
+	err := rows.Scan(&c.ID, &c.Reference, &c.LeadOrganisation, &c.Status, &c.Step, &c.Pathway, &exploitation, &c.RiskLevel, &c.Version,
 		&c.CreatedAt, &c.UpdatedAt, &c.Access, &until,
 		&p.ID, &p.Reference, &sp.alias, &sp.name, &sp.identity, &sp.birth, &p.AgeBand, &p.PresumedChild, &p.Sex,
 		&citizenships, &languages, &p.InterpreterNeeded, &p.Protection)
@@ -384,6 +384,9 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 		}
 		if filter.Pathway != nil {
 			where = append(where, "c.pathway = "+arg(*filter.Pathway))
+		}
+		if filter.RiskLevel != nil {
+			where = append(where, "c.risk_level = "+arg(*filter.RiskLevel))
 		}
 		q := `SELECT ` + caseColumns + caseScope
 		for _, w := range where {
