@@ -97,6 +97,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Tokens:        c.DB,
 		Passkeys:      c.DB,
 		Cases:         c.DB,
+		Assessments:   c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

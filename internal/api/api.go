@@ -28,6 +28,7 @@ type Config struct {
 	Users         fristad.UserService
 	Audit         fristad.AuditService
 	Cases         fristad.CaseService
+	Assessments   fristad.AssessmentService
 }
 
 // Handler serves the API.
@@ -54,6 +55,11 @@ func (h *Handler) Register(mux Mux) {
 	// The case service decides on one case and audits every refusal.
 	h.route(mux, "GET "+Prefix+"cases/{id}", signedIn, h.handleCase)
 	h.route(mux, "POST "+Prefix+"cases/{id}/status", signedIn, h.handleAddStatus)
+	h.route(mux, "GET "+Prefix+"cases/{id}/assessments", signedIn, h.handleAssessments)
+	h.route(mux, "POST "+Prefix+"cases/{id}/assessments/risk", signedIn, h.handleAddRisk)
+	h.route(mux, "POST "+Prefix+"cases/{id}/assessments/needs", signedIn, h.handleAddNeeds)
+	h.route(mux, "GET "+Prefix+"cases/{id}/safety-plan", signedIn, h.handleSafetyPlan)
+	h.route(mux, "PUT "+Prefix+"cases/{id}/safety-plan", signedIn, h.handleSaveSafetyPlan)
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}

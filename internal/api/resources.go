@@ -8,6 +8,8 @@ import (
 	"fristad"
 )
 
+func itoa(i int) string { return strconv.Itoa(i) }
+
 // Me is the token's user.
 type Me struct {
 	ID             string   `json:"id"`

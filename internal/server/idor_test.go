@@ -121,6 +121,11 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "web reveal", method: "POST", path: "/cases/%s/reveal", form: url.Values{}, needs: "read", ok: 200},
 			{name: "api read", method: "GET", path: "/api/v1/cases/%s", api: true, needs: "read", ok: 200},
 			{name: "api status", method: "POST", path: "/api/v1/cases/%s/status", api: true, json: `{"status":"reasonable_grounds","decided_on":"2026-05-04"}`, needs: "update", ok: 201},
+			{name: "web assessments", method: "GET", path: "/cases/%s/assessments", needs: "read", ok: 200},
+			{name: "web risk", method: "POST", path: "/cases/%s/assessments/risk", form: riskForm, needs: "update", ok: 303},
+			{name: "web safety plan", method: "GET", path: "/cases/%s/safety", needs: "read", ok: 200},
+			{name: "api assessments", method: "GET", path: "/api/v1/cases/%s/assessments", api: true, needs: "read", ok: 200},
+			{name: "api risk", method: "POST", path: "/api/v1/cases/%s/assessments/risk", api: true, json: `{"assessed_on":"2026-05-04","reason":"intake","factors":["debt_bondage"],"special_needs":[],"level":"medium","her_view":"","comment":"","reassess_on":"2026-06-04"}`, needs: "update", ok: 201},
 		}
 		for _, rt := range routes {
 			for _, u := range users {
@@ -186,13 +191,21 @@ func TestIDORMatrix(t *testing.T) {
 				denied++
 			}
 		}
-		// Four users see nothing on five routes; the partner is refused
-		// two changes.
-		if want := 4*5 + 2; denied != want {
+		// Four users see nothing on any route; the partner is refused
+		// every change.
+		updates := 0
+		for _, rt := range routes {
+			if rt.needs == "update" {
+				updates++
+			}
+		}
+		if want := 4*len(routes) + updates; denied != want {
 			t.Errorf("%d denials audited; want %d", denied, want)
 		}
 	})
 }
+
+var riskForm = url.Values{"assessed_on": {"2026-05-04"}, "reason": {"intake"}, "level": {"medium"}, "reassess_on": {"2026-06-04"}}
 
 var volatile = regexp.MustCompile(`nonce="[^"]*"|name="csrf" value="[^"]*"|"request_id":"[^"]*"|[A-Z2-7]{26}`)
 

@@ -67,6 +67,7 @@ type Config struct {
 	Tokens        fristad.TokenService
 	Passkeys      fristad.PasskeyService
 	Cases         fristad.CaseService
+	Assessments   fristad.AssessmentService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -102,6 +103,7 @@ func New(cfg Config) (*Server, error) {
 		Audit:         cfg.Audit,
 		Passkeys:      cfg.Passkeys,
 		Cases:         cfg.Cases,
+		Assessments:   cfg.Assessments,
 	})
 	if err != nil {
 		return nil, err
@@ -124,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerProbes(staffMux, StaffSite)
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases}).Register(staffMux)
+	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -31,6 +31,7 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Tokens:        db,
 		Passkeys:      db,
 		Cases:         db,
+		Assessments:   db,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -57,6 +57,11 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET /cases/{id}", signedIn, h.handleCase)
 	h.route(mux, "POST /cases/{id}/status", signedIn, h.handleAddStatus)
 	h.route(mux, "POST /cases/{id}/reveal", signedIn, h.handleReveal)
+	h.route(mux, "GET /cases/{id}/assessments", signedIn, h.handleAssessments)
+	h.route(mux, "POST /cases/{id}/assessments/risk", signedIn, h.handleAddRisk)
+	h.route(mux, "POST /cases/{id}/assessments/needs", signedIn, h.handleAddNeeds)
+	h.route(mux, "GET /cases/{id}/safety", signedIn, h.handleSafety)
+	h.route(mux, "POST /cases/{id}/safety", signedIn, h.handleSaveSafety)
 
 	h.route(mux, "GET /", anyone, h.handleNotFound)
 }

@@ -36,6 +36,8 @@ func TestTemplates(t *testing.T) {
 		"case_new":      &NewCasePage{},
 		"case":          &CasePage{},
 		"breakglass":    &BreakGlassPage{},
+		"assessments":   &AssessmentsPage{},
+		"safety":        &SafetyPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
 	rendertest.CheckErrorKeys(t, "../..", i18n.Staff())
@@ -64,6 +66,9 @@ func TestCodeLabels(t *testing.T) {
 			"status": fristad.Statuses, "step": fristad.Steps, "pathway": fristad.Pathways,
 			"exploitation": fristad.ExploitationTypes, "ageband": fristad.AgeBands, "sex": fristad.Sexes,
 			"protection": fristad.ProtectionLevels, "level": {"lead", "member"},
+			"risk": fristad.RiskLevels, "factor": fristad.RiskFactors, "special": fristad.SpecialNeeds,
+			"reason": fristad.AssessmentReasons, "domain": fristad.NeedDomains, "need": fristad.NeedLevels,
+			"channel": fristad.Channels, "action": fristad.ProtectiveActions,
 		} {
 			for _, code := range list {
 				if key := prefix + "." + code; p.T(key) == key {

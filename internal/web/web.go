@@ -42,6 +42,7 @@ type Config struct {
 	Audit         fristad.AuditService
 	Passkeys      fristad.PasskeyService
 	Cases         fristad.CaseService
+	Assessments   fristad.AssessmentService
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }
