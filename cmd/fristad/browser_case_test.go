@@ -73,6 +73,37 @@ func TestBrowserCase(t *testing.T) {
 		t.Error("the status history does not show the new step")
 	}
 
+	// Risk rises to high: protective actions are offered, and the safety
+	// plan is made.
+	caseURL := b.Location()
+	b.ClickAndWait(`.case-nav a[href$="/assessments"]`)
+	b.Check()
+	b.Click("#f-location_known")
+	b.Click("#f-threats_to_her")
+	evalString(b, `(document.querySelector("#level").value = "high")`)
+	b.SendKeys("#r-her_view", "Han vet var jag bor.")
+	b.ClickAndWait(`form[action$="/assessments/risk"] button[type=submit]`)
+	b.Check()
+	if n := evalString(b, `String(document.querySelectorAll("[role=alert] li").length)`); n != "6" {
+		t.Errorf("%s protective actions offered after a high risk; want 6", n)
+	}
+	if evalString(b, `String(document.querySelectorAll("svg circle").length)`) != "1" {
+		t.Error("the risk chart does not show the assessment")
+	}
+	b.ClickAndWait(`[role=alert] a[href$="/safety"]`)
+	b.Check()
+	b.SendKeys("#crisis_plan", "Ring 112. Gå till jourens skyddade boende.")
+	b.Click("#safe-via_shelter")
+	b.Click("#unsafe-sms")
+	b.Click("#co_produced")
+	b.ClickAndWait(`form[action$="/safety"] button[type=submit]`)
+	b.Check()
+	plan := b.Text("main dl")
+	if !strings.Contains(plan, "Ring 112.") || strings.Count(plan, "\n") < 6 {
+		t.Errorf("the saved safety plan: %q", plan)
+	}
+	b.Navigate(caseURL)
+
 	// The protected demo person: hidden, then revealed on request.
 	b.Navigate(staff + "/cases")
 	href := evalString(b, `[...document.querySelectorAll("main tbody tr")].find(tr => tr.querySelector("em")).querySelector("a").getAttribute("href")`)
