@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fristad"
 	"fristad/internal/seal"
@@ -192,8 +193,26 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 	}
 	// The cases are recorded by the demo case worker, as intake would be.
 	wctx := fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: worker.ID, OrganisationID: worker.OrganisationID, Roles: worker.Roles})
-	for _, c := range demoCases() {
+	for i, c := range demoCases() {
 		if err := db.CreateCase(wctx, c); err != nil {
+			return nil, err
+		}
+		if i != 0 {
+			continue
+		}
+		// The first demo person faces a high threat, with a plan for it.
+		now := time.Now()
+		for _, a := range []*fristad.RiskAssessment{
+			{AssessedOn: now.AddDate(0, 0, -20).Format(time.DateOnly), Reason: "intake", Level: "medium", Factors: []string{"debt_bondage"}, ReassessOn: now.AddDate(0, 0, -6).Format(time.DateOnly)},
+			{AssessedOn: now.AddDate(0, 0, -6).Format(time.DateOnly), Reason: "incident", Level: "high", Factors: []string{"debt_bondage", "location_known", "threats_to_family"}, HerView: "De har skrivit till min mamma.", ReassessOn: now.AddDate(0, 0, 8).Format(time.DateOnly)},
+		} {
+			if _, err := db.AddRiskAssessment(wctx, c.ID, a); err != nil {
+				return nil, err
+			}
+		}
+		plan := &fristad.SafetyPlan{CrisisPlan: "Ring 112. Jouren har nyckel till ett skyddat boende i annan kommun.", Contacts: "Jourens dygnstelefon (påhittad).",
+			SafeChannels: []string{"via_shelter", "in_person"}, UnsafeChannels: []string{"sms", "messaging_app"}, CoProduced: true, ReviewReason: "incident"}
+		if err := db.SaveSafetyPlan(wctx, c.ID, plan, 0); err != nil {
 			return nil, err
 		}
 	}
