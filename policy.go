@@ -14,6 +14,7 @@ const (
 	ActionUserCreate         Action = "user.create"
 	ActionUserDisable        Action = "user.disable"
 	ActionUserActivation     Action = "user.activation" // issue a new activation link
+	ActionUserRoles          Action = "user.roles"      // change a user's roles
 	// ActionSubjectErase is erasing a data subject by destroying their
 	// data key (crypto-shredding), after the data-protection officer's
 	// decision.
@@ -30,6 +31,7 @@ var rolePolicy = map[Action][]Role{
 	ActionUserCreate:         {RoleAdministrator},
 	ActionUserDisable:        {RoleAdministrator},
 	ActionUserActivation:     {RoleAdministrator},
+	ActionUserRoles:          {RoleAdministrator},
 	ActionAuditRead:          {RoleAuditor},
 	ActionTokenManage:        {RoleAdministrator},
 	ActionSubjectErase:       {RoleAuditor},
@@ -57,6 +59,7 @@ var systemActions = map[Action]bool{
 	ActionUserCreate:         true,
 	ActionUserDisable:        true,
 	ActionUserActivation:     true,
+	ActionUserRoles:          true,
 	ActionAuditRead:          true,
 	ActionTokenManage:        true,
 	ActionSubjectErase:       true,

@@ -123,6 +123,9 @@ type UserService interface {
 	CreateActivation(ctx context.Context, userID string) (*Activation, error)
 	// DisableUser disables an account and ends its sessions at once.
 	DisableUser(ctx context.Context, id string) error
+	// SetRoles replaces a user's roles; the user's sessions end at once,
+	// so the new roles apply from the very next request (SR-12).
+	SetRoles(ctx context.Context, id string, roles []Role) error
 	// BootstrapAdministrator creates the first administrator, in the
 	// given organisation, with a single-use activation token. ECONFLICT
 	// once any administrator exists.

@@ -19,6 +19,7 @@ func runUser(ctx context.Context, args []string, stdout io.Writer) error {
 		{"create", "create a user and print a single-use activation link", runUserCreate, false},
 		{"activation", "issue a new activation link for a user", runUserActivation, false},
 		{"disable", "disable a user and end their sessions", runUserDisable, false},
+		{"roles", "set a user's roles and end their sessions", runUserRoles, false},
 		{"list", "list the users", runUserList, false},
 	})
 }
@@ -205,4 +206,31 @@ func roleNames() string {
 		names = append(names, string(r))
 	}
 	return strings.Join(names, ", ")
+}
+
+func runUserRoles(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg := DefaultConfig()
+	var email, roles string
+	fs := flagSet("user roles", "Sets a user's roles; their sessions end at once, so the change applies from\nthe very next request.", stdout)
+	dataFlags(fs, &cfg)
+	fs.StringVar(&email, "email", "", "the user's e-mail `address`")
+	fs.StringVar(&roles, "role", "", "comma-separated `roles`: "+roleNames())
+	if err := parse(fs, &cfg, args); err != nil {
+		return err
+	}
+	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
+		rs, err := fristad.ParseRoles(roles)
+		if err != nil {
+			return err
+		}
+		u, err := findUserByEmail(ctx, db, email)
+		if err != nil {
+			return err
+		}
+		if err := db.SetRoles(ctx, u.ID, rs); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s now has roles %s.\n", u.Email, roles)
+		return nil
+	})
 }

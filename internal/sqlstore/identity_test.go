@@ -143,3 +143,33 @@ func TestBootstrap(t *testing.T) {
 		}
 	})
 }
+
+// TestSetRoles checks SR-12: a role change takes effect on the very next
+// request, because the user's sessions end.
+func TestSetRoles(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		clk := withClock(db)
+		u, secret := mustActivate(t, db, clk, "role@example.org", fristad.RoleCaseWorker)
+		session := mustLogin(t, db, clk, "role@example.org", secret)
+		if err := db.SetRoles(as(t, fristad.RoleCaseWorker), u.ID, []fristad.Role{fristad.RoleAuditor}); fristad.ErrorCode(err) != fristad.EFORBIDDEN {
+			t.Errorf("a case worker changing roles = %v; want EFORBIDDEN", err)
+		}
+		if err := db.SetRoles(cli(t), u.ID, nil); fristad.ErrorCode(err) != fristad.EINVALID {
+			t.Errorf("no roles = %v; want EINVALID", err)
+		}
+		if err := db.SetRoles(cli(t), u.ID, []fristad.Role{fristad.RolePartner, fristad.RoleAuditor}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Authenticate(t.Context(), session); fristad.ErrorCode(err) != fristad.EUNAUTHORIZED {
+			t.Errorf("the session survived a role change: %v", err)
+		}
+		got, _ := db.FindUserByID(cli(t), u.ID)
+		if len(got.Roles) != 2 || !got.Has(fristad.RoleAuditor) || got.Has(fristad.RoleCaseWorker) {
+			t.Errorf("roles now %v", got.Roles)
+		}
+		admin := fristad.NewContextWithActor(t.Context(), &fristad.Actor{UserID: "me", Roles: []fristad.Role{fristad.RoleAdministrator}})
+		if err := db.SetRoles(admin, "me", []fristad.Role{fristad.RoleCaseWorker}); fristad.ErrorCode(err) != fristad.EINVALID {
+			t.Errorf("an administrator dropping their own role = %v; want EINVALID", err)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"fristad"
 	"fristad/internal/auth"
@@ -258,4 +259,45 @@ func (db *DB) BootstrapAdministrator(ctx context.Context, org *fristad.Organisat
 		return nil, nil, err
 	}
 	return user, a, nil
+}
+
+// SetRoles replaces a user's roles and ends their sessions.
+func (db *DB) SetRoles(ctx context.Context, id string, roles []fristad.Role) error {
+	actor := fristad.ActorFromContext(ctx)
+	if err := fristad.Authorize(actor, fristad.ActionUserRoles, nil, fristad.EFORBIDDEN); err != nil {
+		return err
+	}
+	probe := fristad.User{Email: "x@example.org", OrganisationID: "-", Roles: roles}
+	if err := probe.Validate(); err != nil {
+		return err
+	}
+	if actor.UserID == id && !probe.Has(fristad.RoleAdministrator) {
+		return fristad.Localized(fristad.EINVALID, "user.roles.self", nil, "you cannot take away your own administrator role")
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fristad.Errorf(fristad.ENOTFOUND, "not found")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM user_roles WHERE user_id = $1`, id); err != nil {
+			return err
+		}
+		var names []string
+		for _, r := range probe.Roles {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2)`, id, string(r)); err != nil {
+				return err
+			}
+			names = append(names, string(r))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET updated_at = $1 WHERE id = $2`, tx.now, id); err != nil {
+			return err
+		}
+		if err := endUserSessions(ctx, tx, id); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "user.roles", ObjectType: "user", ObjectID: id, Purpose: strings.Join(names, ",")})
+	})
 }

@@ -184,3 +184,50 @@ func (h *Handler) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	page.Title = page.T("audit.title")
 	return h.engine.Render(w, r, http.StatusOK, "audit", page)
 }
+
+// UserPage shows one user, with a form for their roles.
+type UserPage struct {
+	render.Page
+	User         *fristad.User
+	Organisation string
+	Roles        []fristad.Role
+	Error        *FormError
+}
+
+// HasRole reports whether the user holds role r, for the checkboxes.
+func (p *UserPage) HasRole(r fristad.Role) bool { return p.User.Has(r) }
+
+func (h *Handler) renderUser(w http.ResponseWriter, r *http.Request, fe *FormError, status int) error {
+	u, err := h.cfg.Users.FindUserByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	page := UserPage{Page: h.page(w, r), User: u, Roles: fristad.Roles, Error: fe}
+	if org, err := h.cfg.Organisations.FindOrganisationByID(r.Context(), u.OrganisationID); err == nil {
+		page.Organisation = org.Name
+	}
+	page.Title = page.T("admin.user.title", "Email", u.Email)
+	return h.engine.Render(w, r, status, "user", &page)
+}
+
+func (h *Handler) handleUser(w http.ResponseWriter, r *http.Request) error {
+	return h.renderUser(w, r, nil, http.StatusOK)
+}
+
+func (h *Handler) handleSetRoles(w http.ResponseWriter, r *http.Request) error {
+	var roles []fristad.Role
+	for _, v := range r.PostForm["role"] {
+		roles = append(roles, fristad.Role(v))
+	}
+	err := h.cfg.Users.SetRoles(r.Context(), r.PathValue("id"), roles)
+	if fristad.ErrorCode(err) == fristad.EINVALID {
+		page := h.page(w, r)
+		fe, _ := formErrorFor(&page, err)
+		return h.renderUser(w, r, fe, http.StatusBadRequest)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/users/"+r.PathValue("id"), http.StatusSeeOther)
+	return nil
+}

@@ -44,6 +44,8 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /admin/users", allowed(fristad.ActionUserCreate), h.handleCreateUser)
 	h.route(mux, "POST /admin/users/{id}/disable", allowed(fristad.ActionUserDisable), h.handleDisableUser)
 	h.route(mux, "POST /admin/users/{id}/activation", allowed(fristad.ActionUserActivation), h.handleNewActivation)
+	h.route(mux, "GET /admin/users/{id}", allowed(fristad.ActionUserList), h.handleUser)
+	h.route(mux, "POST /admin/users/{id}/roles", allowed(fristad.ActionUserRoles), h.handleSetRoles)
 
 	h.route(mux, "GET /audit", allowed(fristad.ActionAuditRead), h.handleAudit)
 

@@ -38,6 +38,7 @@ func TestTemplates(t *testing.T) {
 		"breakglass":    &BreakGlassPage{},
 		"assessments":   &AssessmentsPage{},
 		"safety":        &SafetyPage{},
+		"user":          &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
 	rendertest.CheckErrorKeys(t, "../..", i18n.Staff())
