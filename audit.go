@@ -43,4 +43,8 @@ const ActionAuditRead Action = "audit.read"
 type AuditService interface {
 	// FindAuditEvents returns the events matching filter, newest first.
 	FindAuditEvents(ctx context.Context, filter AuditFilter) ([]*AuditEvent, error)
+	// ExportAuditEvents is FindAuditEvents for taking the events out of
+	// the system — for a data subject's access request, say — which needs
+	// a fresh second factor (SR-13) and is audited as an export.
+	ExportAuditEvents(ctx context.Context, filter AuditFilter) ([]*AuditEvent, error)
 }

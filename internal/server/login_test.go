@@ -334,6 +334,18 @@ func TestAdministration(t *testing.T) {
 	if resp, _ := auditor.get("/admin/users"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("an auditor GET /admin/users = %d; want 404", resp.StatusCode)
 	}
+	// Export for an access request: fresh after login, CSV.
+	resp, body = auditor.get("/audit/export?object=")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment;") ||
+		!strings.HasPrefix(body, "seq,time_utc,actor_id") || !strings.Contains(body, "organisation.create") {
+		t.Errorf("audit export: %d %q %.80q", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
+	}
+	// Later, the export asks for a second factor first.
+	db.Now = func() time.Time { return time.Now().Add(10 * time.Minute) }
+	defer func() { db.Now = time.Now }()
+	if resp, _ := auditor.get("/audit/export?object="); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/account/step-up") {
+		t.Errorf("a stale export: %d %q; want the step-up page", resp.StatusCode, resp.Header.Get("Location"))
+	}
 }
 
 // mustDemoUserSecret is mustDemoUser with a chosen password and secret.

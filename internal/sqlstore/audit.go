@@ -267,6 +267,22 @@ var _ fristad.AuditService = (*DB)(nil)
 // FindAuditEvents returns audit events for auditors, newest first; the
 // search is itself audited.
 func (db *DB) FindAuditEvents(ctx context.Context, filter fristad.AuditFilter) ([]*fristad.AuditEvent, error) {
+	return db.findAuditEvents(ctx, filter, "audit.read")
+}
+
+// ExportAuditEvents returns audit events to be taken out of the system.
+func (db *DB) ExportAuditEvents(ctx context.Context, filter fristad.AuditFilter) ([]*fristad.AuditEvent, error) {
+	actor := fristad.ActorFromContext(ctx)
+	if err := fristad.Authorize(actor, fristad.ActionAuditRead, nil, fristad.ENOTFOUND); err != nil {
+		return nil, err
+	}
+	if actor.System == "" && !actor.FreshStepUp(db.Now()) {
+		return nil, fristad.ErrStepUpRequired()
+	}
+	return db.findAuditEvents(ctx, filter, "audit.export")
+}
+
+func (db *DB) findAuditEvents(ctx context.Context, filter fristad.AuditFilter, action string) ([]*fristad.AuditEvent, error) {
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionAuditRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
@@ -315,7 +331,7 @@ func (db *DB) FindAuditEvents(ctx context.Context, filter fristad.AuditFilter) (
 		if filter.ObjectID != nil {
 			object = *filter.ObjectID
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "audit.read", ObjectType: "audit", ObjectID: object})
+		return db.audit(ctx, tx, auditEvent{Action: action, ObjectType: "audit", ObjectID: object})
 	})
 	return events, err
 }

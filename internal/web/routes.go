@@ -48,6 +48,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /admin/users/{id}/roles", allowed(fristad.ActionUserRoles), h.handleSetRoles)
 
 	h.route(mux, "GET /audit", allowed(fristad.ActionAuditRead), h.handleAudit)
+	h.route(mux, "GET /audit/export", allowed(fristad.ActionAuditRead), h.handleAuditExport)
 
 	h.route(mux, "GET /cases", allowed(fristad.ActionCaseRead), h.handleCases)
 	h.route(mux, "GET /cases/new", allowed(fristad.ActionCaseCreate), h.handleNewCaseForm)
