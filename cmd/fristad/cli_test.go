@@ -4,11 +4,14 @@ import (
 	"database/sql"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"fristad/internal/auth"
 	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
@@ -326,4 +329,80 @@ func TestAPIToken(t *testing.T) {
 	if status, body := get("/api/v1/me"); status != 401 || !strings.Contains(body, `"code":"unauthorized"`) {
 		t.Errorf("/me with a revoked token = %d %s", status, body)
 	}
+}
+
+// TestKeyRotationOnline rotates the master key while the demo runs: the
+// data keys are re-wrapped under the new key, and the running server,
+// meeting it, reads the key file again instead of failing (SR-62).
+func TestKeyRotationOnline(t *testing.T) {
+	dir := t.TempDir()
+	staff, _ := startCommand(t, "demo", "--data-dir", dir, "--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0")
+	keyFile := filepath.Join(dir, "master.key")
+	code, stdout, stderr := runCommand(t, nil, "keys", "rotate", "--data-dir", dir, "--master-key-file", keyFile)
+	if code != 0 || !strings.Contains(stdout, "re-wrapped") {
+		t.Fatalf("keys rotate: %d %q %q", code, stdout, stderr)
+	}
+	old := strings.Fields(stdout[strings.Index(stdout, "--id"):])[1]
+	code, _, stderr = runCommand(t, nil, "keys", "retire", "--data-dir", dir, "--master-key-file", keyFile, "--id", old)
+	if code != 0 {
+		t.Fatalf("keys retire: %s", stderr)
+	}
+	_, status, _ := runCommand(t, nil, "keys", "status", "--data-dir", dir, "--master-key-file", keyFile)
+	if strings.Contains(status, old) {
+		t.Errorf("the retired key is still listed:\n%s", status)
+	}
+
+	// Log in through the running server: opening the TOTP secret needs
+	// the staff data key, now wrapped only by the new master key.
+	b := &formClient{t: t, base: staff, cookies: map[string]string{}}
+	b.get("/login")
+	if resp := b.post("/login", url.Values{"email": {"admin@demo.fristad.invalid"}, "password": {demoPassword}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("password: %d", resp.StatusCode)
+	}
+	code2, _ := auth.TOTPCode(demoSecret("admin@demo.fristad.invalid"), time.Now())
+	if resp := b.post("/login/code", url.Values{"code": {code2}}); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("code after rotation: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// formClient posts forms with the workspace's cookies and form token.
+type formClient struct {
+	t       *testing.T
+	base    string
+	cookies map[string]string
+}
+
+func (c *formClient) do(method, path string, form url.Values) *http.Response {
+	c.t.Helper()
+	var body io.Reader
+	if form != nil {
+		form.Set("csrf", c.cookies["__Host-fristad-csrf"])
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, c.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.MaxAge < 0 {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	return resp
+}
+
+func (c *formClient) get(path string) *http.Response { return c.do("GET", path, nil) }
+func (c *formClient) post(path string, form url.Values) *http.Response {
+	return c.do("POST", path, form)
 }

@@ -51,6 +51,7 @@ func runDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	db.KeyringFile = c.Config.MasterKeyFile
 	c.DB = db
 	accounts, err := seedDemo(ctx, db)
 	if err != nil {

@@ -71,6 +71,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		if err := c.DB.InitKeys(ctx, kr); err != nil {
 			return err
 		}
+		c.DB.KeyringFile = c.Config.MasterKeyFile
 	}
 	c.DB.Auth.IdleTimeout, c.DB.Auth.AbsoluteTimeout = c.Config.IdleTimeout, c.Config.SessionMaxAge
 	demo, err := c.DB.IsDemo(ctx)

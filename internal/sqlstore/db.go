@@ -72,7 +72,11 @@ type DB struct {
 	// Keyring holds the master keys that wrap the data keys in the key
 	// store; set by InitKeys.
 	Keyring *seal.Keyring
-	indexer atomic.Pointer[seal.Indexer]
+	// KeyringFile is the master key file the keyring came from, if any,
+	// read again when a data key needs a master key added since.
+	KeyringFile string
+	keyMu       sync.Mutex
+	indexer     atomic.Pointer[seal.Indexer]
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

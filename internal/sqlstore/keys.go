@@ -19,10 +19,30 @@ const staffSubject = "staff-credentials"
 // keyring returns the master keyring, or EUNAVAILABLE without one: with
 // no master key nothing sealed can be written or read.
 func (db *DB) keyring() (*seal.Keyring, error) {
+	db.keyMu.Lock()
+	defer db.keyMu.Unlock()
 	if db.Keyring == nil {
 		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "no master key is loaded: start with --master-key-file")
 	}
 	return db.Keyring, nil
+}
+
+// reloadKeyring reads the master key file again, when the keyring came
+// from one: 'fristad keys rotate' adds a key and re-wraps the data keys
+// under it while Fristad runs, and a running server meets the new key
+// this way, without a restart.
+func (db *DB) reloadKeyring() (*seal.Keyring, bool) {
+	db.keyMu.Lock()
+	defer db.keyMu.Unlock()
+	if db.KeyringFile == "" {
+		return nil, false
+	}
+	kr, err := seal.LoadKeyringFile(db.KeyringFile)
+	if err != nil {
+		return nil, false
+	}
+	db.Keyring = kr
+	return kr, true
 }
 
 // dataKey returns the data key of a subject from the key store, creating
@@ -37,7 +57,13 @@ func (db *DB) dataKey(ctx context.Context, tx *Tx, subjectID string, create bool
 	err = tx.QueryRowContext(ctx, `SELECT wrapped FROM keystore.subject_keys WHERE subject_id = $1`, subjectID).Scan(&wrapped)
 	switch {
 	case err == nil:
-		return kr.UnwrapDataKey(subjectID, wrapped)
+		dk, err := kr.UnwrapDataKey(subjectID, wrapped)
+		if errors.Is(err, seal.ErrUnknownKey) {
+			if fresh, ok := db.reloadKeyring(); ok {
+				return fresh.UnwrapDataKey(subjectID, wrapped)
+			}
+		}
+		return dk, err
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	case !create:
@@ -143,7 +169,9 @@ func (db *DB) KeyUse(ctx context.Context) (map[string]int, error) {
 // blind-index key at first use and keeps the indexer for keyed hashes.
 // Call it after Migrate and before serving.
 func (db *DB) InitKeys(ctx context.Context, kr *seal.Keyring) error {
+	db.keyMu.Lock()
 	db.Keyring = kr
+	db.keyMu.Unlock()
 	return db.write(ctx, func(tx *Tx) error {
 		var wrapped []byte
 		err := tx.QueryRowContext(ctx, `SELECT wrapped FROM keystore.subject_keys WHERE subject_id = $1`, seal.IndexKeySubject).Scan(&wrapped)
