@@ -142,7 +142,9 @@ const caseScope = `
 	LEFT JOIN case_team t ON t.case_id = c.id AND t.org_id = $1
 	LEFT JOIN (SELECT case_id, MAX(expires_at) AS until FROM break_glass
 	           WHERE user_id = $2 AND expires_at > $3 GROUP BY case_id) bg ON bg.case_id = c.id
-	WHERE (t.level IS NOT NULL OR bg.until IS NOT NULL) AND p.erased_at IS NULL`
+	WHERE c.id IN (SELECT case_id FROM case_team WHERE org_id = $1
+	               UNION SELECT case_id FROM break_glass WHERE user_id = $2 AND expires_at > $3)
+	  AND p.erased_at IS NULL`
 
 const caseColumns = `c.id, c.reference, c.lead_org_id, c.status, c.step, c.pathway, c.exploitation, c.risk_level, c.version,
 	c.created_at, c.updated_at, COALESCE(t.level, ''), bg.until,
@@ -373,26 +375,7 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 	}
 	var cases []*fristad.Case
 	err = db.write(ctx, func(tx *Tx) error {
-		args := []any{actor.OrganisationID, actor.UserID, tx.now}
-		arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
-		var where []string
-		if filter.Status != nil {
-			where = append(where, "c.status = "+arg(*filter.Status))
-		}
-		if filter.Step != nil {
-			where = append(where, "c.step = "+arg(*filter.Step))
-		}
-		if filter.Pathway != nil {
-			where = append(where, "c.pathway = "+arg(*filter.Pathway))
-		}
-		if filter.RiskLevel != nil {
-			where = append(where, "c.risk_level = "+arg(*filter.RiskLevel))
-		}
-		q := `SELECT ` + caseColumns + caseScope
-		for _, w := range where {
-			q += " AND " + w
-		}
-		q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(filter.Offset, 0))
+		q, args := caseListSQL(actor, filter, limit, tx.now)
 		rows, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
@@ -410,15 +393,24 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// One query for the page's keys, not one per row.
+		var ids []string
+		for _, c := range cases {
+			ids = append(ids, c.Person.ID)
+		}
+		keys, err := db.dataKeys(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
 		for i, c := range cases {
 			p := c.Person
 			if p.Protection != fristad.ProtectionNone || sealed[i].alias == nil {
 				p.Hidden = p.Protection != fristad.ProtectionNone
 				continue
 			}
-			dk, err := db.dataKey(ctx, tx, p.ID, false)
-			if err != nil {
-				return err
+			dk := keys[p.ID]
+			if dk == nil {
+				continue // erased since
 			}
 			b, err := dk.Open(sealed[i].alias, "persons", "alias_ct", p.ID)
 			if err != nil {
@@ -429,6 +421,24 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 		return db.audit(ctx, tx, auditEvent{Action: "case.list", ObjectType: "case", Purpose: itoa(len(cases))})
 	})
 	return cases, err
+}
+
+// caseListSQL builds the case list's query for an actor: the scope first,
+// then the filters, newest first, one page.
+func caseListSQL(actor *fristad.Actor, filter fristad.CaseFilter, limit int, now time.Time) (string, []any) {
+	args := []any{actor.OrganisationID, actor.UserID, now}
+	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
+	q := `SELECT ` + caseColumns + caseScope
+	for _, f := range []struct {
+		col string
+		v   *string
+	}{{"c.status", filter.Status}, {"c.step", filter.Step}, {"c.pathway", filter.Pathway}, {"c.risk_level", filter.RiskLevel}} {
+		if f.v != nil {
+			q += " AND " + f.col + " = " + arg(*f.v)
+		}
+	}
+	q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(filter.Offset, 0))
+	return q, args
 }
 
 // AddStatus records a step of a case's identification history.

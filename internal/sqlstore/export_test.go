@@ -1,6 +1,12 @@
 package sqlstore
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fristad"
+)
 
 // Write exposes write transactions to the external tests.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error { return db.write(ctx, fn) }
@@ -41,4 +47,55 @@ func (db *DB) OpenForSubject(ctx context.Context, subject string, ciphertext []b
 func (db *DB) ExecRaw(ctx context.Context, query string) error {
 	_, err := db.db.ExecContext(ctx, query)
 	return err
+}
+
+// ExplainCaseList returns the query plan of the case list for an actor,
+// as the engine would run it.
+func (db *DB) ExplainCaseList(ctx context.Context, actor *fristad.Actor, filter fristad.CaseFilter) (string, error) {
+	q, args := caseListSQL(actor, filter, 50, db.Now())
+	return db.explain(ctx, q, args...)
+}
+
+// ExplainCaseByID returns the query plan of reading one case.
+func (db *DB) ExplainCaseByID(ctx context.Context, actor *fristad.Actor, id string) (string, error) {
+	return db.explain(ctx, `SELECT `+caseColumns+caseScope+` AND c.id = $4`, actor.OrganisationID, actor.UserID, db.Now(), id)
+}
+
+// ExplainDuplicates returns the query plan of a blind-index lookup.
+func (db *DB) ExplainDuplicates(ctx context.Context) (string, error) {
+	return db.explain(ctx, `SELECT person_id FROM person_index WHERE field = $1 AND token = $2`, "identity", []byte{1, 2, 3, 4})
+}
+
+func (db *DB) explain(ctx context.Context, q string, args ...any) (string, error) {
+	var out []string
+	err := db.write(ctx, func(tx *Tx) error {
+		prefix := "EXPLAIN QUERY PLAN "
+		if db.dialect.name == Postgres {
+			// Without sequential scans the planner shows whether an index
+			// serves the query at all: a Seq Scan left means none does.
+			if _, err := tx.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+			prefix = "EXPLAIN "
+		}
+		rows, err := tx.QueryContext(ctx, prefix+q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			out = append(out, fmt.Sprint(vals[len(vals)-1]))
+		}
+		return rows.Err()
+	})
+	return strings.Join(out, "\n"), err
 }

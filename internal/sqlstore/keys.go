@@ -86,6 +86,48 @@ func (db *DB) dataKey(ctx context.Context, tx *Tx, subjectID string, create bool
 	return dk, nil
 }
 
+// dataKeys returns the data keys of many subjects in one query; subjects
+// without a key (never sealed for, or erased) are missing from the map.
+func (db *DB) dataKeys(ctx context.Context, tx *Tx, subjects []string) (map[string]*seal.DataKey, error) {
+	keys := map[string]*seal.DataKey{}
+	if len(subjects) == 0 {
+		return keys, nil
+	}
+	kr, err := db.keyring()
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(subjects))
+	marks := make([]string, len(subjects))
+	for i, s := range subjects {
+		args[i], marks[i] = s, "$"+itoa(i+1)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT subject_id, wrapped FROM keystore.subject_keys WHERE subject_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var wrapped []byte
+		if err := rows.Scan(&id, &wrapped); err != nil {
+			return nil, err
+		}
+		dk, err := kr.UnwrapDataKey(id, wrapped)
+		if errors.Is(err, seal.ErrUnknownKey) {
+			if fresh, ok := db.reloadKeyring(); ok {
+				kr = fresh
+				dk, err = kr.UnwrapDataKey(id, wrapped)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		keys[id] = dk
+	}
+	return keys, rows.Err()
+}
+
 // RewrapKeys re-wraps every data key in the key store under the
 // keyring's primary master key, one row per transaction so an interrupted
 // run loses nothing and can simply be run again. It returns how many rows

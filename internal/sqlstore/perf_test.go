@@ -1,0 +1,136 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fristad"
+	"fristad/internal/sqlstore"
+	"fristad/internal/sqlstore/sqlstoretest"
+)
+
+// seedCases records n cases, spread over orgs, and returns the actors of
+// the first organisation and one of its cases.
+func seedCases(tb testing.TB, db *sqlstore.DB, n int) (*fristad.Actor, string) {
+	tb.Helper()
+	ctx := fristad.NewContextWithActor(context.Background(), fristad.SystemActor("test"))
+	var actors []*fristad.Actor
+	for i := range 10 {
+		org := &fristad.Organisation{Name: "Org " + itoa(i), Type: "ngo"}
+		if err := db.CreateOrganisation(ctx, org); err != nil {
+			tb.Fatal(err)
+		}
+		actors = append(actors, &fristad.Actor{UserID: "worker-" + itoa(i), OrganisationID: org.ID, Roles: []fristad.Role{fristad.RoleCaseWorker}})
+	}
+	var first string
+	for i := range n {
+		a := actors[i%len(actors)]
+		c := &fristad.Case{Person: &fristad.Person{Alias: "Person " + itoa(i), Name: "Namn " + itoa(i), BirthDate: "1990-01-01", AgeBand: "25-34"}}
+		if err := db.CreateCase(fristad.NewContextWithActor(context.Background(), a), c); err != nil {
+			tb.Fatal(err)
+		}
+		if first == "" {
+			first = c.ID
+		}
+	}
+	if err := db.Write(context.Background(), func(tx *sqlstore.Tx) error {
+		_, err := tx.ExecContext(context.Background(), `ANALYZE`)
+		return err
+	}); err != nil && db.Engine() == sqlstore.SQLite {
+		tb.Fatal(err)
+	}
+	return actors[0], first
+}
+
+// TestQueryPlans checks that the case list, reading a case and the
+// duplicate search are served by indexes on both engines, so they stay
+// fast as cases grow: no full scan of cases, teams or the blind index.
+func TestQueryPlans(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		actor, id := seedCases(t, db, 300)
+		ctx := t.Context()
+		for name, plan := range map[string]func() (string, error){
+			"case list":        func() (string, error) { return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{}) },
+			"filtered list":    func() (string, error) { return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{RiskLevel: new("high")}) },
+			"one case":         func() (string, error) { return db.ExplainCaseByID(ctx, actor, id) },
+			"duplicate search": func() (string, error) { return db.ExplainDuplicates(ctx) },
+		} {
+			p, err := plan()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for _, bad := range fullScans(db) {
+				if strings.Contains(p, bad) {
+					t.Errorf("%s scans a whole table (%q):\n%s", name, bad, p)
+				}
+			}
+		}
+	})
+}
+
+// fullScans are what a plan shows for a scan of a whole table.
+func fullScans(db *sqlstore.DB) []string {
+	if db.Engine() == sqlstore.Postgres {
+		return []string{"Seq Scan on cases", "Seq Scan on case_team", "Seq Scan on persons", "Seq Scan on person_index", "Seq Scan on break_glass"}
+	}
+	return []string{"SCAN c\n", "SCAN c ", "SCAN cases", "SCAN t\n", "SCAN case_team", "SCAN p\n", "SCAN persons", "SCAN person_index", "SCAN break_glass"}
+}
+
+// TestCaseListQueries checks that a list page reads a bounded number of
+// rows from the key store whatever its length: keys come in one query.
+func TestCaseListQueries(t *testing.T) {
+	db := sqlstoretest.MustOpen(t, sqlstore.SQLite)
+	actor, _ := seedCases(t, db, 100)
+	ctx := fristad.NewContextWithActor(t.Context(), actor)
+	list, err := db.FindCases(ctx, fristad.CaseFilter{Limit: 200})
+	if err != nil || len(list) != 10 {
+		t.Fatalf("FindCases = %d cases, %v; want the organisation's 10", len(list), err)
+	}
+	for _, c := range list {
+		if !strings.HasPrefix(c.Person.Alias, "Person ") {
+			t.Errorf("alias %q not opened", c.Person.Alias)
+		}
+	}
+}
+
+func benchDB(b *testing.B, n int) (*sqlstore.DB, context.Context, string) {
+	db := sqlstoretest.MustOpen(b, sqlstore.SQLite)
+	actor, id := seedCases(b, db, n)
+	return db, fristad.NewContextWithActor(context.Background(), actor), id
+}
+
+// BenchmarkFindCases measures a list page of an organisation's cases
+// among 2,000.
+func BenchmarkFindCases(b *testing.B) {
+	db, ctx, _ := benchDB(b, 2000)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.FindCases(ctx, fristad.CaseFilter{Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFindCaseByID measures the case page's read.
+func BenchmarkFindCaseByID(b *testing.B) {
+	db, ctx, id := benchDB(b, 2000)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.FindCaseByID(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFindDuplicates measures the search for a known person.
+func BenchmarkFindDuplicates(b *testing.B) {
+	db, ctx, _ := benchDB(b, 2000)
+	p := &fristad.Person{Name: "Namn 1234", BirthDate: "1990-01-01"}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.FindDuplicates(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
