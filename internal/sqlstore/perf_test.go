@@ -51,8 +51,10 @@ func TestQueryPlans(t *testing.T) {
 		actor, id := seedCases(t, db, 300)
 		ctx := t.Context()
 		for name, plan := range map[string]func() (string, error){
-			"case list":        func() (string, error) { return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{}) },
-			"filtered list":    func() (string, error) { return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{RiskLevel: new("high")}) },
+			"case list": func() (string, error) { return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{}) },
+			"filtered list": func() (string, error) {
+				return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{RiskLevel: new("high")})
+			},
 			"one case":         func() (string, error) { return db.ExplainCaseByID(ctx, actor, id) },
 			"duplicate search": func() (string, error) { return db.ExplainDuplicates(ctx) },
 		} {
