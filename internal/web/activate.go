@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -21,7 +22,7 @@ type ActivateCodePage struct {
 	render.Page
 	Token  string
 	Secret string // grouped in fours for reading aloud or typing
-	URI    string
+	URI    template.URL
 	Error  *FormError
 }
 
@@ -67,7 +68,7 @@ func (h *Handler) handleActivatePassword(w http.ResponseWriter, r *http.Request)
 }
 
 func (h *Handler) renderActivateCode(w http.ResponseWriter, r *http.Request, token, secret, uri string, fe *FormError) error {
-	page := ActivateCodePage{Page: h.page(w, r), Token: token, Secret: groupBy4(secret), URI: uri, Error: fe}
+	page := ActivateCodePage{Page: h.page(w, r), Token: token, Secret: groupBy4(secret), URI: otpauthURL(uri), Error: fe}
 	page.Title = page.T("activate.code.title")
 	status := http.StatusOK
 	if fe != nil {
@@ -94,6 +95,16 @@ func (h *Handler) handleActivateCode(w http.ResponseWriter, r *http.Request) err
 	clearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/login?activated=1", http.StatusSeeOther)
 	return nil
+}
+
+// otpauthURL lets an authenticator link through the template's URL
+// filter — otpauth: is not a scheme it knows — and only such a link: the
+// value may come back from a form.
+func otpauthURL(uri string) template.URL {
+	if !strings.HasPrefix(uri, "otpauth://totp/") || strings.ContainsAny(uri, "\"'<> \n\r") {
+		return ""
+	}
+	return template.URL(uri)
 }
 
 // groupBy4 writes a base32 secret in groups of four characters.

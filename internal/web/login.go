@@ -34,9 +34,10 @@ func formErrorFor(p *render.Page, err error) (*FormError, bool) {
 // LoginPage asks for an e-mail address and a password.
 type LoginPage struct {
 	render.Page
-	Email string
-	Next  string
-	Error *FormError
+	Email     string
+	Next      string
+	Error     *FormError
+	Activated bool // the account was just activated
 }
 
 func (h *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
@@ -44,7 +45,7 @@ func (h *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) error 
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	page := LoginPage{Page: h.page(w, r), Next: localPath(r.URL.Query().Get("next"))}
+	page := LoginPage{Page: h.page(w, r), Next: localPath(r.URL.Query().Get("next")), Activated: r.URL.Query().Get("activated") == "1"}
 	page.Title = page.T("login.title")
 	return h.engine.Render(w, r, http.StatusOK, "login", &page)
 }
@@ -59,6 +60,9 @@ func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		fe, ok := formErrorFor(&page.Page, err)
 		if !ok {
 			return err
+		}
+		if fe.Field == "" {
+			fe.Field = "email"
 		}
 		page.Error = fe
 		status := fristad.ErrorStatus(err)
