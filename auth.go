@@ -41,6 +41,14 @@ type TOTPEnrolment struct {
 	URI    string // otpauth://, for a QR code or a link
 }
 
+// Notice tells a user about a change to their own account (SR-06): kind
+// is "passkey.added", "passkey.removed", "factors.set", "roles.changed"
+// or "signin.failures".
+type Notice struct {
+	Kind      string
+	CreatedAt time.Time
+}
+
 // AuthService logs users in and out. Every failure to log in is the same
 // EUNAUTHORIZED error whatever the reason — unknown account, wrong
 // password, wrong code, locked, disabled — so nobody can learn which
@@ -62,6 +70,9 @@ type AuthService interface {
 	Sessions(ctx context.Context) ([]*Session, error)
 	// EndSession ends one of the actor's own sessions.
 	EndSession(ctx context.Context, id string) error
+	// Notices returns the last month's notices about the actor's own
+	// account, newest first.
+	Notices(ctx context.Context) ([]*Notice, error)
 
 	// CheckActivation returns the activation of a token that is still
 	// valid, or ENOTFOUND.

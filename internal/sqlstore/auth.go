@@ -168,6 +168,18 @@ func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string, e aud
 		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email_hash, ip_hash, at) VALUES ($1, $2, $3)`, emailHash, ipHash, tx.now); err != nil {
 			return err
 		}
+		// The moment a real account's name is locked, its owner is told.
+		if e.ActorID != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM login_failures WHERE email_hash = $1 AND at > $2`, emailHash, tx.now.Add(-failureWindow)).Scan(&n); err != nil {
+				return err
+			}
+			if n == accountFailures {
+				if err := notify(ctx, tx, e.ActorID, "signin.failures"); err != nil {
+					return err
+				}
+			}
+		}
 		e.Result = audit.ResultFailed
 		return db.audit(ctx, tx, e)
 	})
@@ -535,6 +547,9 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 		if err := endUserSessions(ctx, tx, a.UserID); err != nil {
 			return err
 		}
+		if err := notify(ctx, tx, a.UserID, "factors.set"); err != nil {
+			return err
+		}
 		return db.audit(ctx, tx, auditEvent{Action: "user.activated", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
 	})
 }
@@ -556,4 +571,38 @@ func userRoles(ctx context.Context, tx *Tx, userID string) ([]fristad.Role, erro
 		roles = append(roles, fristad.Role(r))
 	}
 	return roles, rows.Err()
+}
+
+// notify records a notice for a user about their own account.
+func notify(ctx context.Context, tx *Tx, userID, kind string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO user_notices (id, user_id, kind, created_at) VALUES ($1, $2, $3, $4)`, auth.NewID(), userID, kind, tx.now)
+	return err
+}
+
+// Notices returns the last month's notices about the actor's account.
+func (db *DB) Notices(ctx context.Context) ([]*fristad.Notice, error) {
+	actor := fristad.ActorFromContext(ctx)
+	if actor == nil || actor.UserID == "" {
+		return nil, fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
+	}
+	var out []*fristad.Notice
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT kind, created_at FROM user_notices
+			WHERE user_id = $1 AND created_at > $2 ORDER BY created_at DESC, id LIMIT 20`,
+			actor.UserID, tx.now.Add(-30*24*time.Hour))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n fristad.Notice
+			if err := rows.Scan(&n.Kind, &n.CreatedAt); err != nil {
+				return err
+			}
+			out = append(out, &n)
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -129,6 +129,9 @@ func (db *DB) AddPasskey(ctx context.Context, p *fristad.Passkey) error {
 		if err := endOtherSessions(ctx, tx, actor.UserID, actor.SessionID); err != nil {
 			return err
 		}
+		if err := notify(ctx, tx, actor.UserID, "passkey.added"); err != nil {
+			return err
+		}
 		return db.audit(ctx, tx, auditEvent{Action: "factor.passkey.add", ObjectType: "passkey", ObjectID: p.ID})
 	})
 }
@@ -148,6 +151,9 @@ func (db *DB) RemovePasskey(ctx context.Context, id string) error {
 			return fristad.Errorf(fristad.ENOTFOUND, "not found")
 		}
 		if err := endOtherSessions(ctx, tx, actor.UserID, actor.SessionID); err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, actor.UserID, "passkey.removed"); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "factor.passkey.remove", ObjectType: "passkey", ObjectID: id})

@@ -113,3 +113,53 @@ func TestCeremonyOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestNotices checks SR-06: a change to a user's factors, roles or a run
+// of failed sign-ins leaves exactly one notice for that user.
+func TestNotices(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		clk := withClock(db)
+		ctx := t.Context()
+		u, secret := mustActivate(t, db, clk, "nora@example.org", fristad.RoleCaseWorker)
+		session := mustLogin(t, db, clk, "nora@example.org", secret)
+		actor, _ := db.Authenticate(ctx, session)
+		actx := fristad.NewContextWithActor(ctx, actor)
+		kinds := func() []string {
+			ns, err := db.Notices(actx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var k []string
+			for _, n := range ns {
+				k = append(k, n.Kind)
+			}
+			return k
+		}
+		if got := kinds(); len(got) != 1 || got[0] != "factors.set" {
+			t.Fatalf("after activation: %v", got)
+		}
+		if err := db.AddPasskey(actx, &fristad.Passkey{ID: "k1", Credential: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+		if got := kinds(); len(got) != 2 || got[0] != "passkey.added" {
+			t.Errorf("after adding a passkey: %v; want exactly one new notice", got)
+		}
+		clk.Add(time.Second)
+		for range 10 {
+			db.Login(ctx, "nora@example.org", "wrong password!!", client)
+		}
+		db.Login(ctx, "nora@example.org", "wrong password!!", client)
+		got := kinds()
+		if len(got) != 3 || got[0] != "signin.failures" {
+			t.Errorf("after a lock: %v; want one signin.failures notice", got)
+		}
+		clk.Add(time.Second)
+		if err := db.SetRoles(cli(t), u.ID, []fristad.Role{fristad.RolePartner}); err != nil {
+			t.Fatal(err)
+		}
+		// The role change ended the session; read the notices as the user.
+		if ns, _ := db.Notices(fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: u.ID})); len(ns) != 4 || ns[0].Kind != "roles.changed" {
+			t.Errorf("after a role change: %d notices", len(ns))
+		}
+	})
+}

@@ -298,6 +298,9 @@ func (db *DB) SetRoles(ctx context.Context, id string, roles []fristad.Role) err
 		if err := endUserSessions(ctx, tx, id); err != nil {
 			return err
 		}
+		if err := notify(ctx, tx, id, "roles.changed"); err != nil {
+			return err
+		}
 		return db.audit(ctx, tx, auditEvent{Action: "user.roles", ObjectType: "user", ObjectID: id, Purpose: strings.Join(names, ",")})
 	})
 }

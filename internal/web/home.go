@@ -13,6 +13,7 @@ import (
 type HomePage struct {
 	render.Page
 	Notifications []*fristad.Notification
+	Notices       []*fristad.Notice // about the user's own account
 }
 
 func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
@@ -20,6 +21,9 @@ func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
 	if fristad.ActorFromContext(r.Context()) != nil {
 		var err error
 		if page.Notifications, err = h.cfg.Cases.Notifications(r.Context()); err != nil {
+			return err
+		}
+		if page.Notices, err = h.cfg.Auth.Notices(r.Context()); err != nil {
 			return err
 		}
 	}

@@ -70,6 +70,7 @@ func TestCodeLabels(t *testing.T) {
 			"risk": fristad.RiskLevels, "factor": fristad.RiskFactors, "special": fristad.SpecialNeeds,
 			"reason": fristad.AssessmentReasons, "domain": fristad.NeedDomains, "need": fristad.NeedLevels,
 			"channel": fristad.Channels, "action": fristad.ProtectiveActions,
+			"notice": {"passkey.added", "passkey.removed", "factors.set", "roles.changed", "signin.failures"},
 		} {
 			for _, code := range list {
 				if key := prefix + "." + code; p.T(key) == key {
