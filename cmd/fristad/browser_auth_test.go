@@ -14,9 +14,7 @@ import (
 	"fristad"
 	"fristad/internal/auth"
 	"fristad/internal/browsertest"
-	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
@@ -42,52 +40,28 @@ type authDemo struct {
 	cheapHashes bool             // hash the demo passwords with a cheap Argon2id
 }
 
-// runAuthDemo is MustRunDemo (keep the two in step) with the database
-// clock, session timeouts and engine of o.
+// runAuthDemo is MustRunDemo with the database clock, session timeouts
+// and engine of o.
 func runAuthDemo(tb testing.TB, o authDemo) *ServeCommand {
 	tb.Helper()
-	ctx := context.Background()
 	if o.engine == "" {
 		o.engine = sqlstore.SQLite
 	}
-	c := &ServeCommand{Config: DefaultConfig()}
-	c.Config.Demo = true
-	c.Config.StaffAddr = "127.0.0.1:0"
-	c.Config.PublicAddr = "127.0.0.1:0"
-	if o.idle != 0 {
-		c.Config.IdleTimeout = o.idle
-	}
-	if o.maxAge != 0 {
-		c.Config.SessionMaxAge = o.maxAge
-	}
-	kr, err := seal.GenerateKeyring()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := prepareDemo(ctx, sqlstoretest.NewDSN(tb, o.engine), kr)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c.DB = db
-	// Before the sites start, so their requests see these without a race.
-	if o.now != nil {
-		db.Now = o.now
-	}
-	if o.cheapHashes {
-		db.Auth.Argon2 = auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1}
-	}
-	if _, err := seedDemo(ctx, db); err != nil {
-		tb.Fatal(err)
-	}
-	if err := c.Open(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := c.Close(); err != nil {
-			tb.Errorf("close: %v", err)
+	return MustRunDemo(tb, o.engine, func(c *ServeCommand) {
+		if o.idle != 0 {
+			c.Config.IdleTimeout = o.idle
+		}
+		if o.maxAge != 0 {
+			c.Config.SessionMaxAge = o.maxAge
+		}
+		// Before the sites start, so their requests see these without a race.
+		if o.now != nil {
+			c.DB.Now = o.now
+		}
+		if o.cheapHashes {
+			c.DB.Auth.Argon2 = auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1}
 		}
 	})
-	return c
 }
 
 // testClock is a database clock that stands still until the test moves

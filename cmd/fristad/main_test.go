@@ -14,8 +14,10 @@ import (
 )
 
 // MustRunDemo starts a demo installation on free loopback ports with a
-// fresh database on engine and stops it when the test ends.
-func MustRunDemo(tb testing.TB, engine string) *ServeCommand {
+// fresh database on engine and stops it when the test ends. Each setup
+// function may change the command's configuration and database (its
+// clock, say) before the demo data is loaded and the sites start.
+func MustRunDemo(tb testing.TB, engine string, setup ...func(*ServeCommand)) *ServeCommand {
 	tb.Helper()
 	ctx := context.Background()
 	c := &ServeCommand{Config: DefaultConfig()}
@@ -31,6 +33,9 @@ func MustRunDemo(tb testing.TB, engine string) *ServeCommand {
 		tb.Fatal(err)
 	}
 	c.DB = db
+	for _, f := range setup {
+		f(c)
+	}
 	if _, err := seedDemo(ctx, db); err != nil {
 		tb.Fatal(err)
 	}
