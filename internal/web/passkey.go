@@ -182,6 +182,42 @@ func readAnswer(r *http.Request) (*passkeyAnswer, error) {
 	return &a, nil
 }
 
+// answered is a browser's answer to a ceremony, with the ceremony it
+// answers.
+type answered struct {
+	*passkeyAnswer
+	wa      *webauthn.WebAuthn
+	userID  string // whom the ceremony was begun for, if anyone
+	session *webauthn.SessionData
+}
+
+// takeAnswer reads a browser's answer and takes the ceremony of kind it
+// belongs to, which is used up either way.
+func (h *Handler) takeAnswer(w http.ResponseWriter, r *http.Request, kind string) (*answered, error) {
+	answer, err := readAnswer(r)
+	if err != nil {
+		return nil, err
+	}
+	wa, err := h.webauthn()
+	if err != nil {
+		return nil, err
+	}
+	userID, session, err := h.takeCeremony(w, r, kind)
+	if err != nil {
+		return nil, err
+	}
+	return &answered{answer, wa, userID, session}, nil
+}
+
+// assertion parses the answer to a login or step-up.
+func (a *answered) assertion() (*protocol.ParsedCredentialAssertionData, error) {
+	parsed, err := protocol.ParseCredentialRequestResponseBody(bytes.NewReader(a.Credential))
+	if err != nil {
+		return nil, refused()
+	}
+	return parsed, nil
+}
+
 // refused is the answer to a passkey the verifier did not accept.
 func refused() error {
 	return fristad.Localized(fristad.EUNAUTHORIZED, "passkey.refused", nil, "the passkey was not accepted")
@@ -214,15 +250,7 @@ func (h *Handler) handlePasskeyRegisterOptions(w http.ResponseWriter, r *http.Re
 }
 
 func (h *Handler) handlePasskeyRegister(w http.ResponseWriter, r *http.Request) error {
-	answer, err := readAnswer(r)
-	if err != nil {
-		return err
-	}
-	wa, err := h.webauthn()
-	if err != nil {
-		return err
-	}
-	userID, session, err := h.takeCeremony(w, r, fristad.CeremonyRegister)
+	a, err := h.takeAnswer(w, r, fristad.CeremonyRegister)
 	if err != nil {
 		return err
 	}
@@ -230,14 +258,14 @@ func (h *Handler) handlePasskeyRegister(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	if userID != user.user.ID {
+	if a.userID != user.user.ID {
 		return refused()
 	}
-	parsed, err := protocol.ParseCredentialCreationResponseBody(bytes.NewReader(answer.Credential))
+	parsed, err := protocol.ParseCredentialCreationResponseBody(bytes.NewReader(a.Credential))
 	if err != nil {
 		return refused()
 	}
-	cred, err := wa.CreateCredential(user, *session, parsed)
+	cred, err := a.wa.CreateCredential(user, *a.session, parsed)
 	if err != nil {
 		slog.InfoContext(r.Context(), "passkey registration refused", "err", err)
 		return refused()
@@ -246,7 +274,7 @@ func (h *Handler) handlePasskeyRegister(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	p := &fristad.Passkey{ID: base64.RawURLEncoding.EncodeToString(cred.ID), Name: answer.Name, Credential: data}
+	p := &fristad.Passkey{ID: base64.RawURLEncoding.EncodeToString(cred.ID), Name: a.Name, Credential: data}
 	if err := h.cfg.Passkeys.AddPasskey(r.Context(), p); err != nil {
 		return err
 	}
@@ -269,31 +297,23 @@ func (h *Handler) handlePasskeyLoginOptions(w http.ResponseWriter, r *http.Reque
 }
 
 func (h *Handler) handlePasskeyLogin(w http.ResponseWriter, r *http.Request) error {
-	answer, err := readAnswer(r)
+	a, err := h.takeAnswer(w, r, fristad.CeremonyLogin)
 	if err != nil {
 		return err
 	}
-	wa, err := h.webauthn()
+	parsed, err := a.assertion()
 	if err != nil {
 		return err
-	}
-	_, session, err := h.takeCeremony(w, r, fristad.CeremonyLogin)
-	if err != nil {
-		return err
-	}
-	parsed, err := protocol.ParseCredentialRequestResponseBody(bytes.NewReader(answer.Credential))
-	if err != nil {
-		return refused()
 	}
 	var keys []*fristad.Passkey
-	found, cred, err := wa.ValidatePasskeyLogin(func(rawID, userHandle []byte) (webauthn.User, error) {
+	found, cred, err := a.wa.ValidatePasskeyLogin(func(rawID, userHandle []byte) (webauthn.User, error) {
 		u, k, err := h.cfg.Passkeys.PasskeyUser(r.Context(), userHandle)
 		if err != nil {
 			return nil, err
 		}
 		keys = k
 		return newWAUser(u, k)
-	}, *session, parsed)
+	}, *a.session, parsed)
 	if err != nil {
 		slog.InfoContext(r.Context(), "passkey login refused", "err", err)
 		return refused()
@@ -310,7 +330,7 @@ func (h *Handler) handlePasskeyLogin(w http.ResponseWriter, r *http.Request) err
 	clearCookie(w, pendingCookie)
 	setCookie(w, sessionCookie, token, 0)
 	clearCookie(w, csrfCookie)
-	return writeJSON(w, http.StatusOK, map[string]string{"redirect": localPath(answer.Next)})
+	return writeJSON(w, http.StatusOK, map[string]string{"redirect": localPath(a.Next)})
 }
 
 // checkedPasskey returns the stored passkey that verified, with its new
@@ -402,15 +422,7 @@ func (h *Handler) handleStepUpPasskeyOptions(w http.ResponseWriter, r *http.Requ
 }
 
 func (h *Handler) handleStepUpPasskey(w http.ResponseWriter, r *http.Request) error {
-	answer, err := readAnswer(r)
-	if err != nil {
-		return err
-	}
-	wa, err := h.webauthn()
-	if err != nil {
-		return err
-	}
-	userID, session, err := h.takeCeremony(w, r, fristad.CeremonyStepUp)
+	a, err := h.takeAnswer(w, r, fristad.CeremonyStepUp)
 	if err != nil {
 		return err
 	}
@@ -418,14 +430,14 @@ func (h *Handler) handleStepUpPasskey(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if userID != user.user.ID {
+	if a.userID != user.user.ID {
 		return refused()
 	}
-	parsed, err := protocol.ParseCredentialRequestResponseBody(bytes.NewReader(answer.Credential))
+	parsed, err := a.assertion()
 	if err != nil {
-		return refused()
+		return err
 	}
-	cred, err := wa.ValidateLogin(user, *session, parsed)
+	cred, err := a.wa.ValidateLogin(user, *a.session, parsed)
 	if err != nil {
 		slog.InfoContext(r.Context(), "passkey step-up refused", "err", err)
 		return refused()
@@ -443,7 +455,7 @@ func (h *Handler) handleStepUpPasskey(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	setCookie(w, sessionCookie, token, 0)
-	return writeJSON(w, http.StatusOK, map[string]string{"redirect": localPath(answer.Next)})
+	return writeJSON(w, http.StatusOK, map[string]string{"redirect": localPath(a.Next)})
 }
 
 // writeJSON writes v as JSON.
