@@ -95,7 +95,7 @@ type CaseAssessments struct {
 const MaxAssessmentText = 10000
 
 func checkText(field, key string, s *string, max int) error {
-	*s = strings.TrimSpace(*s)
+	*s = strings.TrimSpace(NormalizeNewlines(*s))
 	if utf8.RuneCountInString(*s) > max || !IsCleanText(*s) {
 		return invalid(field, key, field+" is too long or holds control characters")
 	}

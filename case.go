@@ -246,7 +246,7 @@ func (c *Case) Validate() error {
 
 // Validate checks a status event.
 func (e *StatusEvent) Validate() error {
-	e.Basis = strings.TrimSpace(e.Basis)
+	e.Basis = strings.TrimSpace(NormalizeNewlines(e.Basis))
 	if !slices.Contains(Statuses, e.Status) {
 		return invalid("status", "case.status.invalid", "unknown status")
 	}

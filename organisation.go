@@ -82,6 +82,13 @@ func invalid(field, key, message string) *Error {
 	return &Error{Code: EINVALID, Field: field, Key: key, Message: message}
 }
 
+// NormalizeNewlines turns the CRLF line breaks that browsers send in a
+// form's text areas, and any lone CR, into LF, so multi-line text is
+// stored one way and passes IsCleanText.
+func NormalizeNewlines(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
 // IsCleanText reports whether s is valid UTF-8 without NUL, other control
 // characters (tab and newline aside), bidirectional overrides or
 // zero-width characters, which can hide or reorder what a reader sees

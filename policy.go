@@ -48,6 +48,8 @@ var readActions = map[Action]bool{
 	ActionUserList:         true,
 	ActionAuditRead:        true,
 	ActionCaseRead:         true,
+	ActionNoteRead:         true,
+	ActionConsentRead:      true,
 }
 
 // systemActions are what the command line may do. Whoever runs it holds
@@ -80,6 +82,8 @@ func Can(actor *Actor, action Action, record any) bool {
 	case nil:
 	case *CaseAccess:
 		return canCase(actor, action, rec)
+	case *NoteAccess:
+		return canNote(actor, action, rec)
 	default:
 		return false // a record the policy does not know how to judge
 	}
@@ -120,7 +124,7 @@ var caseRoles = []Role{RoleCaseWorker, RoleCoordinator, RolePartner, RolePoliceL
 // hold a role that does that kind of work. Only case workers change a
 // case; reading is for every case role of a team organisation.
 func canCase(actor *Actor, action Action, c *CaseAccess) bool {
-	if actor.TokenScope != "" && actor.TokenScope != ScopeWrite && action != ActionCaseRead {
+	if actor.TokenScope != "" && actor.TokenScope != ScopeWrite && !readActions[action] {
 		return false
 	}
 	onTeam := c.TeamLevel == "lead" || c.TeamLevel == "member"
@@ -131,6 +135,38 @@ func canCase(actor *Actor, action Action, c *CaseAccess) bool {
 		return (onTeam || c.BreakGlass) && actor.Has(RoleCaseWorker)
 	case ActionCaseBreakGlass:
 		return !onTeam && (actor.Has(RoleCaseWorker) || actor.Has(RoleCoordinator))
+	case ActionNoteRead, ActionConsentRead:
+		return canCase(actor, ActionCaseRead, c)
+	case ActionConsentWrite:
+		return canCase(actor, ActionCaseUpdate, c)
+	case ActionNoteCreate:
+		// Those who work with her write in her journal: case workers,
+		// and partners and guardians of a team organisation, who record
+		// what they did. Police liaisons and coordinators read it.
+		return canCase(actor, ActionCaseUpdate, c) || onTeam && (actor.Has(RolePartner) || actor.Has(RoleGuardian))
+	}
+	return false
+}
+
+// canNote decides an action on one journal note of a case: the actor
+// must be allowed it on the case, and the note's sensitivity must reach
+// them. A note for the team reaches everyone who reads the case; a note
+// kept to an organisation reaches that organisation's staff only, and
+// never a police liaison, whose work is the criminal case: therapy notes
+// must not reach it (SR-23). Writing a note of a sensitivity is allowed
+// only to those who could read it.
+func canNote(actor *Actor, action Action, n *NoteAccess) bool {
+	if action != ActionNoteRead && action != ActionNoteCreate {
+		return false
+	}
+	if !canCase(actor, action, &n.Case) {
+		return false
+	}
+	switch n.Sensitivity {
+	case SensitivityTeam:
+		return true
+	case SensitivityOrganisation:
+		return actor.OrganisationID != "" && n.AuthorOrganisation == actor.OrganisationID && !actor.Has(RolePoliceLiaison)
 	}
 	return false
 }

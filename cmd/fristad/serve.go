@@ -99,6 +99,8 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Passkeys:      c.DB,
 		Cases:         c.DB,
 		Assessments:   c.DB,
+		Notes:         c.DB,
+		Consents:      c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

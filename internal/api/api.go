@@ -29,6 +29,8 @@ type Config struct {
 	Audit         fristad.AuditService
 	Cases         fristad.CaseService
 	Assessments   fristad.AssessmentService
+	Notes         fristad.NoteService
+	Consents      fristad.ConsentService
 }
 
 // Handler serves the API.
@@ -60,6 +62,13 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST "+Prefix+"cases/{id}/assessments/needs", signedIn, h.handleAddNeeds)
 	h.route(mux, "GET "+Prefix+"cases/{id}/safety-plan", signedIn, h.handleSafetyPlan)
 	h.route(mux, "PUT "+Prefix+"cases/{id}/safety-plan", signedIn, h.handleSaveSafetyPlan)
+	h.route(mux, "GET "+Prefix+"cases/{id}/notes", signedIn, h.handleNotes)
+	h.route(mux, "POST "+Prefix+"cases/{id}/notes", signedIn, h.handleCreateNote)
+	h.route(mux, "GET "+Prefix+"cases/{id}/consents", signedIn, h.handleConsents)
+	h.route(mux, "POST "+Prefix+"cases/{id}/consents", signedIn, h.handleCreateConsent)
+	h.route(mux, "POST "+Prefix+"cases/{id}/consents/{consentID}/withdraw", signedIn, h.handleWithdrawConsent)
+	h.route(mux, "GET "+Prefix+"cases/{id}/disclosures", signedIn, h.handleDisclosures)
+	h.route(mux, "POST "+Prefix+"cases/{id}/disclosures", signedIn, h.handleCreateDisclosure)
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}

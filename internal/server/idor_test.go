@@ -85,6 +85,12 @@ func TestIDORMatrix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A consent on it, for the withdrawal route; withdrawing twice
+		// changes nothing, so every allowed user may try.
+		consent := &fristad.Consent{Purpose: "referral", RecipientOrganisation: orgB.ID, DataCategories: []string{"identity"}, GivenOn: "2026-05-01", Language: "ro"}
+		if err := db.CreateConsent(actorOf(t, db, lead), caseID, consent); err != nil {
+			t.Fatal(err)
+		}
 
 		// The break-glass user opens it, with a fresh second factor.
 		bg := users[6]
@@ -126,6 +132,20 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "web safety plan", method: "GET", path: "/cases/%s/safety", needs: "read", ok: 200},
 			{name: "api assessments", method: "GET", path: "/api/v1/cases/%s/assessments", api: true, needs: "read", ok: 200},
 			{name: "api risk", method: "POST", path: "/api/v1/cases/%s/assessments/risk", api: true, json: `{"assessed_on":"2026-05-04","reason":"intake","factors":["debt_bondage"],"special_needs":[],"level":"medium","her_view":"","comment":"","reassess_on":"2026-06-04"}`, needs: "update", ok: 201},
+			{name: "web notes", method: "GET", path: "/cases/%s/notes", needs: "read", ok: 200},
+			// Partners of a team organisation write in the journal too.
+			{name: "web note", method: "POST", path: "/cases/%s/notes", form: url.Values{"body": {"Anteckning."}, "sensitivity": {"team"}}, needs: "read", ok: 303},
+			{name: "web consents", method: "GET", path: "/cases/%s/consents", needs: "read", ok: 200},
+			{name: "web consent", method: "POST", path: "/cases/%s/consents", form: consentForm(orgB.ID), needs: "update", ok: 303},
+			{name: "web withdraw", method: "POST", path: "/cases/%s/consents/" + consent.ID + "/withdraw", form: url.Values{}, needs: "update", ok: 303},
+			{name: "web disclosure", method: "POST", path: "/cases/%s/disclosures", form: disclosureForm(orgB.ID), needs: "update", ok: 303},
+			{name: "api notes", method: "GET", path: "/api/v1/cases/%s/notes", api: true, needs: "read", ok: 200},
+			{name: "api note", method: "POST", path: "/api/v1/cases/%s/notes", api: true, json: `{"body":"Anteckning.","sensitivity":"team"}`, needs: "read", ok: 201},
+			{name: "api consents", method: "GET", path: "/api/v1/cases/%s/consents", api: true, needs: "read", ok: 200},
+			{name: "api consent", method: "POST", path: "/api/v1/cases/%s/consents", api: true, json: `{"purpose":"referral","recipient_organisation_id":"` + orgB.ID + `","data_categories":["identity"],"given_on":"2026-05-01","language":"ro"}`, needs: "update", ok: 201},
+			{name: "api withdraw", method: "POST", path: "/api/v1/cases/%s/consents/" + consent.ID + "/withdraw", api: true, needs: "update", ok: 200},
+			{name: "api disclosures", method: "GET", path: "/api/v1/cases/%s/disclosures", api: true, needs: "read", ok: 200},
+			{name: "api disclosure", method: "POST", path: "/api/v1/cases/%s/disclosures", api: true, json: `{"recipient_organisation_id":"` + orgB.ID + `","purpose":"referral","data_categories":["identity"],"legal_basis":"necessary_disclosure","disclosed_on":"2026-05-04"}`, needs: "update", ok: 201},
 		}
 		for _, rt := range routes {
 			for _, u := range users {
@@ -206,6 +226,14 @@ func TestIDORMatrix(t *testing.T) {
 }
 
 var riskForm = url.Values{"assessed_on": {"2026-05-04"}, "reason": {"intake"}, "level": {"medium"}, "reassess_on": {"2026-06-04"}}
+
+func consentForm(recipient string) url.Values {
+	return url.Values{"purpose": {"referral"}, "recipient_organisation_id": {recipient}, "data_categories": {"identity"}, "given_on": {"2026-05-01"}, "language": {"ro"}}
+}
+
+func disclosureForm(recipient string) url.Values {
+	return url.Values{"recipient_organisation_id": {recipient}, "purpose": {"referral"}, "data_categories": {"identity"}, "legal_basis": {"necessary_disclosure"}, "disclosed_on": {"2026-05-04"}}
+}
 
 var volatile = regexp.MustCompile(`nonce="[^"]*"|name="csrf" value="[^"]*"|"request_id":"[^"]*"|[A-Z2-7]{26}`)
 

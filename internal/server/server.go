@@ -68,6 +68,8 @@ type Config struct {
 	Passkeys      fristad.PasskeyService
 	Cases         fristad.CaseService
 	Assessments   fristad.AssessmentService
+	Notes         fristad.NoteService
+	Consents      fristad.ConsentService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -104,6 +106,8 @@ func New(cfg Config) (*Server, error) {
 		Passkeys:      cfg.Passkeys,
 		Cases:         cfg.Cases,
 		Assessments:   cfg.Assessments,
+		Notes:         cfg.Notes,
+		Consents:      cfg.Consents,
 	})
 	if err != nil {
 		return nil, err
@@ -126,7 +130,8 @@ func New(cfg Config) (*Server, error) {
 	s.registerProbes(staffMux, StaffSite)
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments}).Register(staffMux)
+	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
+		Notes: cfg.Notes, Consents: cfg.Consents}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

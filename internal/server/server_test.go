@@ -32,6 +32,8 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Passkeys:      db,
 		Cases:         db,
 		Assessments:   db,
+		Notes:         db,
+		Consents:      db,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -636,7 +636,7 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 	if err != nil {
 		return err
 	}
-	reason = strings.TrimSpace(reason)
+	reason = strings.TrimSpace(fristad.NormalizeNewlines(reason))
 	if len([]rune(reason)) < 10 || len([]rune(reason)) > fristad.MaxBasis || !fristad.IsCleanText(reason) {
 		return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "breakglass.reason.required", Message: "write why you need the case, in at least a sentence"}
 	}

@@ -65,6 +65,12 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /cases/{id}/assessments/needs", signedIn, h.handleAddNeeds)
 	h.route(mux, "GET /cases/{id}/safety", signedIn, h.handleSafety)
 	h.route(mux, "POST /cases/{id}/safety", signedIn, h.handleSaveSafety)
+	h.route(mux, "GET /cases/{id}/notes", signedIn, h.handleNotes)
+	h.route(mux, "POST /cases/{id}/notes", signedIn, h.handleCreateNote)
+	h.route(mux, "GET /cases/{id}/consents", signedIn, h.handleConsents)
+	h.route(mux, "POST /cases/{id}/consents", signedIn, h.handleCreateConsent)
+	h.route(mux, "POST /cases/{id}/consents/{consentID}/withdraw", signedIn, h.handleWithdrawConsent)
+	h.route(mux, "POST /cases/{id}/disclosures", signedIn, h.handleCreateDisclosure)
 
 	h.route(mux, "GET /", anyone, h.handleNotFound)
 }

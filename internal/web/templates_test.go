@@ -38,6 +38,8 @@ func TestTemplates(t *testing.T) {
 		"breakglass":    &BreakGlassPage{},
 		"assessments":   &AssessmentsPage{},
 		"safety":        &SafetyPage{},
+		"notes":         &NotesPage{},
+		"consents":      &ConsentsPage{},
 		"user":          &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())

@@ -43,6 +43,8 @@ type Config struct {
 	Passkeys      fristad.PasskeyService
 	Cases         fristad.CaseService
 	Assessments   fristad.AssessmentService
+	Notes         fristad.NoteService
+	Consents      fristad.ConsentService
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }

@@ -1,0 +1,160 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"fristad"
+	"fristad/internal/audit"
+	"fristad/internal/auth"
+	"fristad/internal/seal"
+)
+
+var _ fristad.NoteService = (*DB)(nil)
+
+// caseAccessOf returns what the policy knows about how the actor reaches
+// a case read within their scope.
+func caseAccessOf(c *fristad.Case) fristad.CaseAccess {
+	access := fristad.CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
+	if c.Access == "break-glass" {
+		access.TeamLevel = ""
+	}
+	return access
+}
+
+// noteScope returns the SQL condition on case_notes n that admits the
+// notes of a case the actor may read, decided by the policy: notes for
+// the team, and notes kept to the actor's own organisation when the
+// policy lets the actor read those at all (never a police liaison). It
+// appends its argument to args. An actor who may read no note gets a
+// condition that is never true.
+func noteScope(actor *fristad.Actor, c *fristad.Case, args *[]any) string {
+	access := caseAccessOf(c)
+	var or []string
+	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityTeam}) {
+		or = append(or, `n.sensitivity = 'team'`)
+	}
+	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityOrganisation, AuthorOrganisation: actor.OrganisationID}) {
+		*args = append(*args, actor.OrganisationID)
+		or = append(or, `(n.sensitivity = 'organisation' AND n.author_org = $`+itoa(len(*args))+`)`)
+	}
+	if len(or) == 0 {
+		return `1 = 0`
+	}
+	cond := "(" + or[0]
+	for _, o := range or[1:] {
+		cond += " OR " + o
+	}
+	return cond + ")"
+}
+
+// FindNotes returns the notes of a case the actor may read, newest first.
+func (db *DB) FindNotes(ctx context.Context, caseID string) ([]*fristad.Note, error) {
+	var notes []*fristad.Note
+	err := db.onCase(ctx, caseID, fristad.ActionNoteRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		actor := fristad.ActorFromContext(ctx)
+		args := []any{c.ID}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT n.id, n.sensitivity, n.body_ct, COALESCE(n.refers_to, ''), n.author_id, n.author_org, n.created_at
+			FROM case_notes n
+			WHERE n.case_id = $1 AND `+noteScope(actor, c, &args)+`
+			ORDER BY n.created_at DESC, n.id DESC`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		access := caseAccessOf(c)
+		for rows.Next() {
+			n := &fristad.Note{CaseID: c.ID}
+			var body []byte
+			if err := rows.Scan(&n.ID, &n.Sensitivity, &body, &n.RefersTo, &n.AuthorID, &n.AuthorOrganisation, &n.CreatedAt); err != nil {
+				return err
+			}
+			// The query decided; the policy confirms, note by note.
+			if !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: n.Sensitivity, AuthorOrganisation: n.AuthorOrganisation}) {
+				continue
+			}
+			b, err := dk.Open(body, "case_notes", "body_ct", n.ID)
+			if err != nil {
+				return err
+			}
+			n.Body = string(b)
+			notes = append(notes, n)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// A reference to a note the reader cannot see is not shown: not
+		// even that such a note exists.
+		visible := map[string]bool{}
+		for _, n := range notes {
+			visible[n.ID] = true
+		}
+		for _, n := range notes {
+			if !visible[n.RefersTo] {
+				n.RefersTo = ""
+			}
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "note.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+	})
+	return notes, err
+}
+
+// CreateNote adds a note to a case.
+func (db *DB) CreateNote(ctx context.Context, caseID string, n *fristad.Note) error {
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	forbidden := false
+	err := db.onCase(ctx, caseID, fristad.ActionNoteCreate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		actor := fristad.ActorFromContext(ctx)
+		// Nobody writes a note they could not read: a police liaison
+		// keeps nothing to an organisation.
+		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteCreate, &fristad.NoteAccess{Case: caseAccessOf(c), Sensitivity: n.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
+			forbidden = true
+			return db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionNoteCreate), ObjectType: "case", ObjectID: c.ID, Purpose: n.Sensitivity, Result: audit.ResultDenied})
+		}
+		if n.RefersTo != "" {
+			args := []any{c.ID, n.RefersTo}
+			var corrected string
+			err := tx.QueryRowContext(ctx, `SELECT n.sensitivity FROM case_notes n WHERE n.case_id = $1 AND n.id = $2 AND `+noteScope(actor, c, &args), args...).Scan(&corrected)
+			if errors.Is(err, sql.ErrNoRows) {
+				return &fristad.Error{Code: fristad.EINVALID, Field: "refers_to", Key: "note.refers.invalid", Message: "the note it corrects is not a note of this case"}
+			}
+			if err != nil {
+				return err
+			}
+			// A correction speaks of the note it corrects, so it is read
+			// by no more people than that note is.
+			if corrected == fristad.SensitivityOrganisation && n.Sensitivity != fristad.SensitivityOrganisation {
+				return &fristad.Error{Code: fristad.EINVALID, Field: "sensitivity", Key: "note.correction.wider", Message: "a correction of a note kept to the organisation is kept to it too"}
+			}
+		}
+		n.ID, n.CaseID, n.AuthorID, n.AuthorOrganisation, n.CreatedAt = auth.NewID(), c.ID, actor.UserID, actor.OrganisationID, tx.now
+		body, err := dk.Seal([]byte(n.Body), "case_notes", "body_ct", n.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO case_notes (id, case_id, sensitivity, body_ct, refers_to, author_id, author_org, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			n.ID, n.CaseID, n.Sensitivity, body, nullString(n.RefersTo), n.AuthorID, n.AuthorOrganisation, tx.now)
+		if err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "note.create", ObjectType: "case", ObjectID: c.ID, Purpose: n.ID})
+	})
+	if err == nil && forbidden {
+		err = fristad.Errorf(fristad.EFORBIDDEN, "your role may not write a note of this sensitivity")
+	}
+	return err
+}
+
+// nullString is NULL for "", for optional references.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
