@@ -196,6 +196,12 @@ type Disclosure struct {
 	RecordedBy             string
 	RecordedByOrganisation string
 	RecordedAt             time.Time
+
+	// JoinTeam makes the recipient a member of the case team, so its
+	// staff may work the case. Only the lead organisation may, after a
+	// fresh second factor (SR-13); on a consent, the membership ends the
+	// moment the consent is withdrawn (SR-25).
+	JoinTeam bool
 }
 
 // Validate checks a new disclosure and normalises it in place. Whether a

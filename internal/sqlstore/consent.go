@@ -187,6 +187,16 @@ func (db *DB) WithdrawConsent(ctx context.Context, caseID, consentID string) (*f
 		if err != nil {
 			return err
 		}
+		// Members who joined on this consent leave with it.
+		res, err := tx.ExecContext(ctx, `DELETE FROM case_team WHERE case_id = $1 AND consent_id = $2 AND level = 'member'`, c.ID, consentID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			if err := db.audit(ctx, tx, auditEvent{Action: "case.team.revoke", ObjectType: "case", ObjectID: c.ID, Purpose: consentID}); err != nil {
+				return err
+			}
+		}
 		return db.audit(ctx, tx, auditEvent{Action: "consent.withdraw", ObjectType: "case", ObjectID: c.ID, Purpose: consentID})
 	})
 	if err == nil && missing {
@@ -251,6 +261,14 @@ func (db *DB) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Di
 			}
 		}
 		actor := fristad.ActorFromContext(ctx)
+		if d.JoinTeam {
+			if c.Access != "lead" {
+				return fristad.Localized(fristad.EFORBIDDEN, "team.lead.only", nil, "only the lead organisation adds members to the case team")
+			}
+			if !actor.FreshStepUp(tx.now) {
+				return fristad.ErrStepUpRequired()
+			}
+		}
 		d.ID, d.CaseID = auth.NewID(), c.ID
 		d.RecordedBy, d.RecordedByOrganisation, d.RecordedAt = actor.UserID, actor.OrganisationID, tx.now
 		explanation, err := sealOptional(dk, d.Explanation, "case_disclosures", "explanation_ct", d.ID)
@@ -265,6 +283,17 @@ func (db *DB) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Di
 			explanation, d.DisclosedOn, d.RecordedBy, d.RecordedByOrganisation, tx.now)
 		if err != nil {
 			return err
+		}
+		if d.JoinTeam {
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO case_team (case_id, org_id, level, added_at, disclosure_id, consent_id) VALUES ($1, $2, 'member', $3, $4, $5)
+				ON CONFLICT (case_id, org_id) DO NOTHING`, c.ID, d.RecipientOrganisation, tx.now, d.ID, d.ConsentID)
+			if err != nil {
+				return err
+			}
+			if err := db.audit(ctx, tx, auditEvent{Action: "case.team.add", ObjectType: "case", ObjectID: c.ID, Purpose: d.RecipientOrganisation}); err != nil {
+				return err
+			}
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "disclosure.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
 	})

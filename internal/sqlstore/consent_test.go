@@ -313,3 +313,51 @@ func TestConsentAccess(t *testing.T) {
 		}
 	})
 }
+
+// TestTeamByConsent checks SR-24 and SR-25 end to end: an organisation
+// joins the case team through a disclosure on a consent, by the lead and
+// after a fresh second factor; its staff then see the case; when the
+// consent is withdrawn they no longer do, on the very next request.
+func TestTeamByConsent(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		lead := f.actor(t, f.orgA, "worker-a", true, fristad.RoleCaseWorker)
+		stale := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
+		other := f.actor(t, f.orgB, "worker-b", true, fristad.RoleCaseWorker)
+		c := newCase("Maria", "", "", "")
+		if err := db.CreateCase(lead, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindCaseByID(other, c.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Fatalf("before: %v", err)
+		}
+		consent := &fristad.Consent{Purpose: fristad.ConsentPurposes[0], RecipientOrganisation: f.orgB.ID,
+			DataCategories: []string{fristad.DataCategories[0]}, GivenOn: "2026-05-04", Language: "ro", Interpreter: true}
+		if err := db.CreateConsent(lead, c.ID, consent); err != nil {
+			t.Fatal(err)
+		}
+		share := func() *fristad.Disclosure {
+			return &fristad.Disclosure{RecipientOrganisation: f.orgB.ID, Purpose: consent.Purpose, DataCategories: consent.DataCategories,
+				LegalBasis: fristad.BasisConsent, ConsentID: consent.ID, DisclosedOn: "2026-05-04", JoinTeam: true}
+		}
+		if err := db.CreateDisclosure(stale, c.ID, share()); fristad.ErrorCode(err) != fristad.ESTEPUP {
+			t.Errorf("adding to the team without a fresh second factor = %v; want ESTEPUP", err)
+		}
+		if err := db.CreateDisclosure(lead, c.ID, share()); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindCaseByID(other, c.ID)
+		if err != nil || got.Access != "member" {
+			t.Fatalf("the new member reading the case: %+v, %v", got, err)
+		}
+		if err := db.CreateDisclosure(other, c.ID, share()); fristad.ErrorCode(err) != fristad.EFORBIDDEN {
+			t.Errorf("a member adding to the team = %v; want EFORBIDDEN", err)
+		}
+		if _, err := db.WithdrawConsent(lead, c.ID, consent.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindCaseByID(other, c.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("after the withdrawal the member still reads the case: %v", err)
+		}
+	})
+}

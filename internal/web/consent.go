@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"fristad"
@@ -46,6 +47,7 @@ type ConsentForm struct {
 type DisclosureForm struct {
 	Recipient, Purpose, LegalBasis, ConsentID, Explanation, DisclosedOn string
 	Categories                                                          []string
+	JoinTeam                                                            bool
 }
 
 // Has reports whether list holds code, for checkboxes.
@@ -142,15 +144,20 @@ func (h *Handler) handleCreateDisclosure(w http.ResponseWriter, r *http.Request)
 	form := DisclosureForm{
 		Recipient: f.Get("recipient_organisation_id"), Purpose: f.Get("purpose"), LegalBasis: f.Get("legal_basis"),
 		ConsentID: f.Get("consent_id"), Explanation: f.Get("explanation"), DisclosedOn: f.Get("disclosed_on"), Categories: f["data_categories"],
+		JoinTeam: f.Get("join_team") == "on",
 	}
 	d := &fristad.Disclosure{
 		RecipientOrganisation: form.Recipient, Purpose: form.Purpose, DataCategories: form.Categories, LegalBasis: form.LegalBasis,
-		ConsentID: form.ConsentID, Explanation: form.Explanation, DisclosedOn: form.DisclosedOn,
+		ConsentID: form.ConsentID, Explanation: form.Explanation, DisclosedOn: form.DisclosedOn, JoinTeam: form.JoinTeam,
 	}
 	if d.LegalBasis != fristad.BasisConsent {
 		d.ConsentID = "" // the form's consent list matters only for consent
 	}
 	err := h.cfg.Consents.CreateDisclosure(r.Context(), id, d)
+	if fristad.ErrorCode(err) == fristad.ESTEPUP {
+		http.Redirect(w, r, "/account/step-up?next="+url.QueryEscape("/cases/"+id+"/consents"), http.StatusSeeOther)
+		return nil
+	}
 	if fristad.ErrorCode(err) == fristad.EINVALID {
 		page := &ConsentsPage{Page: h.page(w, r), Disclosure: form}
 		page.DisclosureError, _ = formErrorFor(&page.Page, err)
