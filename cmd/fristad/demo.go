@@ -211,6 +211,18 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 				return nil, err
 			}
 		}
+		for _, n := range []*fristad.Note{
+			{Body: "Första samtalet med tolk på rumänska. Hon vill inte polisanmäla nu men vill ha skydd.", Sensitivity: fristad.SensitivityTeam},
+			{Body: "Samtalsstöd hos jourens terapeut varje tisdag. (Påhittad anteckning.)", Sensitivity: fristad.SensitivityOrganisation},
+		} {
+			if err := db.CreateNote(wctx, c.ID, n); err != nil {
+				return nil, err
+			}
+		}
+		if err := db.CreateConsent(wctx, c.ID, &fristad.Consent{Purpose: "contact_coordinator", RecipientOrganisation: orgIDs["Länsstyrelsen Demolän (samordning)"],
+			DataCategories: []string{"identity", "case_history"}, GivenOn: now.AddDate(0, 0, -19).Format(time.DateOnly), Language: "ro", Interpreter: true}); err != nil {
+			return nil, err
+		}
 		plan := &fristad.SafetyPlan{CrisisPlan: "Ring 112. Jouren har nyckel till ett skyddat boende i annan kommun.", Contacts: "Jourens dygnstelefon (påhittad).",
 			SafeChannels: []string{"via_shelter", "in_person"}, UnsafeChannels: []string{"sms", "messaging_app"}, CoProduced: true, ReviewReason: "incident"}
 		if err := db.SaveSafetyPlan(wctx, c.ID, plan, 0); err != nil {
