@@ -223,6 +223,9 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 			DataCategories: []string{"identity", "case_history"}, GivenOn: now.AddDate(0, 0, -19).Format(time.DateOnly), Language: "ro", Interpreter: true}); err != nil {
 			return nil, err
 		}
+		if err := db.CreateTask(wctx, c.ID, &fristad.Task{Title: "Boka tolk på rumänska till mötet med advokaten", DueOn: now.AddDate(0, 0, 2).Format(time.DateOnly)}); err != nil {
+			return nil, err
+		}
 		plan := &fristad.SafetyPlan{CrisisPlan: "Ring 112. Jouren har nyckel till ett skyddat boende i annan kommun.", Contacts: "Jourens dygnstelefon (påhittad).",
 			SafeChannels: []string{"via_shelter", "in_person"}, UnsafeChannels: []string{"sms", "messaging_app"}, CoProduced: true, ReviewReason: "incident"}
 		if err := db.SaveSafetyPlan(wctx, c.ID, plan, 0); err != nil {

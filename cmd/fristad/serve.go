@@ -101,6 +101,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Assessments:   c.DB,
 		Notes:         c.DB,
 		Consents:      c.DB,
+		Tasks:         c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

@@ -31,6 +31,7 @@ type Config struct {
 	Assessments   fristad.AssessmentService
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
+	Tasks         fristad.TaskService
 }
 
 // Handler serves the API.
@@ -54,6 +55,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"audit", allowed(fristad.ActionAuditRead), h.handleAudit)
 	h.route(mux, "GET "+Prefix+"cases", allowed(fristad.ActionCaseRead), h.handleCases)
 	h.route(mux, "POST "+Prefix+"cases", allowed(fristad.ActionCaseCreate), h.handleCreateCase)
+	h.route(mux, "GET "+Prefix+"tasks", allowed(fristad.ActionCaseRead), h.handleDeadlines)
 	// The case service decides on one case and audits every refusal.
 	h.route(mux, "GET "+Prefix+"cases/{id}", signedIn, h.handleCase)
 	h.route(mux, "POST "+Prefix+"cases/{id}/status", signedIn, h.handleAddStatus)
@@ -69,6 +71,9 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST "+Prefix+"cases/{id}/consents/{consentID}/withdraw", signedIn, h.handleWithdrawConsent)
 	h.route(mux, "GET "+Prefix+"cases/{id}/disclosures", signedIn, h.handleDisclosures)
 	h.route(mux, "POST "+Prefix+"cases/{id}/disclosures", signedIn, h.handleCreateDisclosure)
+	h.route(mux, "GET "+Prefix+"cases/{id}/tasks", signedIn, h.handleTasks)
+	h.route(mux, "POST "+Prefix+"cases/{id}/tasks", signedIn, h.handleCreateTask)
+	h.route(mux, "POST "+Prefix+"cases/{id}/tasks/{taskID}/done", signedIn, h.handleCompleteTask)
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}

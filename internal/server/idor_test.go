@@ -92,6 +92,13 @@ func TestIDORMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A task on it, for the route that marks one done; marking it
+		// done twice changes nothing.
+		task := &fristad.Task{Title: "Ring advokaten", DueOn: "2026-05-06"}
+		if err := db.CreateTask(actorOf(t, db, lead), caseID, task); err != nil {
+			t.Fatal(err)
+		}
+
 		// The break-glass user opens it, with a fresh second factor.
 		bg := users[6]
 		bg.browser.get("/account/step-up")
@@ -144,6 +151,12 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api consents", method: "GET", path: "/api/v1/cases/%s/consents", api: true, needs: "read", ok: 200},
 			{name: "api consent", method: "POST", path: "/api/v1/cases/%s/consents", api: true, json: `{"purpose":"referral","recipient_organisation_id":"` + orgB.ID + `","data_categories":["identity"],"given_on":"2026-05-01","language":"ro"}`, needs: "update", ok: 201},
 			{name: "api withdraw", method: "POST", path: "/api/v1/cases/%s/consents/" + consent.ID + "/withdraw", api: true, needs: "update", ok: 200},
+			{name: "web tasks", method: "GET", path: "/cases/%s/tasks", needs: "read", ok: 200},
+			{name: "web task", method: "POST", path: "/cases/%s/tasks", form: url.Values{"title": {"Boka tolk"}, "due_on": {"2026-05-08"}}, needs: "update", ok: 303},
+			{name: "web task done", method: "POST", path: "/cases/%s/tasks/" + task.ID + "/done", form: url.Values{}, needs: "update", ok: 303},
+			{name: "api tasks", method: "GET", path: "/api/v1/cases/%s/tasks", api: true, needs: "read", ok: 200},
+			{name: "api task", method: "POST", path: "/api/v1/cases/%s/tasks", api: true, json: `{"title":"Boka tolk","due_on":"2026-05-08","for_me":true}`, needs: "update", ok: 201},
+			{name: "api task done", method: "POST", path: "/api/v1/cases/%s/tasks/" + task.ID + "/done", api: true, needs: "update", ok: 200},
 			{name: "api disclosures", method: "GET", path: "/api/v1/cases/%s/disclosures", api: true, needs: "read", ok: 200},
 			{name: "api disclosure", method: "POST", path: "/api/v1/cases/%s/disclosures", api: true, json: `{"recipient_organisation_id":"` + orgB.ID + `","purpose":"referral","data_categories":["identity"],"legal_basis":"necessary_disclosure","disclosed_on":"2026-05-04"}`, needs: "update", ok: 201},
 		}

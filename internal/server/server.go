@@ -70,6 +70,7 @@ type Config struct {
 	Assessments   fristad.AssessmentService
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
+	Tasks         fristad.TaskService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -108,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 		Assessments:   cfg.Assessments,
 		Notes:         cfg.Notes,
 		Consents:      cfg.Consents,
+		Tasks:         cfg.Tasks,
 	})
 	if err != nil {
 		return nil, err
@@ -131,7 +133,7 @@ func New(cfg Config) (*Server, error) {
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
-		Notes: cfg.Notes, Consents: cfg.Consents}).Register(staffMux)
+		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -34,6 +34,7 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Assessments:   db,
 		Notes:         db,
 		Consents:      db,
+		Tasks:         db,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -125,6 +125,16 @@ func (db *DB) AddRiskAssessment(ctx context.Context, caseID string, a *fristad.R
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET risk_level = $1, version = version + 1, updated_at = $2 WHERE id = $3`, a.Level, tx.now, c.ID); err != nil {
 			return err
 		}
+		// The assessment does what an open re-assessment task asked for,
+		// and sets the date of the next (AS-02, AS-05).
+		if err := closeRuleTasks(ctx, tx, c.ID, fristad.TaskReassessment, a.AssessedBy); err != nil {
+			return err
+		}
+		if a.ReassessOn != "" {
+			if err := addRuleTask(ctx, tx, c.ID, fristad.TaskReassessment, a.ReassessOn, c.LeadOrganisation); err != nil {
+				return err
+			}
+		}
 		// A risk rising to high or above prompts protective action (AS-03).
 		if high := fristad.RiskRank("high"); fristad.RiskRank(a.Level) >= high && fristad.RiskRank(previous) < fristad.RiskRank(a.Level) {
 			prompts = fristad.ProtectiveActions

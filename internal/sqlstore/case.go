@@ -88,6 +88,15 @@ func (db *DB) CreateCase(ctx context.Context, c *fristad.Case) error {
 		if err := insertStatus(ctx, tx, dk, c.ID, &fristad.StatusEvent{Status: c.Status, DecidedOn: tx.now.Format(time.DateOnly), DecidingOrg: c.LeadOrganisation}, actor.UserID); err != nil {
 			return err
 		}
+		// A possible child is treated as a child at once (CH-01): her
+		// protection is assessed the same day or at the latest the next
+		// (CH-04).
+		if p.PresumedChild {
+			due := swedishDay(tx.now.AddDate(0, 0, 1))
+			if err := addRuleTask(ctx, tx, c.ID, fristad.TaskChildProtection, due, c.LeadOrganisation); err != nil {
+				return err
+			}
+		}
 		return db.audit(ctx, tx, auditEvent{Action: "case.create", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
 	})
 }

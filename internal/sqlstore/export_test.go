@@ -99,3 +99,8 @@ func (db *DB) explain(ctx context.Context, q string, args ...any) (string, error
 	})
 	return strings.Join(out, "\n"), err
 }
+
+// ExplainMyDeadlines returns the query plan of an actor's deadlines.
+func (db *DB) ExplainMyDeadlines(ctx context.Context, actor *fristad.Actor) (string, error) {
+	return db.explain(ctx, myDeadlinesSQL, actor.OrganisationID, "2026-06-01", actor.UserID, 500)
+}

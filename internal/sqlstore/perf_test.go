@@ -50,6 +50,7 @@ func TestQueryPlans(t *testing.T) {
 	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
 		actor, id := seedCases(t, db, 300)
 		ctx := t.Context()
+		seedTasks(t, db)
 		for name, plan := range map[string]func() (string, error){
 			"case list": func() (string, error) { return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{}) },
 			"filtered list": func() (string, error) {
@@ -57,6 +58,7 @@ func TestQueryPlans(t *testing.T) {
 			},
 			"one case":         func() (string, error) { return db.ExplainCaseByID(ctx, actor, id) },
 			"duplicate search": func() (string, error) { return db.ExplainDuplicates(ctx) },
+			"my deadlines":     func() (string, error) { return db.ExplainMyDeadlines(ctx, actor) },
 		} {
 			p, err := plan()
 			if err != nil {
@@ -71,12 +73,37 @@ func TestQueryPlans(t *testing.T) {
 	})
 }
 
+// seedTasks gives every case three tasks, two of them done, due over a
+// year, and refreshes the planner's statistics.
+func seedTasks(tb testing.TB, db *sqlstore.DB) {
+	tb.Helper()
+	ctx := context.Background()
+	if err := db.Write(ctx, func(tx *sqlstore.Tx) error {
+		for i, q := range []string{
+			`INSERT INTO tasks (id, case_id, kind, due_on, org_id, created_at, done_at)
+			 SELECT c.id || '-a', c.id, 'reassessment', '2026-01-01', c.lead_org_id, c.created_at, c.created_at FROM cases c`,
+			`INSERT INTO tasks (id, case_id, kind, due_on, org_id, created_at, done_at)
+			 SELECT c.id || '-b', c.id, 'reassessment', '2026-03-01', c.lead_org_id, c.created_at, c.created_at FROM cases c`,
+			`INSERT INTO tasks (id, case_id, kind, due_on, org_id, created_at)
+			 SELECT c.id || '-c', c.id, 'reassessment', '2026-09-01', c.lead_org_id, c.created_at FROM cases c`,
+			`ANALYZE`,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil && i < 3 {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // fullScans are what a plan shows for a scan of a whole table.
 func fullScans(db *sqlstore.DB) []string {
 	if db.Engine() == sqlstore.Postgres {
-		return []string{"Seq Scan on cases", "Seq Scan on case_team", "Seq Scan on persons", "Seq Scan on person_index", "Seq Scan on break_glass"}
+		return []string{"Seq Scan on cases", "Seq Scan on case_team", "Seq Scan on persons", "Seq Scan on person_index", "Seq Scan on break_glass", "Seq Scan on tasks"}
 	}
-	return []string{"SCAN c\n", "SCAN c ", "SCAN cases", "SCAN t\n", "SCAN case_team", "SCAN p\n", "SCAN persons", "SCAN person_index", "SCAN break_glass"}
+	return []string{"SCAN c\n", "SCAN c ", "SCAN cases", "SCAN t\n", "SCAN case_team", "SCAN p\n", "SCAN persons", "SCAN person_index", "SCAN break_glass", "SCAN tasks"}
 }
 
 // TestCaseListQueries checks that a list page reads a bounded number of
@@ -132,6 +159,19 @@ func BenchmarkFindDuplicates(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := db.FindDuplicates(ctx, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMyDeadlines measures the deadlines of a case worker whose
+// organisation has 200 of 2,000 cases, each with three tasks.
+func BenchmarkMyDeadlines(b *testing.B) {
+	db, ctx, _ := benchDB(b, 2000)
+	seedTasks(b, db)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.MyDeadlines(ctx, fristad.TaskFilter{Until: "2026-12-31"}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -147,6 +147,7 @@ var caseSections = []CaseSection{
 	{"safety", "/safety", "case.section.safety"},
 	{"notes", "/notes", "case.section.notes"},
 	{"consents", "/consents", "case.section.consents"},
+	{"tasks", "/tasks", "case.section.tasks"},
 }
 
 // CaseHeader is what every page of a case shows above its part: which

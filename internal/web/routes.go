@@ -55,6 +55,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /cases", allowed(fristad.ActionCaseCreate), h.handleCreateCase)
 	h.route(mux, "GET /cases/break-glass", allowed(fristad.ActionCaseRead), h.handleBreakGlassForm)
 	h.route(mux, "POST /cases/break-glass", allowed(fristad.ActionCaseRead), h.handleBreakGlass)
+	h.route(mux, "GET /tasks", allowed(fristad.ActionCaseRead), h.handleDeadlines)
 	// The case service decides on one case, from its team, and audits
 	// every refusal (SR-21, SR-30); the route only needs a login.
 	h.route(mux, "GET /cases/{id}", signedIn, h.handleCase)
@@ -71,6 +72,9 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /cases/{id}/consents", signedIn, h.handleCreateConsent)
 	h.route(mux, "POST /cases/{id}/consents/{consentID}/withdraw", signedIn, h.handleWithdrawConsent)
 	h.route(mux, "POST /cases/{id}/disclosures", signedIn, h.handleCreateDisclosure)
+	h.route(mux, "GET /cases/{id}/tasks", signedIn, h.handleTasks)
+	h.route(mux, "POST /cases/{id}/tasks", signedIn, h.handleCreateTask)
+	h.route(mux, "POST /cases/{id}/tasks/{taskID}/done", signedIn, h.handleCompleteTask)
 
 	h.route(mux, "GET /", anyone, h.handleNotFound)
 }

@@ -40,6 +40,8 @@ func TestTemplates(t *testing.T) {
 		"safety":        &SafetyPage{},
 		"notes":         &NotesPage{},
 		"consents":      &ConsentsPage{},
+		"tasks":         &TasksPage{},
+		"deadlines":     &DeadlinesPage{},
 		"user":          &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())

@@ -45,6 +45,7 @@ type Config struct {
 	Assessments   fristad.AssessmentService
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
+	Tasks         fristad.TaskService
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }
@@ -233,6 +234,7 @@ var menu = []struct {
 }{
 	{"/", "nav.home", ""},
 	{"/cases", "cases.title", fristad.ActionCaseRead},
+	{"/tasks", "deadlines.title", fristad.ActionCaseRead},
 	{"/admin/organisations", "admin.orgs.title", fristad.ActionOrganisationCreate},
 	{"/admin/users", "admin.users.title", fristad.ActionUserList},
 	{"/audit", "audit.title", fristad.ActionAuditRead},
