@@ -39,6 +39,10 @@ var rolePolicy = map[Action][]Role{
 	ActionCaseCreate: {RoleCaseWorker, RolePartner, RolePoliceLiaison},
 	// Listing cases returns only those on the actor's team.
 	ActionCaseRead: {RoleCaseWorker, RoleCoordinator, RolePartner, RolePoliceLiaison, RoleGuardian},
+	// Coordinators design programmes and keep the provider registry;
+	// those who build or deliver plans read them.
+	ActionProgrammeManage: {RoleCoordinator},
+	ActionProgrammeRead:   {RoleCoordinator, RoleCaseWorker, RolePartner, RoleGuardian},
 }
 
 // readActions change nothing: a read-scoped API token may take them and
@@ -50,6 +54,7 @@ var readActions = map[Action]bool{
 	ActionCaseRead:         true,
 	ActionNoteRead:         true,
 	ActionConsentRead:      true,
+	ActionProgrammeRead:    true,
 }
 
 // systemActions are what the command line may do. Whoever runs it holds

@@ -182,7 +182,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 		}
 		orgIDs[o.Name] = o.ID
 	}
-	var worker *fristad.User
+	var worker, coordinator *fristad.User
 	for _, a := range accounts {
 		u := &fristad.User{OrganisationID: orgIDs[a.org], Email: a.email, Name: strings.Split(a.email, "@")[0], Roles: []fristad.Role{a.role}}
 		if err := db.CreateDemoUser(ctx, u, demoPassword, a.secret); err != nil {
@@ -191,10 +191,14 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 		if a.role == fristad.RoleCaseWorker {
 			worker = u
 		}
+		if a.role == fristad.RoleCoordinator {
+			coordinator = u
+		}
 	}
 	// The cases are recorded by the demo case worker, as intake would be.
 	wctx := fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: worker.ID, OrganisationID: worker.OrganisationID, Roles: worker.Roles})
-	for i, c := range demoCases() {
+	cases := demoCases()
+	for i, c := range cases {
 		if err := db.CreateCase(wctx, c); err != nil {
 			return nil, err
 		}
@@ -231,6 +235,10 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 		if err := db.SaveSafetyPlan(wctx, c.ID, plan, 0); err != nil {
 			return nil, err
 		}
+	}
+	cctx := fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: coordinator.ID, OrganisationID: coordinator.OrganisationID, Roles: coordinator.Roles})
+	if err := seedDemoPlans(ctx, wctx, cctx, db, cases); err != nil {
+		return nil, err
 	}
 	return accounts, nil
 }

@@ -32,6 +32,8 @@ type Config struct {
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
+	Programmes    fristad.ProgrammeService
+	Plans         fristad.PlanService
 }
 
 // Handler serves the API.
@@ -74,6 +76,24 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"cases/{id}/tasks", signedIn, h.handleTasks)
 	h.route(mux, "POST "+Prefix+"cases/{id}/tasks", signedIn, h.handleCreateTask)
 	h.route(mux, "POST "+Prefix+"cases/{id}/tasks/{taskID}/done", signedIn, h.handleCompleteTask)
+	h.route(mux, "GET "+Prefix+"cases/{id}/eligibility", signedIn, h.handleEligibility)
+	h.route(mux, "GET "+Prefix+"cases/{id}/plan", signedIn, h.handlePlan)
+	h.route(mux, "POST "+Prefix+"cases/{id}/plan", signedIn, h.handleEnrol)
+	h.route(mux, "GET "+Prefix+"cases/{id}/plan/versions", signedIn, h.handlePlanVersions)
+	h.route(mux, "PUT "+Prefix+"cases/{id}/plan/goals", signedIn, h.handleSaveGoals)
+	h.route(mux, "POST "+Prefix+"cases/{id}/plan/interventions", signedIn, h.handleAddIntervention)
+	h.route(mux, "PUT "+Prefix+"cases/{id}/plan/interventions/{iid}", signedIn, h.handleUpdateIntervention)
+	h.route(mux, "POST "+Prefix+"cases/{id}/plan/phase", signedIn, h.handleChangePhase)
+	h.route(mux, "POST "+Prefix+"cases/{id}/plan/reviews", signedIn, h.handleAddReview)
+	h.route(mux, "POST "+Prefix+"cases/{id}/plan/end", signedIn, h.handleEndPlan)
+	h.route(mux, "GET "+Prefix+"programmes", allowed(fristad.ActionProgrammeRead), h.handleProgrammes)
+	h.route(mux, "POST "+Prefix+"programmes", allowed(fristad.ActionProgrammeManage), h.handleCreateProgramme)
+	h.route(mux, "GET "+Prefix+"programmes/{id}", allowed(fristad.ActionProgrammeRead), h.handleProgramme)
+	h.route(mux, "PUT "+Prefix+"programmes/{id}", allowed(fristad.ActionProgrammeManage), h.handleUpdateProgramme)
+	h.route(mux, "POST "+Prefix+"programmes/{id}/publish", allowed(fristad.ActionProgrammeManage), h.handlePublishProgramme)
+	h.route(mux, "GET "+Prefix+"providers", allowed(fristad.ActionProgrammeRead), h.handleProviders)
+	h.route(mux, "PUT "+Prefix+"providers/{id}", allowed(fristad.ActionProgrammeManage), h.handleSaveProvider)
+	h.route(mux, "GET "+Prefix+"budget", allowed(fristad.ActionProgrammeManage), h.handleBudget)
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 // catalogDirs are the catalogs shipped in the binary.
-var catalogDirs = []string{"messages/staff", "messages/portal"}
+var catalogDirs = []string{"messages/staff", "messages/portal", "messages/plan"}
 
 // readCatalog returns each language file of dir parsed as JSON.
 func readCatalog(t *testing.T, fsys fs.FS, dir string) map[string]map[string]any {

@@ -91,6 +91,24 @@ func TestIDORMatrix(t *testing.T) {
 		if err := db.CreateConsent(actorOf(t, db, lead), caseID, consent); err != nil {
 			t.Fatal(err)
 		}
+		// A published programme and a plan on the case, with an
+		// intervention, for the plan routes.
+		coordinator := fristad.NewContextWithActor(t.Context(), &fristad.Actor{UserID: "coord", OrganisationID: orgA.ID, Roles: []fristad.Role{fristad.RoleCoordinator}})
+		programme := &fristad.ProgrammeVersion{Name: map[string]string{"sv": "NSP", "en": "NSP"}, Description: map[string]string{}, TargetGroup: "adults",
+			Phases: []fristad.Phase{{Code: "initial_rest", MaxDays: 30}}, Types: []string{"accommodation"}, Funding: []string{"municipality"}, ValidFrom: "2020-01-01"}
+		if err := db.CreateProgrammeVersion(coordinator, programme); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PublishProgrammeVersion(coordinator, programme.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Enrol(actorOf(t, db, lead), caseID, &fristad.Enrolment{VersionID: programme.ID, EnrolledOn: "2026-05-04"}); err != nil {
+			t.Fatal(err)
+		}
+		intervention := &fristad.Intervention{Type: "accommodation", FundingSource: "municipality", Phase: "initial_rest", PlannedStart: "2026-05-04"}
+		if err := db.SaveIntervention(actorOf(t, db, lead), caseID, intervention); err != nil {
+			t.Fatal(err)
+		}
 
 		// A task on it, for the route that marks one done; marking it
 		// done twice changes nothing.
@@ -152,6 +170,7 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api consent", method: "POST", path: "/api/v1/cases/%s/consents", api: true, json: `{"purpose":"referral","recipient_organisation_id":"` + orgB.ID + `","data_categories":["identity"],"given_on":"2026-05-01","language":"ro"}`, needs: "update", ok: 201},
 			{name: "api withdraw", method: "POST", path: "/api/v1/cases/%s/consents/" + consent.ID + "/withdraw", api: true, needs: "update", ok: 200},
 			{name: "web tasks", method: "GET", path: "/cases/%s/tasks", needs: "read", ok: 200},
+			{name: "web timeline", method: "GET", path: "/cases/%s/timeline", needs: "read", ok: 200},
 			{name: "web task", method: "POST", path: "/cases/%s/tasks", form: url.Values{"title": {"Boka tolk"}, "due_on": {"2026-05-08"}}, needs: "update", ok: 303},
 			{name: "web task done", method: "POST", path: "/cases/%s/tasks/" + task.ID + "/done", form: url.Values{}, needs: "update", ok: 303},
 			{name: "api tasks", method: "GET", path: "/api/v1/cases/%s/tasks", api: true, needs: "read", ok: 200},
@@ -159,6 +178,14 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api task done", method: "POST", path: "/api/v1/cases/%s/tasks/" + task.ID + "/done", api: true, needs: "update", ok: 200},
 			{name: "api disclosures", method: "GET", path: "/api/v1/cases/%s/disclosures", api: true, needs: "read", ok: 200},
 			{name: "api disclosure", method: "POST", path: "/api/v1/cases/%s/disclosures", api: true, json: `{"recipient_organisation_id":"` + orgB.ID + `","purpose":"referral","data_categories":["identity"],"legal_basis":"necessary_disclosure","disclosed_on":"2026-05-04"}`, needs: "update", ok: 201},
+			{name: "web plan", method: "GET", path: "/cases/%s/plan", needs: "read", ok: 200},
+			{name: "web plan print", method: "GET", path: "/cases/%s/plan/print?lang=ar", needs: "read", ok: 200},
+			{name: "web intervention", method: "POST", path: "/cases/%s/plan/interventions", form: url.Values{"type": {"accommodation"}, "funding_source": {"municipality"}, "phase": {"one_off"}, "planned_start": {"2026-05-04"}}, needs: "update", ok: 303},
+			{name: "web intervention update", method: "POST", path: "/cases/%s/plan/interventions/" + intervention.ID, form: url.Values{"status": {"started"}}, needs: "update", ok: 303},
+			{name: "web review", method: "POST", path: "/cases/%s/plan/reviews", form: url.Values{"held_on": {"2026-05-10"}}, needs: "update", ok: 303},
+			{name: "api plan", method: "GET", path: "/api/v1/cases/%s/plan", api: true, needs: "read", ok: 200},
+			{name: "api eligibility", method: "GET", path: "/api/v1/cases/%s/eligibility?version_id=" + programme.ID, api: true, needs: "read", ok: 200},
+			{name: "api intervention", method: "POST", path: "/api/v1/cases/%s/plan/interventions", api: true, json: `{"type":"accommodation","funding_source":"municipality","phase":"one_off","planned_start":"2026-05-04"}`, needs: "update", ok: 201},
 		}
 		for _, rt := range routes {
 			for _, u := range users {

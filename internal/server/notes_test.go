@@ -144,6 +144,18 @@ func TestNotesPages(t *testing.T) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("a police liaison writing a note: %d; want 403", resp.StatusCode)
 		}
+		// The timeline shows the notes each may read, and no others.
+		timeline := "/cases/" + caseID + "/timeline"
+		if resp, body := worker.get(timeline); resp.StatusCode != 200 || !strings.Contains(body, "CANARY Samtal: sover dåligt.") ||
+			!strings.Contains(body, "ärendet öppnat som") || !strings.Contains(body, `href="`+path+`#note-`) {
+			t.Errorf("the case worker's timeline: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, body := police.get(timeline); resp.StatusCode != 200 || strings.Contains(body, "CANARY") || !strings.Contains(body, "tandläkaren") {
+			t.Errorf("the police liaison's timeline: %d\n%s", resp.StatusCode, body)
+		}
+		if resp, body := other.get(timeline); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "tandläkaren") {
+			t.Errorf("another organisation's timeline: %d; want 404", resp.StatusCode)
+		}
 		// Another organisation: no such case.
 		if resp, body := other.get(path); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "CANARY") || strings.Contains(body, "tandläkaren") {
 			t.Errorf("another organisation's journal: %d; want 404", resp.StatusCode)

@@ -71,6 +71,8 @@ type Config struct {
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
+	Programmes    fristad.ProgrammeService
+	Plans         fristad.PlanService
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -110,6 +112,8 @@ func New(cfg Config) (*Server, error) {
 		Notes:         cfg.Notes,
 		Consents:      cfg.Consents,
 		Tasks:         cfg.Tasks,
+		Programmes:    cfg.Programmes,
+		Plans:         cfg.Plans,
 	})
 	if err != nil {
 		return nil, err
@@ -133,7 +137,7 @@ func New(cfg Config) (*Server, error) {
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
-		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks}).Register(staffMux)
+		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Programmes: cfg.Programmes, Plans: cfg.Plans}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -35,6 +35,8 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Notes:         db,
 		Consents:      db,
 		Tasks:         db,
+		Programmes:    db,
+		Plans:         db,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ func TestTasksPages(t *testing.T) {
 		}
 
 		// Marking one done from the deadlines.
-		m := regexp.MustCompile(`action="` + regexp.QuoteMeta(path) + `/([A-Z2-7]+)/done"`).FindAllStringSubmatch(mustGet(t, colleague, "/tasks"), -1)
+		m := regexp.MustCompile(`action="`+regexp.QuoteMeta(path)+`/([A-Z2-7]+)/done"`).FindAllStringSubmatch(mustGet(t, colleague, "/tasks"), -1)
 		if len(m) == 0 {
 			t.Fatal("no way to mark a task done")
 		}

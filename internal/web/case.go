@@ -148,6 +148,8 @@ var caseSections = []CaseSection{
 	{"notes", "/notes", "case.section.notes"},
 	{"consents", "/consents", "case.section.consents"},
 	{"tasks", "/tasks", "case.section.tasks"},
+	{"timeline", "/timeline", "case.section.timeline"},
+	{"plan", "/plan", "case.section.plan"},
 }
 
 // CaseHeader is what every page of a case shows above its part: which

@@ -73,8 +73,30 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /cases/{id}/consents/{consentID}/withdraw", signedIn, h.handleWithdrawConsent)
 	h.route(mux, "POST /cases/{id}/disclosures", signedIn, h.handleCreateDisclosure)
 	h.route(mux, "GET /cases/{id}/tasks", signedIn, h.handleTasks)
+	h.route(mux, "GET /cases/{id}/timeline", signedIn, h.handleTimeline)
 	h.route(mux, "POST /cases/{id}/tasks", signedIn, h.handleCreateTask)
 	h.route(mux, "POST /cases/{id}/tasks/{taskID}/done", signedIn, h.handleCompleteTask)
+	h.route(mux, "GET /cases/{id}/plan", signedIn, h.handlePlan)
+	h.route(mux, "POST /cases/{id}/plan", signedIn, h.handleEnrol)
+	h.route(mux, "POST /cases/{id}/plan/goals", signedIn, h.handleSaveGoals)
+	h.route(mux, "POST /cases/{id}/plan/interventions", signedIn, h.handleAddIntervention)
+	h.route(mux, "POST /cases/{id}/plan/interventions/{iid}", signedIn, h.handleUpdateIntervention)
+	h.route(mux, "POST /cases/{id}/plan/phase", signedIn, h.handleChangePhase)
+	h.route(mux, "POST /cases/{id}/plan/reviews", signedIn, h.handleAddReview)
+	h.route(mux, "POST /cases/{id}/plan/end", signedIn, h.handleEndPlan)
+	h.route(mux, "GET /cases/{id}/plan/print", signedIn, h.handlePlanPrint)
+
+	// The programme office: coordinators design programmes and keep the
+	// provider registry; those who make plans read them.
+	h.route(mux, "GET /programmes", allowed(fristad.ActionProgrammeRead), h.handleProgrammes)
+	h.route(mux, "POST /programmes", allowed(fristad.ActionProgrammeManage), h.handleCreateProgramme)
+	h.route(mux, "GET /programmes/{id}", allowed(fristad.ActionProgrammeRead), h.handleProgramme)
+	h.route(mux, "POST /programmes/{id}", allowed(fristad.ActionProgrammeManage), h.handleUpdateProgramme)
+	h.route(mux, "POST /programmes/{id}/publish", allowed(fristad.ActionProgrammeManage), h.handlePublishProgramme)
+	h.route(mux, "POST /programmes/{id}/versions", allowed(fristad.ActionProgrammeManage), h.handleNewProgrammeVersion)
+	h.route(mux, "GET /providers", allowed(fristad.ActionProgrammeRead), h.handleProviders)
+	h.route(mux, "POST /providers", allowed(fristad.ActionProgrammeManage), h.handleSaveProvider)
+	h.route(mux, "GET /budget", allowed(fristad.ActionProgrammeManage), h.handleBudget)
 
 	h.route(mux, "GET /", anyone, h.handleNotFound)
 }

@@ -42,6 +42,12 @@ func TestTemplates(t *testing.T) {
 		"consents":      &ConsentsPage{},
 		"tasks":         &TasksPage{},
 		"deadlines":     &DeadlinesPage{},
+		"timeline":      &TimelinePage{},
+		"programmes":    &ProgrammesPage{},
+		"programme":     &ProgrammePage{},
+		"providers":     &ProvidersPage{},
+		"budget":        &BudgetPage{},
+		"plan":          &PlanPage{},
 		"user":          &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())

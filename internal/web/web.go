@@ -46,6 +46,8 @@ type Config struct {
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
+	Programmes    fristad.ProgrammeService
+	Plans         fristad.PlanService
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }
@@ -55,6 +57,7 @@ type Handler struct {
 	cfg     Config
 	catalog *i18n.Catalog
 	engine  *render.Engine
+	print   *render.Engine // her printed plan, in a layout of its own
 	rp      relyingParty
 }
 
@@ -68,6 +71,9 @@ func New(cfg Config) (*Handler, error) {
 		cfg.Now = time.Now
 	}
 	h := &Handler{cfg: cfg, catalog: i18n.Staff(), engine: engine}
+	if h.print, err = render.NewEngine(templates, "templates/print/layout", "templates/print/pages", cfg.Assets, nil); err != nil {
+		return nil, err
+	}
 	if cfg.StaffURL != "" {
 		if err := h.SetStaffURL(cfg.StaffURL); err != nil {
 			return nil, err
@@ -237,6 +243,7 @@ var menu = []struct {
 	{"/tasks", "deadlines.title", fristad.ActionCaseRead},
 	{"/admin/organisations", "admin.orgs.title", fristad.ActionOrganisationCreate},
 	{"/admin/users", "admin.users.title", fristad.ActionUserList},
+	{"/programmes", "programmes.title", fristad.ActionProgrammeRead},
 	{"/audit", "audit.title", fristad.ActionAuditRead},
 	{"/account/sessions", "sessions.title", ""},
 }
