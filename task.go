@@ -19,10 +19,27 @@ const (
 	// presumed child the same day or at the latest the next (CH-01,
 	// CH-04). A case worker closes it when it is done.
 	TaskChildProtection = "child_protection"
+	// TaskPlanReview asks for the review of her support plan on the date
+	// the last review set (SP-01). The next review closes it, as does
+	// ending the plan.
+	TaskPlanReview = "plan_review"
 )
 
 // TaskKinds lists the kinds of task.
-var TaskKinds = []string{TaskOwn, TaskReassessment, TaskChildProtection}
+var TaskKinds = []string{TaskOwn, TaskReassessment, TaskChildProtection, TaskPlanReview}
+
+// ClosedIn returns the part of the case where what a rule task asks for is
+// done, such as "/assessments", for a task that only doing it closes; ""
+// for a task people mark as done.
+func (t *Task) ClosedIn() string {
+	switch t.Kind {
+	case TaskReassessment:
+		return "/assessments"
+	case TaskPlanReview:
+		return "/plan"
+	}
+	return ""
+}
 
 // MaxTaskTitle is the longest title of a task, in characters.
 const MaxTaskTitle = 300

@@ -11,8 +11,8 @@ import (
 // TestBrowserTasks works tasks and deadlines in the browser: the
 // deadlines page with the demo's rule tasks, a presumed child's case with
 // its protection assessment due (CH-04), a task with a mistake first, then
-// right, and marking the protection assessment done. Every page passes
-// axe-core and the HTML checker.
+// right, marking the protection assessment done, and the timeline that
+// tells it. Every page passes axe-core and the HTML checker.
 func TestBrowserTasks(t *testing.T) {
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
@@ -58,5 +58,15 @@ func TestBrowserTasks(t *testing.T) {
 	b.Check()
 	if !strings.Contains(b.Text("#done-tasks + ul"), "Protection assessment of a child") {
 		t.Errorf("the protection assessment is not done: %q", b.Text("main"))
+	}
+
+	// The timeline tells it, newest first.
+	b.ClickAndWait(`.case-nav a[href$="/timeline"]`)
+	b.Check()
+	if first := b.Text(".timeline li:first-child"); !strings.Contains(first, "Protection assessment of a child") && !strings.Contains(first, "Kontakta skolan") {
+		t.Errorf("the timeline does not begin with the latest: %q", b.Text("main"))
+	}
+	if !strings.Contains(b.Text(".timeline"), "case opened as") {
+		t.Errorf("the timeline does not show the opening: %q", b.Text("main"))
 	}
 }

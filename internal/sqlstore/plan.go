@@ -486,8 +486,18 @@ func (db *DB) AddReview(ctx context.Context, caseID string, r *fristad.Review) e
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE plans SET next_review_on = $1 WHERE id = $2`, r.NextReviewOn, p.ID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE plans SET next_review_on = $1 WHERE id = $2`, r.NextReviewOn, p.ID); err != nil {
+			return err
+		}
+		// The review does what an open review task asked for, and sets
+		// the date of the next.
+		if err := closeRuleTasks(ctx, tx, c.ID, fristad.TaskPlanReview, r.CreatedBy); err != nil {
+			return err
+		}
+		if r.NextReviewOn == "" {
+			return nil
+		}
+		return addRuleTask(ctx, tx, c.ID, fristad.TaskPlanReview, r.NextReviewOn, c.LeadOrganisation)
 	})
 }
 
@@ -504,6 +514,10 @@ func (db *DB) EndPlan(ctx context.Context, caseID string, e *fristad.PlanEnd) er
 			UPDATE plans SET status = 'ended', ended_on = $1, exit_reason = $2, exit_outcomes = $3, next_review_on = '' WHERE id = $4`,
 			e.On, e.Reason, strings.Join(e.Outcomes, ","), p.ID)
 		if err != nil {
+			return err
+		}
+		// An ended plan is reviewed no more.
+		if err := closeRuleTasks(ctx, tx, c.ID, fristad.TaskPlanReview, fristad.ActorFromContext(ctx).UserID); err != nil {
 			return err
 		}
 		return insertPlanEvent(ctx, tx, dk, p.ID, &fristad.PhaseEvent{Kind: "end", Phase: p.Phase, On: e.On, Reason: e.Notes}, fristad.ActorFromContext(ctx).UserID)

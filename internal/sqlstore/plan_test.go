@@ -210,6 +210,12 @@ func TestPlan(t *testing.T) {
 		if err := db.AddReview(worker, c.ID, review); err != nil {
 			t.Fatal(err)
 		}
+		// The next review is a deadline of the lead organisation (SP-01).
+		if tasks, _ := db.FindTasks(worker, c.ID); strings.Join(kinds(tasks), ",") != "plan_review@2026-10-02" {
+			t.Errorf("tasks after a review: %v", kinds(tasks))
+		} else if err := db.CompleteTask(worker, c.ID, tasks[0].ID); fristad.ErrorCode(err) != fristad.EINVALID {
+			t.Errorf("ticking off a plan review = %v; want EINVALID: the review closes it", err)
+		}
 		if err := db.AddReview(worker, c.ID, &fristad.Review{HeldOn: "2026-09-02", Attainment: map[string]string{"NOSUCHGOAL": "achieved"}}); fristad.ErrorCode(err) != fristad.EINVALID {
 			t.Errorf("attainment of an unknown goal = %v", err)
 		}
@@ -289,6 +295,9 @@ func TestPlan(t *testing.T) {
 		// Ending the plan keeps it, with her outcomes at exit.
 		if err := db.EndPlan(worker, c.ID, &fristad.PlanEnd{On: "2026-12-01", Reason: "goals_met", Outcomes: []string{"employed", "own_income"}}); err != nil {
 			t.Fatal(err)
+		}
+		if tasks, _ := db.FindTasks(worker, c.ID); strings.Join(kinds(tasks), ",") != "plan_review@2026-10-02 done" {
+			t.Errorf("the review task after the plan ended: %v", kinds(tasks))
 		}
 		p, _ = db.Plan(worker, c.ID)
 		if p.Status != "ended" || p.ExitReason != "goals_met" || len(p.ExitOutcomes) != 2 {

@@ -141,8 +141,11 @@ func (db *DB) CompleteTask(ctx context.Context, caseID, taskID string) error {
 		if err != nil || done.Valid {
 			return err
 		}
-		if kind == fristad.TaskReassessment {
+		switch kind {
+		case fristad.TaskReassessment:
 			return &fristad.Error{Code: fristad.EINVALID, Field: "task", Key: "task.complete.reassessment", Message: "a re-assessment is done by recording a new risk assessment"}
+		case fristad.TaskPlanReview:
+			return &fristad.Error{Code: fristad.EINVALID, Field: "task", Key: "task.complete.plan_review", Message: "a plan review is done by recording the review"}
 		}
 		by := fristad.ActorFromContext(ctx).UserID
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET done_at = $1, done_by = $2 WHERE id = $3`, tx.now, by, taskID); err != nil {

@@ -1,13 +1,14 @@
 -- +goose Up
 -- Tasks and deadlines of a case: people's own, and those rules add when
 -- something happens (a re-assessment date: AS-02, AS-05; the protection
--- assessment of a presumed child the same or the next day: CH-04). Kind,
+-- assessment of a presumed child the same or the next day: CH-04; the
+-- next review of her support plan: SP-01). Kind,
 -- dates and who is to do it stay in clear, for deadline lists; the title
 -- of an own task is sealed under her data key.
 CREATE TABLE tasks (
     id          TEXT PRIMARY KEY,
     case_id     TEXT NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
-    kind        TEXT NOT NULL CHECK (kind IN ('own', 'reassessment', 'child_protection')),
+    kind        TEXT NOT NULL CHECK (kind IN ('own', 'reassessment', 'child_protection', 'plan_review')),
     title_ct    BLOB,
     due_on      TEXT NOT NULL,
     org_id      TEXT NOT NULL REFERENCES organisations (id),
