@@ -102,6 +102,54 @@ type Case struct {
 	BreakGlassUntil *time.Time
 }
 
+// CaseUpdate changes where a case stands: its step in the referral model,
+// its pathway and the forms of exploitation. A nil field stays as it is.
+// Version is the version of the case the change was made from: if the
+// case has changed since, the update is ECONFLICT and changes nothing.
+type CaseUpdate struct {
+	Step              *string
+	Pathway           *string
+	ExploitationTypes *[]string
+	Version           int
+}
+
+// Validate checks an update and normalises it in place.
+func (u *CaseUpdate) Validate() error {
+	switch {
+	case u.Step != nil && !slices.Contains(Steps, *u.Step):
+		return invalid("step", "case.step.invalid", "unknown step")
+	case u.Pathway != nil && !slices.Contains(Pathways, *u.Pathway):
+		return invalid("pathway", "case.pathway.invalid", "unknown pathway")
+	case u.Version < 1:
+		return invalid("version", "case.version.invalid", "name the version of the case the change is made from")
+	}
+	if u.ExploitationTypes != nil {
+		c := &Case{ExploitationTypes: *u.ExploitationTypes}
+		types, err := c.exploitation()
+		if err != nil {
+			return err
+		}
+		u.ExploitationTypes = &types
+	}
+	return nil
+}
+
+// exploitation returns the case's forms of exploitation, checked against
+// the code list, sorted and without repeats.
+func (c *Case) exploitation() ([]string, error) {
+	var types []string
+	for _, t := range c.ExploitationTypes {
+		if !slices.Contains(ExploitationTypes, t) {
+			return nil, invalid("exploitation", "case.exploitation.invalid", "unknown form of exploitation")
+		}
+		if !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	slices.Sort(types)
+	return types, nil
+}
+
 // TeamMember is an organisation on a case team.
 type TeamMember struct {
 	OrganisationID string
@@ -230,16 +278,10 @@ func (c *Case) Validate() error {
 	case !slices.Contains(Pathways, c.Pathway):
 		return invalid("pathway", "case.pathway.invalid", "unknown pathway")
 	}
-	var types []string
-	for _, t := range c.ExploitationTypes {
-		if !slices.Contains(ExploitationTypes, t) {
-			return invalid("exploitation", "case.exploitation.invalid", "unknown form of exploitation")
-		}
-		if !slices.Contains(types, t) {
-			types = append(types, t)
-		}
+	types, err := c.exploitation()
+	if err != nil {
+		return err
 	}
-	slices.Sort(types)
 	c.ExploitationTypes = types
 	return nil
 }
@@ -320,6 +362,11 @@ type CaseService interface {
 	FindCases(ctx context.Context, filter CaseFilter) ([]*Case, error)
 	// AddStatus records a step of the identification history.
 	AddStatus(ctx context.Context, caseID string, e *StatusEvent) error
+	// UpdateCase changes a case's step, pathway or forms of
+	// exploitation, from the version the change was made from: a stale
+	// version is ECONFLICT, unless the update changes nothing. A new
+	// pathway asks for a new risk assessment (AS-05).
+	UpdateCase(ctx context.Context, caseID string, u *CaseUpdate) error
 	// RevealPerson returns the person of a case with protected identity
 	// shown, after a fresh second factor; the reveal is audited (DP-08).
 	RevealPerson(ctx context.Context, caseID string) (*Person, error)

@@ -125,7 +125,11 @@ func (h *Handler) handleSaveSafetyPlan(w http.ResponseWriter, r *http.Request) e
 	}
 	p := &fristad.SafetyPlan{CrisisPlan: in.CrisisPlan, ShortTerm: in.ShortTerm, LongTerm: in.LongTerm, Contacts: in.Contacts,
 		SafeChannels: in.SafeChannels, UnsafeChannels: in.UnsafeChannels, CoProduced: in.CoProduced, ReviewReason: in.ReviewReason}
-	if err := h.cfg.Assessments.SaveSafetyPlan(r.Context(), r.PathValue("id"), p, in.Version); err != nil {
+	version, err := ifMatch(r, in.Version)
+	if err != nil {
+		return err
+	}
+	if err := h.cfg.Assessments.SaveSafetyPlan(r.Context(), r.PathValue("id"), p, version); err != nil {
 		return err
 	}
 	w.Header().Set("ETag", `"`+itoa(p.Version)+`"`)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"fristad"
@@ -156,6 +158,7 @@ func (h *Handler) handleCase(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	w.Header().Set("ETag", `"`+itoa(c.Version)+`"`)
 	writeJSON(w, http.StatusOK, caseJSON(c))
 	return nil
 }
@@ -177,5 +180,68 @@ func (h *Handler) handleAddStatus(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	writeJSON(w, http.StatusCreated, caseJSON(c))
+	return nil
+}
+
+// CaseUpdateJSON is the body of PATCH /cases/{id}: the fields to change,
+// and the version of the case the change is made from (or an If-Match
+// header with the case's ETag).
+type CaseUpdateJSON struct {
+	Step              *string   `json:"step"`
+	Pathway           *string   `json:"pathway"`
+	ExploitationTypes *[]string `json:"exploitation_types"`
+	Version           int       `json:"version"`
+}
+
+// ConflictJSON answers a change made from a stale version: the error,
+// and the case as it now stands, to compare with.
+type ConflictJSON struct {
+	Error   ErrorDetail `json:"error"`
+	Current CaseJSON    `json:"current"`
+}
+
+// ifMatch returns the version an If-Match header names, or fallback
+// without one.
+func ifMatch(r *http.Request, fallback int) (int, error) {
+	v := r.Header.Get("If-Match")
+	if v == "" {
+		return fallback, nil
+	}
+	n, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(v, "W/"), `"`))
+	if err != nil || n < 1 {
+		return 0, &fristad.Error{Code: fristad.EINVALID, Field: "version", Key: "case.version.invalid", Message: "If-Match must name a version, as the ETag did"}
+	}
+	return n, nil
+}
+
+func (h *Handler) handleUpdateCase(w http.ResponseWriter, r *http.Request) error {
+	var in CaseUpdateJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	version, err := ifMatch(r, in.Version)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	err = h.cfg.Cases.UpdateCase(r.Context(), id, &fristad.CaseUpdate{Step: in.Step, Pathway: in.Pathway, ExploitationTypes: in.ExploitationTypes, Version: version})
+	if fristad.ErrorCode(err) == fristad.ECONFLICT {
+		c, ferr := h.cfg.Cases.FindCaseByID(r.Context(), id)
+		if ferr != nil {
+			return ferr
+		}
+		w.Header().Set("ETag", `"`+itoa(c.Version)+`"`)
+		writeJSON(w, http.StatusConflict, ConflictJSON{Error: ErrorDetail{Code: fristad.ECONFLICT, Message: fristad.ErrorMessage(err)}, Current: caseJSON(c)})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c, err := h.cfg.Cases.FindCaseByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", `"`+itoa(c.Version)+`"`)
+	writeJSON(w, http.StatusOK, caseJSON(c))
 	return nil
 }

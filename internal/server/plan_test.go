@@ -114,8 +114,8 @@ func TestPlanPages(t *testing.T) {
 			t.Fatalf("tuition: %d", resp.StatusCode)
 		}
 		resp, body = worker.post("/cases/"+caseID+"/plan/phase", url.Values{"kind": {"renew"}, "on": {"2026-05-20"}, "reason": {"Mer tid."}})
-		if resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("renewing the rest phase: %d", resp.StatusCode)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `href="#kind"`) {
+			t.Errorf("renewing the rest phase: %d; want 400 naming the field\n%s", resp.StatusCode, body)
 		}
 		if resp, _ := worker.post("/cases/"+caseID+"/plan/phase", url.Values{"kind": {"advance"}, "on": {"2026-06-01"}, "reason": {""}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("advancing: %d", resp.StatusCode)

@@ -726,3 +726,48 @@ func (db *DB) Notifications(ctx context.Context) ([]*fristad.Notification, error
 	})
 	return out, err
 }
+
+// UpdateCase changes where a case stands, from the version the change
+// was made from.
+func (db *DB) UpdateCase(ctx context.Context, caseID string, u *fristad.CaseUpdate) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		var version int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`+db.forUpdate(), c.ID).Scan(&version); err != nil {
+			return err
+		}
+		step, pathway, types := c.Step, c.Pathway, c.ExploitationTypes
+		var changed []string
+		if u.Step != nil && *u.Step != step {
+			step, changed = *u.Step, append(changed, "step")
+		}
+		if u.Pathway != nil && *u.Pathway != pathway {
+			pathway, changed = *u.Pathway, append(changed, "pathway")
+		}
+		if u.ExploitationTypes != nil && !slices.Equal(*u.ExploitationTypes, types) {
+			types, changed = *u.ExploitationTypes, append(changed, "exploitation")
+		}
+		if len(changed) == 0 {
+			return nil // nothing to change, from any version: the version stays
+		}
+		if version != u.Version {
+			return fristad.Localized(fristad.ECONFLICT, "case.conflict", map[string]any{"Version": version},
+				"someone changed the case while you were editing it; compare your changes with the case as it is now")
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE cases SET step = $1, pathway = $2, exploitation = $3, version = version + 1, updated_at = $4 WHERE id = $5`,
+			step, pathway, strings.Join(types, ","), tx.now, c.ID)
+		if err != nil {
+			return err
+		}
+		// A pathway decision is a point to assess the risk again, the same
+		// day (AS-05).
+		if pathway != c.Pathway {
+			if err := addRuleTask(ctx, tx, c.ID, fristad.TaskReassessment, swedishDay(tx.now), c.LeadOrganisation); err != nil {
+				return err
+			}
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "case.update", ObjectType: "case", ObjectID: c.ID, Purpose: strings.Join(changed, ",")})
+	})
+}

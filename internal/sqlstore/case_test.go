@@ -230,3 +230,69 @@ func TestPresumedChild(t *testing.T) {
 		t.Errorf("a 15-17 year old is not presumed a child (CH-01): %+v %v", p, err)
 	}
 }
+
+// TestUpdateCase checks changing where a case stands: from the version
+// read, a stale one refused with nothing changed, a new pathway asking for
+// a risk assessment the same day (AS-05), and who may change it.
+func TestUpdateCase(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
+		c := newCase("Maria", "", "", "")
+		if err := db.CreateCase(worker, c); err != nil {
+			t.Fatal(err)
+		}
+		step, pathway := "acute_protection", "return"
+		types := []string{"forced_labour", "forced_criminality", "forced_labour"}
+		if err := db.UpdateCase(worker, c.ID, &fristad.CaseUpdate{Step: &step, Pathway: &pathway, ExploitationTypes: &types, Version: 1}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindCaseByID(worker, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Step != step || got.Pathway != pathway || strings.Join(got.ExploitationTypes, ",") != "forced_criminality,forced_labour" || got.Version != 2 {
+			t.Errorf("after the update: %+v", got)
+		}
+		if tasks, _ := db.FindTasks(worker, c.ID); strings.Join(kinds(tasks), ",") != "reassessment@2026-05-04" {
+			t.Errorf("a new pathway's tasks: %v", kinds(tasks))
+		}
+
+		// A second writer from version 1 is refused; nothing changes.
+		stay := "stay"
+		err = db.UpdateCase(worker, c.ID, &fristad.CaseUpdate{Pathway: &stay, Version: 1})
+		if fristad.ErrorCode(err) != fristad.ECONFLICT {
+			t.Errorf("a stale update = %v; want ECONFLICT", err)
+		}
+		if again, _ := db.FindCaseByID(worker, c.ID); again.Pathway != pathway || again.Version != 2 {
+			t.Errorf("a stale update changed the case: %+v", again)
+		}
+		// Changing nothing keeps the version, whatever version it names.
+		if err := db.UpdateCase(worker, c.ID, &fristad.CaseUpdate{Step: &step, Version: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := db.FindCaseByID(worker, c.ID); again.Version != 2 {
+			t.Errorf("an update that changes nothing made version %d", again.Version)
+		}
+
+		bad := "somewhere"
+		for name, u := range map[string]*fristad.CaseUpdate{
+			"an unknown step":    {Step: &bad, Version: 2},
+			"an unknown pathway": {Pathway: &bad, Version: 2},
+			"an unknown form":    {ExploitationTypes: &[]string{"bad"}, Version: 2},
+			"no version":         {Step: &step},
+		} {
+			if err := db.UpdateCase(worker, c.ID, u); fristad.ErrorCode(err) != fristad.EINVALID {
+				t.Errorf("%s = %v; want EINVALID", name, err)
+			}
+		}
+		partner := f.actor(t, f.orgA, "partner-a", false, fristad.RolePartner)
+		if err := db.UpdateCase(partner, c.ID, &fristad.CaseUpdate{Pathway: &stay, Version: 2}); fristad.ErrorCode(err) != fristad.EFORBIDDEN {
+			t.Errorf("a partner updating = %v; want EFORBIDDEN", err)
+		}
+		other := f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker)
+		if err := db.UpdateCase(other, c.ID, &fristad.CaseUpdate{Pathway: &stay, Version: 2}); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("another organisation updating = %v; want ENOTFOUND", err)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"fristad"
@@ -174,6 +175,24 @@ type CasePage struct {
 	Error         *FormError
 	Status        fristad.StatusEvent // the new-status form as typed
 	CanUpdate     bool
+	Update        CaseUpdateForm // where the case stands, as typed
+	UpdateError   *FormError
+}
+
+// CaseUpdateForm is the form that changes where a case stands.
+type CaseUpdateForm struct {
+	Step, Pathway string
+	Exploitation  map[string]bool
+	Version       int // the version of the case the form was filled from
+}
+
+// updateFormOf returns the form filled from the case as it stands.
+func updateFormOf(c *fristad.Case) CaseUpdateForm {
+	f := CaseUpdateForm{Step: c.Step, Pathway: c.Pathway, Exploitation: map[string]bool{}, Version: c.Version}
+	for _, t := range c.ExploitationTypes {
+		f.Exploitation[t] = true
+	}
+	return f
 }
 
 func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, page *CasePage, status int) error {
@@ -191,6 +210,9 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, page *CaseP
 	}
 	page.CanUpdate = fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCaseUpdate, access)
 	page.Codes = caseCodes
+	if page.Update.Version == 0 {
+		page.Update = updateFormOf(page.Case)
+	}
 	page.Title = page.T("case.title", "Ref", page.Case.Reference)
 	return h.engine.Render(w, r, status, "case", page)
 }
@@ -218,6 +240,41 @@ func (h *Handler) handleAddStatus(w http.ResponseWriter, r *http.Request) error 
 		page := &CasePage{Page: h.page(w, r), CaseHeader: caseHeader(c, "overview"), Status: e}
 		page.Error, _ = formErrorFor(&page.Page, err)
 		return h.renderCase(w, r, page, http.StatusBadRequest)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+	return nil
+}
+
+// handleUpdateCase changes where the case stands. A change made from a
+// version someone has changed since comes back with what the user chose
+// beside the case as it now stands, never overwriting the other change.
+func (h *Handler) handleUpdateCase(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	f := r.PostForm
+	form := CaseUpdateForm{Step: f.Get("step"), Pathway: f.Get("pathway"), Exploitation: map[string]bool{}}
+	form.Version, _ = strconv.Atoi(f.Get("version"))
+	types := f["exploitation"]
+	for _, t := range types {
+		form.Exploitation[t] = true
+	}
+	err := h.cfg.Cases.UpdateCase(r.Context(), id, &fristad.CaseUpdate{Step: &form.Step, Pathway: &form.Pathway, ExploitationTypes: &types, Version: form.Version})
+	if code := fristad.ErrorCode(err); code == fristad.EINVALID || code == fristad.ECONFLICT {
+		c, ferr := h.cfg.Cases.FindCaseByID(r.Context(), id)
+		if ferr != nil {
+			return ferr
+		}
+		page := &CasePage{Page: h.page(w, r), CaseHeader: caseHeader(c, "overview"), Update: form}
+		page.Status.DecidedOn = h.now().Format("2006-01-02")
+		page.UpdateError, _ = formErrorFor(&page.Page, err)
+		status := http.StatusBadRequest
+		if code == fristad.ECONFLICT {
+			// Saving again builds on the version now shown, knowingly.
+			status, page.Update.Version = http.StatusConflict, c.Version
+		}
+		return h.renderCase(w, r, page, status)
 	}
 	if err != nil {
 		return err

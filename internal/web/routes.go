@@ -60,6 +60,7 @@ func (h *Handler) Register(mux Mux) {
 	// every refusal (SR-21, SR-30); the route only needs a login.
 	h.route(mux, "GET /cases/{id}", signedIn, h.handleCase)
 	h.route(mux, "POST /cases/{id}/status", signedIn, h.handleAddStatus)
+	h.route(mux, "POST /cases/{id}/update", signedIn, h.handleUpdateCase)
 	h.route(mux, "POST /cases/{id}/reveal", signedIn, h.handleReveal)
 	h.route(mux, "GET /cases/{id}/assessments", signedIn, h.handleAssessments)
 	h.route(mux, "POST /cases/{id}/assessments/risk", signedIn, h.handleAddRisk)

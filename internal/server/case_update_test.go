@@ -1,0 +1,79 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"fristad"
+	"fristad/internal/sqlstore"
+	"fristad/internal/sqlstore/sqlstoretest"
+)
+
+// TestUpdateCase changes where a case stands in the workspace and the
+// API, and checks that of two people editing at once the second gets a
+// conflict with the case as it now stands, never a silent overwrite.
+func TestUpdateCase(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		s := mustStart(t, db)
+		orgs := mustOrgs(t, db, "Socialtjänsten A")
+		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
+		colleague := mustStaff(t, db, s.StaffURL(), orgs[0], "colleague@example.org", "NBSWY3DPEB3W64TMMQQHG2LDMVZGK5DF", fristad.RoleCaseWorker)
+		caseID := mustOpenCase(t, worker, "Maria", "25-34")
+		path := "/cases/" + caseID
+
+		_, body := worker.get(path)
+		if !strings.Contains(body, `name="version" value="1"`) || !strings.Contains(body, `<option value="undecided" selected>`) {
+			t.Fatalf("the case page has no form to change where it stands:\n%s", body)
+		}
+		// Both open the case at version 1; the colleague saves first.
+		resp, _ := colleague.post(path+"/update", url.Values{"step": {"acute_protection"}, "pathway": {"stay"}, "exploitation": {"forced_labour"}, "version": {"1"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the first change: %d", resp.StatusCode)
+		}
+		resp, body = worker.post(path+"/update", url.Values{"step": {"initial_support"}, "pathway": {"return"}, "exploitation": {"sexual_exploitation", "forced_begging"}, "version": {"1"}})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Någon ändrade ärendet") ||
+			!strings.Contains(body, `<option value="return" selected>`) || !strings.Contains(body, `value="forced_begging" checked`) || !strings.Contains(body, `name="version" value="2"`) {
+			t.Errorf("the second change from the same version: %d; want 409 with the choices kept and the new version\n%s", resp.StatusCode, body)
+		}
+		_, body = worker.get(path)
+		if !strings.Contains(body, `<option value="stay" selected>`) {
+			t.Error("the conflicting change overwrote the first")
+		}
+		// Saving again from the version shown replaces it, knowingly.
+		resp, _ = worker.post(path+"/update", url.Values{"step": {"initial_support"}, "pathway": {"return"}, "version": {"2"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("saving again: %d", resp.StatusCode)
+		}
+		resp, body = worker.post(path+"/update", url.Values{"step": {"nowhere"}, "pathway": {"return"}, "version": {"3"}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `href="#step"`) {
+			t.Errorf("an unknown step: %d; want 400 naming the field\n%s", resp.StatusCode, body)
+		}
+
+		// The API: the ETag names the version; a stale If-Match is 409 with
+		// the case as it stands.
+		resp, _ = apiDo(t, s, worker.token, "GET", "/api/v1"+path, "")
+		if resp.Header.Get("ETag") != `"3"` {
+			t.Errorf("ETag %q; want \"3\"", resp.Header.Get("ETag"))
+		}
+		resp, body = do(t, "PATCH", s.StaffURL()+"/api/v1"+path, strings.NewReader(`{"pathway":"stay"}`),
+			map[string]string{"Authorization": "Bearer " + worker.token, "Content-Type": "application/json", "If-Match": `"2"`})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, `"code":"conflict"`) || !strings.Contains(body, `"current":{`) || !strings.Contains(body, `"pathway":"return"`) {
+			t.Errorf("a stale If-Match: %d %s; want 409 with the current case", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "PATCH", "/api/v1"+path, `{"pathway":"stay","version":3}`)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"pathway":"stay"`) || !strings.Contains(body, `"version":4`) || resp.Header.Get("ETag") != `"4"` {
+			t.Errorf("a change from the current version: %d %s", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "PATCH", "/api/v1"+path, `{"pathway":"elsewhere","version":4}`)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"pathway"`) {
+			t.Errorf("an unknown pathway: %d %s; want 422", resp.StatusCode, body)
+		}
+		// Each new pathway asked for a new risk assessment (AS-05).
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1"+path+"/tasks", "")
+		if n := strings.Count(body, `"kind":"reassessment"`); resp.StatusCode != 200 || n != 3 {
+			t.Errorf("%d re-assessment tasks after three pathways; want 3: %s", n, body)
+		}
+	})
+}
