@@ -96,6 +96,7 @@ type Case struct {
 
 	History []*StatusEvent // newest first, on read of one case
 	Team    []TeamMember   // on read of one case
+	Links   []CaseLink     // on read of one case: those the actor may read
 	// Access is how the actor reaches the case: "lead", "member" or
 	// "break-glass" (until BreakGlassUntil).
 	Access          string
@@ -148,6 +149,21 @@ func (c *Case) exploitation() ([]string, error) {
 	}
 	slices.Sort(types)
 	return types, nil
+}
+
+// Relations of a linked person to the person of a case (ID-11): her
+// child, or another dependant who came with her.
+var Relations = []string{"child", "dependant"}
+
+// CaseLink links the case of an accompanying child or other dependant to
+// the case of the person they came with. Seen from the dependant's case,
+// Inverse is true: the link leads to the person they depend on.
+type CaseLink struct {
+	CaseID    string
+	Reference string
+	Alias     string // "" when the linked person's identity is protected
+	Relation  string
+	Inverse   bool
 }
 
 // TeamMember is an organisation on a case team.
@@ -367,6 +383,11 @@ type CaseService interface {
 	// version is ECONFLICT, unless the update changes nothing. A new
 	// pathway asks for a new risk assessment (AS-05).
 	UpdateCase(ctx context.Context, caseID string, u *CaseUpdate) error
+	// AddDependant records an accompanying child or other dependant as a
+	// case of their own, led by the actor's organisation, and links it to
+	// the case of the person they came with (ID-11). A child gets the
+	// tasks of any presumed child (CH-04).
+	AddDependant(ctx context.Context, caseID, relation string, dependant *Case) error
 	// RevealPerson returns the person of a case with protected identity
 	// shown, after a fresh second factor; the reveal is audited (DP-08).
 	RevealPerson(ctx context.Context, caseID string) (*Person, error)

@@ -236,6 +236,11 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 			return nil, err
 		}
 	}
+	// Grace came with her daughter, who has a case of her own (ID-11).
+	mira := &fristad.Case{Person: &fristad.Person{Alias: "Mira", AgeBand: "0-14", Sex: "female", Citizenships: []string{"NG"}, Languages: []string{"en"}}}
+	if err := db.AddDependant(wctx, cases[2].ID, "child", mira); err != nil {
+		return nil, err
+	}
 	cctx := fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: coordinator.ID, OrganisationID: coordinator.OrganisationID, Roles: coordinator.Roles})
 	if err := seedDemoPlans(ctx, wctx, cctx, db, cases); err != nil {
 		return nil, err

@@ -61,6 +61,7 @@ func (h *Handler) Register(mux Mux) {
 	// The case service decides on one case and audits every refusal.
 	h.route(mux, "GET "+Prefix+"cases/{id}", signedIn, h.handleCase)
 	h.route(mux, "PATCH "+Prefix+"cases/{id}", signedIn, h.handleUpdateCase)
+	h.route(mux, "POST "+Prefix+"cases/{id}/dependants", signedIn, h.handleAddDependant)
 	h.route(mux, "POST "+Prefix+"cases/{id}/status", signedIn, h.handleAddStatus)
 	h.route(mux, "GET "+Prefix+"cases/{id}/assessments", signedIn, h.handleAssessments)
 	h.route(mux, "POST "+Prefix+"cases/{id}/assessments/risk", signedIn, h.handleAddRisk)

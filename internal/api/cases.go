@@ -54,6 +54,7 @@ type CaseJSON struct {
 	Access            string               `json:"access"`
 	Person            PersonJSON           `json:"person"`
 	History           []StatusJSON         `json:"history,omitempty"`
+	Links             []LinkJSON           `json:"links,omitempty"`
 	Team              []fristad.TeamMember `json:"-"`
 }
 
@@ -77,6 +78,9 @@ func caseJSON(c *fristad.Case) CaseJSON {
 			AgeBand: p.AgeBand, PresumedChild: p.PresumedChild, Sex: p.Sex, Citizenships: nonNil(p.Citizenships),
 			Languages: nonNil(p.Languages), InterpreterNeeded: p.InterpreterNeeded, Protection: p.Protection, Hidden: p.Hidden,
 		},
+	}
+	for _, l := range c.Links {
+		out.Links = append(out.Links, LinkJSON{CaseID: l.CaseID, Reference: l.Reference, Alias: l.Alias, Relation: l.Relation, Inverse: l.Inverse})
 	}
 	for _, e := range c.History {
 		at := e.RecordedAt
@@ -131,13 +135,56 @@ func (h *Handler) handleCases(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// LinkJSON is a link between the case of a person and that of a child or
+// dependant who came with her (ID-11).
+type LinkJSON struct {
+	CaseID    string `json:"case_id"`
+	Reference string `json:"reference"`
+	Alias     string `json:"alias,omitempty"`
+	Relation  string `json:"relation"`
+	Inverse   bool   `json:"inverse"`
+}
+
+// NewDependantJSON is the body of POST /cases/{id}/dependants.
+type NewDependantJSON struct {
+	Relation string     `json:"relation"`
+	Person   PersonJSON `json:"person"`
+}
+
 func (h *Handler) handleCreateCase(w http.ResponseWriter, r *http.Request) error {
 	var in NewCaseJSON
 	if err := decode(r, &in); err != nil {
 		return err
 	}
+	c := newCase(&in)
+	if err := h.cfg.Cases.CreateCase(r.Context(), c); err != nil {
+		return err
+	}
+	w.Header().Set("Location", Prefix+"cases/"+c.ID)
+	writeJSON(w, http.StatusCreated, caseJSON(c))
+	return nil
+}
+
+// handleAddDependant records a child or dependant as a case of their own,
+// linked to the case of the person they came with.
+func (h *Handler) handleAddDependant(w http.ResponseWriter, r *http.Request) error {
+	var in NewDependantJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c := newCase(&NewCaseJSON{Person: in.Person})
+	if err := h.cfg.Cases.AddDependant(r.Context(), r.PathValue("id"), in.Relation, c); err != nil {
+		return err
+	}
+	w.Header().Set("Location", Prefix+"cases/"+c.ID)
+	writeJSON(w, http.StatusCreated, caseJSON(c))
+	return nil
+}
+
+// newCase returns the case a request describes.
+func newCase(in *NewCaseJSON) *fristad.Case {
 	p := in.Person
-	c := &fristad.Case{
+	return &fristad.Case{
 		Person: &fristad.Person{
 			Alias: p.Alias, Name: p.Name, IdentityNumber: p.IdentityNumber, BirthDate: p.BirthDate, AgeBand: p.AgeBand,
 			Sex: p.Sex, Citizenships: p.Citizenships, Languages: p.Languages, InterpreterNeeded: p.InterpreterNeeded,
@@ -145,12 +192,6 @@ func (h *Handler) handleCreateCase(w http.ResponseWriter, r *http.Request) error
 		},
 		ExploitationTypes: in.ExploitationTypes, Status: in.Status, Step: in.Step, Pathway: in.Pathway,
 	}
-	if err := h.cfg.Cases.CreateCase(r.Context(), c); err != nil {
-		return err
-	}
-	w.Header().Set("Location", Prefix+"cases/"+c.ID)
-	writeJSON(w, http.StatusCreated, caseJSON(c))
-	return nil
 }
 
 func (h *Handler) handleCase(w http.ResponseWriter, r *http.Request) error {

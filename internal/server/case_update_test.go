@@ -77,3 +77,47 @@ func TestUpdateCase(t *testing.T) {
 		}
 	})
 }
+
+// TestDependants records a child who came with her mother, in the
+// workspace and the API (ID-11): the child's own case opens, linked both
+// ways, and a mistake comes back with what was typed.
+func TestDependants(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		s := mustStart(t, db)
+		orgs := mustOrgs(t, db, "Socialtjänsten A")
+		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
+		caseID := mustOpenCase(t, worker, "Grace", "25-34")
+		path := "/cases/" + caseID
+
+		resp, body := worker.post(path+"/dependants", url.Values{"d-alias": {"Mira"}, "d-age_band": {"toddler"}, "d-sex": {"female"}, "d-relation": {"child"}})
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `href="#d-age_band"`) || !strings.Contains(body, `id="d-alias" name="d-alias" type="text" maxlength="200" dir="auto" value="Mira"`) || !strings.Contains(body, "<details open>") {
+			t.Errorf("an unknown age band: %d; want 400 with the alias kept\n%s", resp.StatusCode, body)
+		}
+		resp, _ = worker.post(path+"/dependants", url.Values{"d-alias": {"Mira"}, "d-age_band": {"0-14"}, "d-sex": {"female"}, "d-relation": {"child"}})
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") == path {
+			t.Fatalf("adding the child: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		childPath := resp.Header.Get("Location")
+		_, body = worker.get(childPath)
+		if !strings.Contains(body, `href="`+path+`"`) || !strings.Contains(body, "förälder") || !strings.Contains(body, "behandlas som barn") {
+			t.Errorf("the child's case does not link to the mother's:\n%s", body)
+		}
+		_, body = worker.get(path)
+		if !strings.Contains(body, `href="`+childPath+`"`) || !strings.Contains(body, "<bdi>Mira</bdi>") {
+			t.Errorf("the mother's case does not link to the child's:\n%s", body)
+		}
+
+		resp, body = apiDo(t, s, worker.token, "POST", "/api/v1"+path+"/dependants", `{"relation":"dependant","person":{"alias":"Ion","age_band":"50+","sex":"male"}}`)
+		if resp.StatusCode != http.StatusCreated || !strings.Contains(body, `"alias":"Ion"`) {
+			t.Errorf("a dependant through the API: %d %s", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1"+path, "")
+		if resp.StatusCode != 200 || strings.Count(body, `"inverse":false`) != 2 {
+			t.Errorf("the mother's links through the API: %d %s", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "POST", "/api/v1"+path+"/dependants", `{"relation":"cousin","person":{"alias":"X","age_band":"0-14"}}`)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"relation"`) {
+			t.Errorf("an unknown relation: %d %s; want 422", resp.StatusCode, body)
+		}
+	})
+}

@@ -151,6 +151,8 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "web status", method: "POST", path: "/cases/%s/status", form: url.Values{"status": {"reasonable_grounds"}, "decided_on": {"2026-05-04"}}, needs: "update", ok: 303},
 			{name: "web reveal", method: "POST", path: "/cases/%s/reveal", form: url.Values{}, needs: "read", ok: 200},
 			{name: "web update", method: "POST", path: "/cases/%s/update", form: url.Values{"step": {"identification"}, "pathway": {"undecided"}, "version": {"1"}}, needs: "update", ok: 303},
+			{name: "web dependant", method: "POST", path: "/cases/%s/dependants", form: url.Values{"d-alias": {"Mira"}, "d-age_band": {"0-14"}, "d-sex": {"female"}, "d-relation": {"child"}}, needs: "update", ok: 303},
+			{name: "api dependant", method: "POST", path: "/api/v1/cases/%s/dependants", api: true, json: `{"relation":"child","person":{"alias":"Mira","age_band":"0-14","sex":"female"}}`, needs: "update", ok: 201},
 			{name: "api update", method: "PATCH", path: "/api/v1/cases/%s", api: true, json: `{"step":"identification","version":1}`, needs: "update", ok: 200},
 			{name: "api read", method: "GET", path: "/api/v1/cases/%s", api: true, needs: "read", ok: 200},
 			{name: "api status", method: "POST", path: "/api/v1/cases/%s/status", api: true, json: `{"status":"reasonable_grounds","decided_on":"2026-05-04"}`, needs: "update", ok: 201},

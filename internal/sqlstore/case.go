@@ -42,63 +42,69 @@ func (db *DB) CreateCase(ctx context.Context, c *fristad.Case) error {
 	if ix == nil {
 		return fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
 	}
+	return db.write(ctx, func(tx *Tx) error {
+		return db.insertCase(ctx, tx, ix, actor, c)
+	})
+}
+
+// insertCase records a new, validated case led by the actor's
+// organisation, with its person, in tx.
+func (db *DB) insertCase(ctx context.Context, tx *Tx, ix *seal.Indexer, actor *fristad.Actor, c *fristad.Case) error {
 	p := c.Person
 	p.ID, p.Reference = auth.NewID(), reference("P")
 	c.ID, c.Reference, c.LeadOrganisation, c.Version = auth.NewID(), reference("FR"), actor.OrganisationID, 1
-	return db.write(ctx, func(tx *Tx) error {
-		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-		dk, err := db.dataKey(ctx, tx, p.ID, true)
-		if err != nil {
+	c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+	dk, err := db.dataKey(ctx, tx, p.ID, true)
+	if err != nil {
+		return err
+	}
+	sealed := map[string][]byte{}
+	for col, v := range map[string]string{"alias_ct": p.Alias, "name_ct": p.Name, "identity_ct": p.IdentityNumber, "birth_date_ct": p.BirthDate} {
+		if v == "" {
+			continue
+		}
+		if sealed[col], err = dk.Seal([]byte(v), "persons", col, p.ID); err != nil {
 			return err
 		}
-		sealed := map[string][]byte{}
-		for col, v := range map[string]string{"alias_ct": p.Alias, "name_ct": p.Name, "identity_ct": p.IdentityNumber, "birth_date_ct": p.BirthDate} {
-			if v == "" {
-				continue
-			}
-			if sealed[col], err = dk.Seal([]byte(v), "persons", col, p.ID); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO persons (id, reference, alias_ct, name_ct, identity_ct, birth_date_ct, age_band, presumed_child, sex,
-				citizenships, languages, interpreter_needed, protection, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
-			p.ID, p.Reference, sealed["alias_ct"], sealed["name_ct"], sealed["identity_ct"], sealed["birth_date_ct"],
-			p.AgeBand, p.PresumedChild, p.Sex, strings.Join(p.Citizenships, ","), strings.Join(p.Languages, ","),
-			p.InterpreterNeeded, p.Protection, tx.now)
-		if err != nil {
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO persons (id, reference, alias_ct, name_ct, identity_ct, birth_date_ct, age_band, presumed_child, sex,
+			citizenships, languages, interpreter_needed, protection, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+		p.ID, p.Reference, sealed["alias_ct"], sealed["name_ct"], sealed["identity_ct"], sealed["birth_date_ct"],
+		p.AgeBand, p.PresumedChild, p.Sex, strings.Join(p.Citizenships, ","), strings.Join(p.Languages, ","),
+		p.InterpreterNeeded, p.Protection, tx.now)
+	if err != nil {
+		return err
+	}
+	for field, token := range personTokens(ix, p, tx.now) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO person_index (field, token, person_id) VALUES ($1, $2, $3)`, field, token, p.ID); err != nil {
 			return err
 		}
-		for field, token := range personTokens(ix, p, tx.now) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO person_index (field, token, person_id) VALUES ($1, $2, $3)`, field, token, p.ID); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO cases (id, reference, person_id, lead_org_id, status, step, pathway, exploitation, version, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10)`,
-			c.ID, c.Reference, p.ID, c.LeadOrganisation, c.Status, c.Step, c.Pathway, strings.Join(c.ExploitationTypes, ","), actor.UserID, tx.now)
-		if err != nil {
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO cases (id, reference, person_id, lead_org_id, status, step, pathway, exploitation, version, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10)`,
+		c.ID, c.Reference, p.ID, c.LeadOrganisation, c.Status, c.Step, c.Pathway, strings.Join(c.ExploitationTypes, ","), actor.UserID, tx.now)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO case_team (case_id, org_id, level, added_at) VALUES ($1, $2, 'lead', $3)`, c.ID, c.LeadOrganisation, tx.now); err != nil {
+		return err
+	}
+	if err := insertStatus(ctx, tx, dk, c.ID, &fristad.StatusEvent{Status: c.Status, DecidedOn: tx.now.Format(time.DateOnly), DecidingOrg: c.LeadOrganisation}, actor.UserID); err != nil {
+		return err
+	}
+	// A possible child is treated as a child at once (CH-01): her
+	// protection is assessed the same day or at the latest the next
+	// (CH-04).
+	if p.PresumedChild {
+		due := swedishDay(tx.now.AddDate(0, 0, 1))
+		if err := addRuleTask(ctx, tx, c.ID, fristad.TaskChildProtection, due, c.LeadOrganisation); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO case_team (case_id, org_id, level, added_at) VALUES ($1, $2, 'lead', $3)`, c.ID, c.LeadOrganisation, tx.now); err != nil {
-			return err
-		}
-		if err := insertStatus(ctx, tx, dk, c.ID, &fristad.StatusEvent{Status: c.Status, DecidedOn: tx.now.Format(time.DateOnly), DecidingOrg: c.LeadOrganisation}, actor.UserID); err != nil {
-			return err
-		}
-		// A possible child is treated as a child at once (CH-01): her
-		// protection is assessed the same day or at the latest the next
-		// (CH-04).
-		if p.PresumedChild {
-			due := swedishDay(tx.now.AddDate(0, 0, 1))
-			if err := addRuleTask(ctx, tx, c.ID, fristad.TaskChildProtection, due, c.LeadOrganisation); err != nil {
-				return err
-			}
-		}
-		return db.audit(ctx, tx, auditEvent{Action: "case.create", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
-	})
+	}
+	return db.audit(ctx, tx, auditEvent{Action: "case.create", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
 }
 
 // personTokens returns the blind-index tokens of a person: the identity
@@ -309,6 +315,9 @@ func (db *DB) FindCaseByID(ctx context.Context, id string) (*fristad.Case, error
 			return err
 		}
 		if c.Team, err = caseTeam(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if c.Links, err = db.caseLinks(ctx, tx, actor, c.ID); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "case.read", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
@@ -770,4 +779,118 @@ func (db *DB) UpdateCase(ctx context.Context, caseID string, u *fristad.CaseUpda
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "case.update", ObjectType: "case", ObjectID: c.ID, Purpose: strings.Join(changed, ",")})
 	})
+}
+
+// AddDependant records a dependant's case and links it to the case of the
+// person they came with.
+func (db *DB) AddDependant(ctx context.Context, caseID, relation string, d *fristad.Case) error {
+	if !slices.Contains(fristad.Relations, relation) {
+		return &fristad.Error{Code: fristad.EINVALID, Field: "relation", Key: "case.relation.invalid", Message: "choose how the person is related: child or dependant"}
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	ix := db.indexer.Load()
+	if ix == nil {
+		return fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
+	}
+	// Whoever may not see the case learns nothing of it; whoever may
+	// change it needs to be allowed to open cases too.
+	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
+		actor := fristad.ActorFromContext(ctx)
+		if err := fristad.Authorize(actor, fristad.ActionCaseCreate, nil, fristad.EFORBIDDEN); err != nil {
+			return err
+		}
+		if actor.OrganisationID == "" {
+			return fristad.Errorf(fristad.EFORBIDDEN, "a case is led by an organisation")
+		}
+		if err := db.insertCase(ctx, tx, ix, actor, d); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO case_links (case_id, linked_case_id, relation, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			c.ID, d.ID, relation, actor.UserID, tx.now)
+		if err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "case.link", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
+	})
+}
+
+// caseLinks returns the links of a case to cases the actor may read, in
+// both directions, with the linked person's alias unless protected. The
+// scope is the case list's: a link to a case beyond it is not shown, not
+// even that it exists.
+func (db *DB) caseLinks(ctx context.Context, tx *Tx, actor *fristad.Actor, caseID string) ([]fristad.CaseLink, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT linked_case_id, relation, 0 FROM case_links WHERE case_id = $1
+		UNION ALL
+		SELECT case_id, relation, 1 FROM case_links WHERE linked_case_id = $1`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	var links []fristad.CaseLink
+	for rows.Next() {
+		var l fristad.CaseLink
+		var inverse int
+		if err := rows.Scan(&l.CaseID, &l.Relation, &inverse); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		l.Inverse = inverse == 1
+		links = append(links, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(links) == 0 {
+		return nil, err
+	}
+	args := []any{actor.OrganisationID, actor.UserID, tx.now}
+	var marks []string
+	for _, l := range links {
+		args = append(args, l.CaseID)
+		marks = append(marks, "$"+itoa(len(args)))
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT c.id, c.reference, p.id, p.alias_ct, p.protection`+caseScope+` AND c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	type visible struct {
+		reference, person, protection string
+		alias                         []byte
+	}
+	seen := map[string]visible{}
+	var persons []string
+	for rows.Next() {
+		var id string
+		var v visible
+		if err := rows.Scan(&id, &v.reference, &v.person, &v.alias, &v.protection); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		seen[id], persons = v, append(persons, v.person)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	keys, err := db.dataKeys(ctx, tx, persons)
+	if err != nil {
+		return nil, err
+	}
+	var out []fristad.CaseLink
+	for _, l := range links {
+		v, ok := seen[l.CaseID]
+		if !ok {
+			continue
+		}
+		l.Reference = v.reference
+		if dk := keys[v.person]; dk != nil && v.alias != nil && v.protection == fristad.ProtectionNone {
+			b, err := dk.Open(v.alias, "persons", "alias_ct", v.person)
+			if err != nil {
+				return nil, err
+			}
+			l.Alias = string(b)
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }

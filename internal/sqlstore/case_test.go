@@ -296,3 +296,67 @@ func TestUpdateCase(t *testing.T) {
 		}
 	})
 }
+
+// TestDependants checks accompanying children as records of their own,
+// linked to their mother's case (ID-11): the child's case gets a child's
+// tasks (CH-04), both cases show the link, and a reader who may not see
+// one of them sees no link to it.
+func TestDependants(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
+		mother := newCase("Grace", "", "", "")
+		if err := db.CreateCase(worker, mother); err != nil {
+			t.Fatal(err)
+		}
+		child := &fristad.Case{Person: &fristad.Person{Alias: "Mira", AgeBand: "0-14", Sex: "female"}}
+		if err := db.AddDependant(worker, mother.ID, "child", child); err != nil {
+			t.Fatal(err)
+		}
+		if child.ID == "" || !child.Person.PresumedChild || child.LeadOrganisation != f.orgA.ID {
+			t.Errorf("the child's case: %+v %+v", child, child.Person)
+		}
+		got, err := db.FindCaseByID(worker, mother.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Links) != 1 || got.Links[0].CaseID != child.ID || got.Links[0].Alias != "Mira" || got.Links[0].Relation != "child" || got.Links[0].Inverse {
+			t.Errorf("the mother's links: %+v", got.Links)
+		}
+		got, err = db.FindCaseByID(worker, child.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Links) != 1 || got.Links[0].CaseID != mother.ID || got.Links[0].Alias != "Grace" || !got.Links[0].Inverse {
+			t.Errorf("the child's links: %+v", got.Links)
+		}
+		if tasks, _ := db.FindTasks(worker, child.ID); strings.Join(kinds(tasks), ",") != "child_protection@2026-05-05" {
+			t.Errorf("the child's tasks: %v", kinds(tasks))
+		}
+
+		// Another organisation joins the child's team only: it sees the
+		// child's case, and no link to the mother's.
+		addTeamMember(t, db, child.ID, f.orgB.ID)
+		other := f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker)
+		got, err = db.FindCaseByID(other, child.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Links) != 0 {
+			t.Errorf("a link to a case the reader may not see: %+v", got.Links)
+		}
+		if err := db.AddDependant(other, mother.ID, "child", &fristad.Case{Person: &fristad.Person{Alias: "X", AgeBand: "0-14"}}); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("adding a dependant to a case one may not see = %v; want ENOTFOUND", err)
+		}
+		if err := db.AddDependant(worker, mother.ID, "cousin", &fristad.Case{Person: &fristad.Person{Alias: "X", AgeBand: "0-14"}}); fristad.ErrorCode(err) != fristad.EINVALID {
+			t.Errorf("an unknown relation = %v; want EINVALID", err)
+		}
+		partner := f.actor(t, f.orgA, "partner-a", false, fristad.RolePartner)
+		if err := db.AddDependant(partner, mother.ID, "child", &fristad.Case{Person: &fristad.Person{Alias: "X", AgeBand: "0-14"}}); fristad.ErrorCode(err) != fristad.EFORBIDDEN {
+			t.Errorf("a partner adding a dependant = %v; want EFORBIDDEN", err)
+		}
+		if list, _ := db.FindCases(worker, fristad.CaseFilter{}); len(list) != 2 {
+			t.Errorf("%d cases; want the mother's and the child's: nothing half-written", len(list))
+		}
+	})
+}

@@ -24,13 +24,13 @@ type CaseFilterForm struct{ Status, Step, Pathway string }
 
 // CaseCodes are the code lists the case pages offer.
 type CaseCodes struct {
-	Statuses, Steps, Pathways, Exploitation, AgeBands, Sexes, Protection []string
+	Statuses, Steps, Pathways, Exploitation, AgeBands, Sexes, Protection, Relations []string
 }
 
 var caseCodes = CaseCodes{
 	Statuses: fristad.Statuses, Steps: fristad.Steps, Pathways: fristad.Pathways,
 	Exploitation: fristad.ExploitationTypes, AgeBands: fristad.AgeBands, Sexes: fristad.Sexes,
-	Protection: fristad.ProtectionLevels,
+	Protection: fristad.ProtectionLevels, Relations: fristad.Relations,
 }
 
 func (h *Handler) handleCases(w http.ResponseWriter, r *http.Request) error {
@@ -177,7 +177,12 @@ type CasePage struct {
 	CanUpdate     bool
 	Update        CaseUpdateForm // where the case stands, as typed
 	UpdateError   *FormError
+	Dependant     DependantForm // a new accompanying child or dependant, as typed
+	DependantErr  *FormError
 }
+
+// DependantForm records an accompanying child or other dependant.
+type DependantForm struct{ Alias, AgeBand, Sex, Relation string }
 
 // CaseUpdateForm is the form that changes where a case stands.
 type CaseUpdateForm struct {
@@ -280,6 +285,34 @@ func (h *Handler) handleUpdateCase(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+	return nil
+}
+
+// handleAddDependant records an accompanying child or other dependant as
+// a case of their own, linked to this one (ID-11), and opens it.
+func (h *Handler) handleAddDependant(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	f := r.PostForm
+	form := DependantForm{Alias: f.Get("d-alias"), AgeBand: f.Get("d-age_band"), Sex: f.Get("d-sex"), Relation: f.Get("d-relation")}
+	d := &fristad.Case{Person: &fristad.Person{Alias: form.Alias, AgeBand: form.AgeBand, Sex: form.Sex}}
+	err := h.cfg.Cases.AddDependant(r.Context(), id, form.Relation, d)
+	if fristad.ErrorCode(err) == fristad.EINVALID {
+		c, ferr := h.cfg.Cases.FindCaseByID(r.Context(), id)
+		if ferr != nil {
+			return ferr
+		}
+		page := &CasePage{Page: h.page(w, r), CaseHeader: caseHeader(c, "overview"), Dependant: form}
+		page.Status.DecidedOn = h.now().Format("2006-01-02")
+		page.DependantErr, _ = formErrorFor(&page.Page, err)
+		if e := page.DependantErr; e != nil && e.Field != "" {
+			e.Field = "d-" + e.Field // the form's fields beside the case's own
+		}
+		return h.renderCase(w, r, page, http.StatusBadRequest)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/cases/"+d.ID, http.StatusSeeOther)
 	return nil
 }
 

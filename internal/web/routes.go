@@ -61,6 +61,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET /cases/{id}", signedIn, h.handleCase)
 	h.route(mux, "POST /cases/{id}/status", signedIn, h.handleAddStatus)
 	h.route(mux, "POST /cases/{id}/update", signedIn, h.handleUpdateCase)
+	h.route(mux, "POST /cases/{id}/dependants", signedIn, h.handleAddDependant)
 	h.route(mux, "POST /cases/{id}/reveal", signedIn, h.handleReveal)
 	h.route(mux, "GET /cases/{id}/assessments", signedIn, h.handleAssessments)
 	h.route(mux, "POST /cases/{id}/assessments/risk", signedIn, h.handleAddRisk)
