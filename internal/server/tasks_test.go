@@ -77,6 +77,11 @@ func TestTasksPages(t *testing.T) {
 			t.Errorf("another organisation's deadlines:\n%s", body)
 		}
 
+		// The start page counts them.
+		if _, body = worker.get("/"); !strings.Contains(body, "1 försenad tidsfrist") || !strings.Contains(body, "2 tidsfrister inom en vecka") {
+			t.Errorf("the start page's deadlines:\n%s", body)
+		}
+
 		// Marking one done from the deadlines.
 		m := regexp.MustCompile(`action="`+regexp.QuoteMeta(path)+`/([A-Z2-7]+)/done"`).FindAllStringSubmatch(mustGet(t, colleague, "/tasks"), -1)
 		if len(m) == 0 {

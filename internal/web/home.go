@@ -14,6 +14,11 @@ type HomePage struct {
 	render.Page
 	Notifications []*fristad.Notification
 	Notices       []*fristad.Notice // about the user's own account
+	// For those who work cases: deadlines overdue and due this week,
+	// and the cases at high risk or above.
+	Overdue, ThisWeek int
+	HighRisk          []*fristad.Case
+	WorksCases        bool
 }
 
 func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
@@ -24,6 +29,9 @@ func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if page.Notices, err = h.cfg.Auth.Notices(r.Context()); err != nil {
+			return err
+		}
+		if err := h.dashboard(r, &page); err != nil {
 			return err
 		}
 	}
@@ -44,5 +52,37 @@ func (h *Handler) handleLanguage(w http.ResponseWriter, r *http.Request) error {
 	}
 	setCookie(w, langCookie, tag.String(), 365*24*time.Hour)
 	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
+	return nil
+}
+
+// dashboard fills in a case worker's start: how many deadlines are
+// overdue and due within a week, and the cases whose latest risk
+// assessment is high or very high.
+func (h *Handler) dashboard(r *http.Request, page *HomePage) error {
+	actor := fristad.ActorFromContext(r.Context())
+	if !fristad.Can(actor, fristad.ActionCaseRead, nil) || actor.OrganisationID == "" {
+		return nil
+	}
+	page.WorksCases = true
+	today := h.today()
+	week := h.cfg.Now().In(stockholm).AddDate(0, 0, 7).Format(time.DateOnly)
+	tasks, err := h.cfg.Tasks.MyDeadlines(r.Context(), fristad.TaskFilter{Until: week})
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		if t.DueOn < today {
+			page.Overdue++
+		} else {
+			page.ThisWeek++
+		}
+	}
+	for _, level := range []string{"very_high", "high"} {
+		cases, err := h.cfg.Cases.FindCases(r.Context(), fristad.CaseFilter{RiskLevel: &level, Limit: 20})
+		if err != nil {
+			return err
+		}
+		page.HighRisk = append(page.HighRisk, cases...)
+	}
 	return nil
 }
