@@ -70,3 +70,36 @@ func TestBrowserTasks(t *testing.T) {
 		t.Errorf("the timeline does not show the opening: %q", b.Text("main"))
 	}
 }
+
+// TestBrowserIndicators fills in the indicator checklist of a demo case,
+// with a mistake first, and sees it kept. The page passes axe-core and
+// the HTML checker.
+func TestBrowserIndicators(t *testing.T) {
+	c := MustRunDemo(t, sqlstore.SQLite)
+	staff := c.Server.StaffURL()
+	b := browsertest.New(t)
+	signInAs(t, b, staff, "handlaggare@demo.fristad.invalid")
+	b.Navigate(staff + "/cases")
+	href := evalString(b, `[...document.querySelectorAll("main tbody tr")].find(tr => tr.textContent.includes("Andreea")).querySelector("a").getAttribute("href")`)
+	b.Navigate(staff + href)
+	b.ClickAndWait(`.case-nav a[href$="/indicators"]`)
+	b.Check()
+	b.Click("#i-documents_withheld")
+	b.Click("#c-debt_bondage")
+	b.SendKeys("#account", "Hon svarade på en annons om städjobb i Sverige.")
+	// A value from no list, as a tampered form would send.
+	evalString(b, `(document.querySelector("#r-other").value = "pigeon", "")`)
+	b.Click("#r-other")
+	b.ClickAndWait(`form[action$="/indicators"] button[type=submit]`)
+	b.Check()
+	if b.Text(".error-summary") == "" || b.Value("#account") != "Hon svarade på en annons om städjobb i Sverige." || evalString(b, `String(document.querySelector("#i-documents_withheld").checked)`) != "true" {
+		t.Error("a value from no list did not come back with a message and what was chosen")
+	}
+	evalString(b, `(document.querySelector("#r-other").checked = false, "")`)
+	b.Click("#r-online_advertisement")
+	b.ClickAndWait(`form[action$="/indicators"] button[type=submit]`)
+	b.Check()
+	if saved := b.Text("#records ~ article"); !strings.Contains(saved, "Debt bondage") || !strings.Contains(saved, "städjobb") {
+		t.Errorf("the saved checklist: %q", b.Text("main"))
+	}
+}

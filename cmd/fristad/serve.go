@@ -102,6 +102,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Notes:         c.DB,
 		Consents:      c.DB,
 		Tasks:         c.DB,
+		Indicators:    c.DB,
 		Programmes:    c.DB,
 		Plans:         c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},

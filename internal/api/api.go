@@ -32,6 +32,7 @@ type Config struct {
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
+	Indicators    fristad.IndicatorService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 }
@@ -62,6 +63,8 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"cases/{id}", signedIn, h.handleCase)
 	h.route(mux, "PATCH "+Prefix+"cases/{id}", signedIn, h.handleUpdateCase)
 	h.route(mux, "POST "+Prefix+"cases/{id}/dependants", signedIn, h.handleAddDependant)
+	h.route(mux, "GET "+Prefix+"cases/{id}/indicators", signedIn, h.handleIndicators)
+	h.route(mux, "POST "+Prefix+"cases/{id}/indicators", signedIn, h.handleSaveIndicators)
 	h.route(mux, "POST "+Prefix+"cases/{id}/status", signedIn, h.handleAddStatus)
 	h.route(mux, "GET "+Prefix+"cases/{id}/assessments", signedIn, h.handleAssessments)
 	h.route(mux, "POST "+Prefix+"cases/{id}/assessments/risk", signedIn, h.handleAddRisk)

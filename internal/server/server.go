@@ -71,6 +71,7 @@ type Config struct {
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
+	Indicators    fristad.IndicatorService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 	// Collectors are extra metrics to expose, such as the database pool's.
@@ -112,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 		Notes:         cfg.Notes,
 		Consents:      cfg.Consents,
 		Tasks:         cfg.Tasks,
+		Indicators:    cfg.Indicators,
 		Programmes:    cfg.Programmes,
 		Plans:         cfg.Plans,
 	})
@@ -137,7 +139,7 @@ func New(cfg Config) (*Server, error) {
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
-		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Programmes: cfg.Programmes, Plans: cfg.Plans}).Register(staffMux)
+		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Indicators: cfg.Indicators, Programmes: cfg.Programmes, Plans: cfg.Plans}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -35,6 +35,7 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Notes:         db,
 		Consents:      db,
 		Tasks:         db,
+		Indicators:    db,
 		Programmes:    db,
 		Plans:         db,
 	})

@@ -144,6 +144,7 @@ type CaseSection struct {
 // caseSections are the parts of a case, in order.
 var caseSections = []CaseSection{
 	{"overview", "", "case.section.overview"},
+	{"indicators", "/indicators", "case.section.indicators"},
 	{"assessments", "/assessments", "case.section.assessments"},
 	{"safety", "/safety", "case.section.safety"},
 	{"notes", "/notes", "case.section.notes"},

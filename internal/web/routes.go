@@ -63,6 +63,8 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /cases/{id}/update", signedIn, h.handleUpdateCase)
 	h.route(mux, "POST /cases/{id}/dependants", signedIn, h.handleAddDependant)
 	h.route(mux, "POST /cases/{id}/reveal", signedIn, h.handleReveal)
+	h.route(mux, "GET /cases/{id}/indicators", signedIn, h.handleIndicators)
+	h.route(mux, "POST /cases/{id}/indicators", signedIn, h.handleSaveIndicators)
 	h.route(mux, "GET /cases/{id}/assessments", signedIn, h.handleAssessments)
 	h.route(mux, "POST /cases/{id}/assessments/risk", signedIn, h.handleAddRisk)
 	h.route(mux, "POST /cases/{id}/assessments/needs", signedIn, h.handleAddNeeds)

@@ -43,6 +43,7 @@ func TestTemplates(t *testing.T) {
 		"tasks":         &TasksPage{},
 		"deadlines":     &DeadlinesPage{},
 		"timeline":      &TimelinePage{},
+		"indicators":    &IndicatorsPage{},
 		"programmes":    &ProgrammesPage{},
 		"programme":     &ProgrammePage{},
 		"providers":     &ProvidersPage{},

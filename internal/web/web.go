@@ -46,6 +46,7 @@ type Config struct {
 	Notes         fristad.NoteService
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
+	Indicators    fristad.IndicatorService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 	// Now is the clock; it defaults to time.Now.
