@@ -103,6 +103,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Consents:      c.DB,
 		Tasks:         c.DB,
 		Indicators:    c.DB,
+		Documents:     c.DB,
 		Programmes:    c.DB,
 		Plans:         c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},

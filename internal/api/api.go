@@ -33,6 +33,7 @@ type Config struct {
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
 	Indicators    fristad.IndicatorService
+	Documents     fristad.DocumentService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 }
@@ -78,6 +79,9 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST "+Prefix+"cases/{id}/consents/{consentID}/withdraw", signedIn, h.handleWithdrawConsent)
 	h.route(mux, "GET "+Prefix+"cases/{id}/disclosures", signedIn, h.handleDisclosures)
 	h.route(mux, "POST "+Prefix+"cases/{id}/disclosures", signedIn, h.handleCreateDisclosure)
+	h.route(mux, "GET "+Prefix+"cases/{id}/documents", signedIn, h.handleDocuments)
+	h.route(mux, "POST "+Prefix+"cases/{id}/documents", signedIn, h.handleCreateDocument)
+	h.route(mux, "GET "+Prefix+"cases/{id}/documents/{docID}", signedIn, h.handleDownloadDocument)
 	h.route(mux, "GET "+Prefix+"cases/{id}/tasks", signedIn, h.handleTasks)
 	h.route(mux, "POST "+Prefix+"cases/{id}/tasks", signedIn, h.handleCreateTask)
 	h.route(mux, "POST "+Prefix+"cases/{id}/tasks/{taskID}/done", signedIn, h.handleCompleteTask)

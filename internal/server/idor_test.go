@@ -117,6 +117,12 @@ func TestIDORMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A document on it, for the download route.
+		doc := &fristad.Document{Filename: "beslut.txt", Sensitivity: fristad.SensitivityTeam}
+		if err := db.CreateDocument(actorOf(t, db, lead), caseID, doc, []byte("Beslut om betänketid.")); err != nil {
+			t.Fatal(err)
+		}
+
 		// The break-glass user opens it, with a fresh second factor.
 		bg := users[6]
 		bg.browser.get("/account/step-up")
@@ -145,6 +151,7 @@ func TestIDORMatrix(t *testing.T) {
 			json   string
 			needs  string // "read" or "update"
 			ok     int
+			upload bool // form is sent as multipart/form-data, with a file
 		}
 		routes := []route{
 			{name: "web read", method: "GET", path: "/cases/%s", needs: "read", ok: 200},
@@ -184,6 +191,12 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api tasks", method: "GET", path: "/api/v1/cases/%s/tasks", api: true, needs: "read", ok: 200},
 			{name: "api task", method: "POST", path: "/api/v1/cases/%s/tasks", api: true, json: `{"title":"Boka tolk","due_on":"2026-05-08","for_me":true}`, needs: "update", ok: 201},
 			{name: "api task done", method: "POST", path: "/api/v1/cases/%s/tasks/" + task.ID + "/done", api: true, needs: "update", ok: 200},
+			{name: "web documents", method: "GET", path: "/cases/%s/documents", needs: "read", ok: 200},
+			{name: "web document upload", method: "POST", path: "/cases/%s/documents", form: url.Values{"sensitivity": {"team"}}, upload: true, needs: "update", ok: 303},
+			{name: "web document download", method: "GET", path: "/cases/%s/documents/" + doc.ID, needs: "read", ok: 200},
+			{name: "api documents", method: "GET", path: "/api/v1/cases/%s/documents", api: true, needs: "read", ok: 200},
+			{name: "api document upload", method: "POST", path: "/api/v1/cases/%s/documents", api: true, form: url.Values{"sensitivity": {"team"}}, upload: true, needs: "update", ok: 201},
+			{name: "api document download", method: "GET", path: "/api/v1/cases/%s/documents/" + doc.ID, api: true, needs: "read", ok: 200},
 			{name: "api disclosures", method: "GET", path: "/api/v1/cases/%s/disclosures", api: true, needs: "read", ok: 200},
 			{name: "api disclosure", method: "POST", path: "/api/v1/cases/%s/disclosures", api: true, json: `{"recipient_organisation_id":"` + orgB.ID + `","purpose":"referral","data_categories":["identity"],"legal_basis":"necessary_disclosure","disclosed_on":"2026-05-04"}`, needs: "update", ok: 201},
 			{name: "web plan", method: "GET", path: "/cases/%s/plan", needs: "read", ok: 200},
@@ -200,6 +213,12 @@ func TestIDORMatrix(t *testing.T) {
 				t.Run(rt.name+"/"+u.name, func(t *testing.T) {
 					do := func(id string) (*http.Response, string) {
 						path := strings.Replace(rt.path, "%s", url.PathEscape(id), 1)
+						if rt.upload && rt.api {
+							return apiUpload(t, s, u.token, path, rt.form, "beslut.txt", []byte("Beslut."))
+						}
+						if rt.upload {
+							return u.browser.upload(path, rt.form, "beslut.txt", []byte("Beslut."))
+						}
 						if rt.api {
 							return apiDo(t, s, u.token, rt.method, path, rt.json)
 						}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"fristad"
@@ -180,14 +181,34 @@ func secureHeaders(site string, next http.Handler) http.Handler {
 // length is declared, and otherwise when reading passes the limit.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBodyBytes {
+		limit := int64(maxBodyBytes)
+		if isUpload(r) {
+			limit = fristad.MaxDocumentUpload
+		}
+		if r.ContentLength > limit {
 			w.Header().Set("Connection", "close")
 			http.Error(w, "Request body too large.", http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isUpload reports whether r uploads a document to a case, in the
+// workspace or the API: the only requests whose body may be larger than
+// maxBodyBytes, up to fristad.MaxDocumentUpload.
+func isUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	p := strings.TrimPrefix(r.URL.Path, "/api/v1")
+	id, ok := strings.CutPrefix(p, "/cases/")
+	if !ok {
+		return false
+	}
+	id, ok = strings.CutSuffix(id, "/documents")
+	return ok && id != "" && !strings.Contains(id, "/")
 }
 
 // crossOriginProtection refuses state-changing requests that a browser

@@ -72,6 +72,7 @@ type Config struct {
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
 	Indicators    fristad.IndicatorService
+	Documents     fristad.DocumentService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 	// Collectors are extra metrics to expose, such as the database pool's.
@@ -114,6 +115,7 @@ func New(cfg Config) (*Server, error) {
 		Consents:      cfg.Consents,
 		Tasks:         cfg.Tasks,
 		Indicators:    cfg.Indicators,
+		Documents:     cfg.Documents,
 		Programmes:    cfg.Programmes,
 		Plans:         cfg.Plans,
 	})
@@ -139,7 +141,8 @@ func New(cfg Config) (*Server, error) {
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
-		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Indicators: cfg.Indicators, Programmes: cfg.Programmes, Plans: cfg.Plans}).Register(staffMux)
+		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Indicators: cfg.Indicators, Programmes: cfg.Programmes, Plans: cfg.Plans,
+		Documents: cfg.Documents}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -36,6 +36,7 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Consents:      db,
 		Tasks:         db,
 		Indicators:    db,
+		Documents:     db,
 		Programmes:    db,
 		Plans:         db,
 	})

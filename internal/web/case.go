@@ -148,6 +148,7 @@ var caseSections = []CaseSection{
 	{"assessments", "/assessments", "case.section.assessments"},
 	{"safety", "/safety", "case.section.safety"},
 	{"notes", "/notes", "case.section.notes"},
+	{"documents", "/documents", "case.section.documents"},
 	{"consents", "/consents", "case.section.consents"},
 	{"tasks", "/tasks", "case.section.tasks"},
 	{"timeline", "/timeline", "case.section.timeline"},

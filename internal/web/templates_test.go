@@ -39,6 +39,7 @@ func TestTemplates(t *testing.T) {
 		"assessments":   &AssessmentsPage{},
 		"safety":        &SafetyPage{},
 		"notes":         &NotesPage{},
+		"documents":     &DocumentsPage{},
 		"consents":      &ConsentsPage{},
 		"tasks":         &TasksPage{},
 		"deadlines":     &DeadlinesPage{},

@@ -47,6 +47,7 @@ type Config struct {
 	Consents      fristad.ConsentService
 	Tasks         fristad.TaskService
 	Indicators    fristad.IndicatorService
+	Documents     fristad.DocumentService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 	// Now is the clock; it defaults to time.Now.
@@ -164,7 +165,7 @@ func checkCSRF(r *http.Request) error {
 	if err != nil || c.Value == "" {
 		return fristad.Errorf(fristad.EFORBIDDEN, "no form token cookie")
 	}
-	if err := r.ParseForm(); err != nil {
+	if err := parseForm(r); err != nil {
 		return formError(err)
 	}
 	token := r.PostForm.Get(csrfField)

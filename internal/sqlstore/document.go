@@ -1,0 +1,187 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"fristad"
+	"fristad/internal/audit"
+	"fristad/internal/auth"
+	"fristad/internal/seal"
+)
+
+var _ fristad.DocumentService = (*DB)(nil)
+
+// documentScope returns the SQL condition on case_documents d that admits
+// the documents of a case the actor may read: the same rule as for
+// journal notes (see noteScope), decided by the policy. It appends its
+// argument to args.
+func documentScope(actor *fristad.Actor, c *fristad.Case, args *[]any) string {
+	access := caseAccessOf(c)
+	var or []string
+	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityTeam}) {
+		or = append(or, `d.sensitivity = 'team'`)
+	}
+	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityOrganisation, AuthorOrganisation: actor.OrganisationID}) {
+		*args = append(*args, actor.OrganisationID)
+		or = append(or, `(d.sensitivity = 'organisation' AND d.uploaded_org = $`+itoa(len(*args))+`)`)
+	}
+	if len(or) == 0 {
+		return `1 = 0`
+	}
+	cond := "(" + or[0]
+	for _, o := range or[1:] {
+		cond += " OR " + o
+	}
+	return cond + ")"
+}
+
+const documentColumns = `d.id, d.sensitivity, d.content_type, d.size, d.filename_ct, d.description_ct, d.uploaded_by, d.uploaded_org, d.created_at`
+
+// scanDocument reads a document row and opens its name and description.
+// The policy confirms what the query decided: a document the actor may
+// not read is nil.
+func scanDocument(row interface{ Scan(...any) error }, actor *fristad.Actor, c *fristad.Case, dk *seal.DataKey) (*fristad.Document, error) {
+	d := &fristad.Document{CaseID: c.ID}
+	var name, description []byte
+	if err := row.Scan(&d.ID, &d.Sensitivity, &d.ContentType, &d.Size, &name, &description, &d.UploadedBy, &d.UploadedByOrganisation, &d.CreatedAt); err != nil {
+		return nil, err
+	}
+	if !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: caseAccessOf(c), Sensitivity: d.Sensitivity, AuthorOrganisation: d.UploadedByOrganisation}) {
+		return nil, nil
+	}
+	b, err := dk.Open(name, "case_documents", "filename_ct", d.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.Filename = string(b)
+	if b, err = dk.Open(description, "case_documents", "description_ct", d.ID); err != nil {
+		return nil, err
+	}
+	d.Description = string(b)
+	return d, nil
+}
+
+// FindDocuments returns the documents of a case the actor may read,
+// newest first, without their content.
+func (db *DB) FindDocuments(ctx context.Context, caseID string) ([]*fristad.Document, error) {
+	var docs []*fristad.Document
+	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		actor := fristad.ActorFromContext(ctx)
+		args := []any{c.ID}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT `+documentColumns+`
+			FROM case_documents d
+			WHERE d.case_id = $1 AND `+documentScope(actor, c, &args)+`
+			ORDER BY d.created_at DESC, d.id DESC`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDocument(rows, actor, c, dk)
+			if err != nil {
+				return err
+			}
+			if d != nil {
+				docs = append(docs, d)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "document.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+	})
+	return docs, err
+}
+
+// CreateDocument checks and keeps a document on a case.
+func (db *DB) CreateDocument(ctx context.Context, caseID string, d *fristad.Document, content []byte) error {
+	content, err := fristad.PrepareDocument(d, content)
+	if err != nil {
+		return err
+	}
+	forbidden := false
+	err = db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		actor := fristad.ActorFromContext(ctx)
+		// Nobody uploads what they could not read: a police liaison
+		// keeps nothing to an organisation.
+		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: caseAccessOf(c), Sensitivity: d.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
+			forbidden = true
+			return db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.Sensitivity, Result: audit.ResultDenied})
+		}
+		d.ID, d.CaseID, d.UploadedBy, d.UploadedByOrganisation, d.CreatedAt = auth.NewID(), c.ID, actor.UserID, actor.OrganisationID, tx.now
+		name, err := dk.Seal([]byte(d.Filename), "case_documents", "filename_ct", d.ID)
+		if err != nil {
+			return err
+		}
+		description, err := dk.Seal([]byte(d.Description), "case_documents", "description_ct", d.ID)
+		if err != nil {
+			return err
+		}
+		sealed, err := dk.Seal(content, "case_documents", "content_ct", d.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO case_documents (id, case_id, sensitivity, content_type, size, filename_ct, description_ct, content_ct, uploaded_by, uploaded_org, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			d.ID, d.CaseID, d.Sensitivity, d.ContentType, d.Size, name, description, sealed, d.UploadedBy, d.UploadedByOrganisation, tx.now)
+		if err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
+	})
+	if err == nil && forbidden {
+		err = fristad.Errorf(fristad.EFORBIDDEN, "your role may not keep a document of this sensitivity")
+	}
+	return err
+}
+
+// OpenDocument returns a document of a case and its content, audited as
+// a download. A document the actor may not read is answered as one that
+// does not exist, and the refusal audited.
+func (db *DB) OpenDocument(ctx context.Context, caseID, docID string) (*fristad.Document, []byte, error) {
+	var doc *fristad.Document
+	var content []byte
+	notFound := false
+	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		actor := fristad.ActorFromContext(ctx)
+		args := []any{c.ID, docID}
+		var sealed []byte
+		row := tx.QueryRowContext(ctx, `
+			SELECT `+documentColumns+`, d.content_ct
+			FROM case_documents d
+			WHERE d.case_id = $1 AND d.id = $2 AND `+documentScope(actor, c, &args), args...)
+		d, err := scanDocument(scanAlso{row, &sealed}, actor, c, dk)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && d == nil {
+			notFound = true
+			return db.audit(ctx, tx, auditEvent{Action: "document.download", ObjectType: "case", ObjectID: c.ID, Purpose: "no such document", Result: audit.ResultDenied})
+		}
+		if err != nil {
+			return err
+		}
+		if content, err = dk.Open(sealed, "case_documents", "content_ct", d.ID); err != nil {
+			return err
+		}
+		doc = d
+		return db.audit(ctx, tx, auditEvent{Action: "document.download", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
+	})
+	if err == nil && notFound {
+		err = fristad.Errorf(fristad.ENOTFOUND, "not found")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, content, nil
+}
+
+// scanAlso scans a row into the destinations asked for and then extra
+// ones: the columns a scanner reads, and more after them.
+type scanAlso struct {
+	row   interface{ Scan(...any) error }
+	extra any
+}
+
+func (s scanAlso) Scan(dest ...any) error { return s.row.Scan(append(dest, s.extra)...) }
