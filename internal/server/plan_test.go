@@ -170,6 +170,9 @@ func TestPlanPages(t *testing.T) {
 		if !strings.Contains(printed, "SFI-läraren Sara") || !strings.Contains(printed, "Anna, 010-111 11 11") || !strings.Contains(printed, "Să învăț suedeză.") {
 			t.Errorf("the printed plan lacks who does what or her goals: %s", printed)
 		}
+		if _, body := worker.get("/cases/" + caseID + "/plan/print?lang=fa-AF"); !strings.Contains(body, `<html lang="fa-AF" dir="rtl">`) || !strings.Contains(body, "پلان من") || !strings.Contains(body, "درس زبان سویدنی") {
+			t.Errorf("the plan printed in Dari:\n%s", body)
+		}
 		if _, body := worker.get("/cases/" + caseID + "/plan/print?lang=ro"); !strings.Contains(body, `<html lang="ro" dir="ltr">`) || !strings.Contains(body, "Planul meu") {
 			t.Error("the Romanian plan")
 		}
