@@ -342,7 +342,8 @@ func (p *Provider) CertifiedOn(day string) bool {
 type BudgetLine struct {
 	Key       string // a programme version id, a provider's organisation id or a funding source
 	Label     string
-	Budget    int64 // for a programme version
+	Names     map[string]string // a programme version's name by language
+	Budget    int64             // for a programme version
 	Committed int64
 	Spent     int64
 }

@@ -204,6 +204,10 @@ func TestPlanPages(t *testing.T) {
 		if _, body := coord.get("/budget"); !strings.Contains(body, "2\u00a0000\u00a0000\u00a0kr") {
 			t.Error("the budget page does not show the budget")
 		}
+		coord.post("/language", url.Values{"lang": {"en"}, "next": {"/budget"}})
+		if _, body := coord.get("/budget"); !strings.Contains(body, "NSP 2026 (en)</a>") {
+			t.Errorf("the budget page in English does not name the programme in English:\n%s", body)
+		}
 
 		// An ineligible enrolment through the API says why.
 		child := mustOpenCase(t, worker, "Liten", "15-17")

@@ -330,7 +330,7 @@ func (db *DB) Budget(ctx context.Context) (*fristad.BudgetReport, error) {
 			if err := json.Unmarshal([]byte(out.Programmes[i].Label), &r); err != nil {
 				return err
 			}
-			out.Programmes[i].Label = r.Name["sv"]
+			out.Programmes[i].Label, out.Programmes[i].Names = r.Name["sv"], r.Name
 		}
 		err = collect(&out.Providers, `
 			SELECT COALESCE(i.provider_id, ''), COALESCE(MIN(o.name), ''), `+sums+`

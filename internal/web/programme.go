@@ -310,6 +310,9 @@ type BudgetPage struct {
 // Kronor formats whole kronor with thin spaces between thousands.
 func (p *BudgetPage) Kronor(n int64) string { return kronor(n) }
 
+// Name returns a programme's name in the reader's language.
+func (p *BudgetPage) Name(names map[string]string) string { return localName(&p.Page, names) }
+
 func kronor(n int64) string {
 	s := strconv.FormatInt(max(n, -n), 10)
 	var b strings.Builder
