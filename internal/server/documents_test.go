@@ -176,6 +176,10 @@ func TestDocumentsPages(t *testing.T) {
 			t.Errorf("the downloaded photo: %v", err)
 		}
 
+		if body = mustGet(t, worker, strings.TrimSuffix(path, "/documents")+"/timeline"); !strings.Contains(body, "IMG_0001.jpg tillagt av") {
+			t.Errorf("the timeline does not tell of the photo:\n%s", body)
+		}
+
 		// A partner reads the page but uploads nothing; another
 		// organisation finds no such case.
 		if body = mustGet(t, partner, path); strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, "IMG_0001.jpg") {

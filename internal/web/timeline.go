@@ -22,7 +22,7 @@ type TimelinePage struct {
 // TimelineEvent is one thing that happened on a case.
 type TimelineEvent struct {
 	At      time.Time
-	Kind    string // status, assessment, safety, note, consent, disclosure, task
+	Kind    string // status, assessment, safety, note, document, consent, disclosure, task
 	Text    string // translated
 	Excerpt string // the start of a note, when the user may read it
 	Href    string // where it is kept
@@ -92,6 +92,13 @@ func (h *Handler) handleTimeline(w http.ResponseWriter, r *http.Request) error {
 	for _, n := range notes {
 		e := add(n.CreatedAt, "note", "/notes#note-"+n.ID, "timeline.note", "Org", orgs[n.AuthorOrganisation], "Who", page.Label("sensitivity", n.Sensitivity))
 		e.Excerpt = excerpt(n.Body, 120)
+	}
+	documents, err := h.cfg.Documents.FindDocuments(ctx, id)
+	if err != nil && !forbidden(err) {
+		return err
+	}
+	for _, d := range documents {
+		add(d.CreatedAt, "document", "/documents#document-"+d.ID, "timeline.document", "Name", d.Filename, "Org", orgs[d.UploadedByOrganisation])
 	}
 	consents, err := h.cfg.Consents.FindConsents(ctx, id)
 	if err != nil && !forbidden(err) {
