@@ -323,8 +323,39 @@ type CaseFilter struct {
 	Step      *string
 	Pathway   *string
 	RiskLevel *string
+	// LeadOrganisation keeps the cases an organisation leads.
+	LeadOrganisation *string
+	// Deadline keeps the cases with an open task for the actor's
+	// organisation that is overdue ("overdue") or due within a week
+	// ("week", overdue ones included).
+	Deadline *string
+	// Reference keeps the cases whose reference, or whose person's, starts
+	// with it — the only free text a list searches: everything else said
+	// about her is sealed.
+	Reference string
 	Limit     int // at most 200
 	Offset    int
+}
+
+// Deadlines are the deadline filters of the case list.
+var Deadlines = []string{"overdue", "week"}
+
+// Validate checks a filter and normalises it in place.
+func (f *CaseFilter) Validate() error {
+	for _, c := range []struct {
+		field string
+		v     *string
+		list  []string
+	}{{"status", f.Status, Statuses}, {"step", f.Step, Steps}, {"pathway", f.Pathway, Pathways}, {"risk_level", f.RiskLevel, RiskLevels}, {"deadline", f.Deadline, Deadlines}} {
+		if c.v != nil && !slices.Contains(c.list, *c.v) {
+			return invalid(c.field, "cases.filter.invalid", "unknown code in "+c.field)
+		}
+	}
+	f.Reference = strings.ToUpper(strings.TrimSpace(f.Reference))
+	if len(f.Reference) > 20 || strings.ContainsFunc(f.Reference, func(r rune) bool { return !(r == '-' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) {
+		return invalid("reference", "cases.reference.invalid", "a reference holds letters, digits and a dash")
+	}
+	return nil
 }
 
 // DuplicateCheck is what a search for an existing person found (ID-10):

@@ -116,7 +116,9 @@ func decode(r *http.Request, v any) error {
 func (h *Handler) handleCases(w http.ResponseWriter, r *http.Request) error {
 	var filter fristad.CaseFilter
 	q := r.URL.Query()
-	for name, p := range map[string]**string{"status": &filter.Status, "step": &filter.Step, "pathway": &filter.Pathway} {
+	filter.Reference = q.Get("reference")
+	for name, p := range map[string]**string{"status": &filter.Status, "step": &filter.Step, "pathway": &filter.Pathway, "risk_level": &filter.RiskLevel,
+		"lead_organisation_id": &filter.LeadOrganisation, "deadline": &filter.Deadline} {
 		if v := q.Get(name); v != "" {
 			*p = &v
 		}

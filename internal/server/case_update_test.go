@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -120,4 +121,67 @@ func TestDependants(t *testing.T) {
 			t.Errorf("an unknown relation: %d %s; want 422", resp.StatusCode, body)
 		}
 	})
+}
+
+// TestCaseListFilters filters the case list by reference, risk,
+// deadline and lead organisation, in the workspace and the API, and
+// refuses codes from no list.
+func TestCaseListFilters(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		s := mustStart(t, db)
+		orgs := mustOrgs(t, db, "Socialtjänsten A")
+		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
+		adult := mustOpenCase(t, worker, "Maria", "25-34")
+		child := mustOpenCase(t, worker, "Ana", "15-17") // a protection assessment due tomorrow
+		c, err := db.FindCaseByID(actorOfStaff(t, db, worker), adult)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list := func(query string) string {
+			t.Helper()
+			resp, body := worker.get("/cases?" + query)
+			if resp.StatusCode != 200 {
+				t.Fatalf("/cases?%s: %d", query, resp.StatusCode)
+			}
+			return body
+		}
+		if body := list("reference=" + strings.ToLower(c.Reference[:6])); !strings.Contains(body, "/cases/"+adult+`"`) {
+			t.Errorf("searching by the start of the reference, in lower case:\n%s", body)
+		}
+		if body := list("reference=" + c.Person.Reference); !strings.Contains(body, "/cases/"+adult+`"`) || strings.Contains(body, "/cases/"+child+`"`) {
+			t.Errorf("searching by the person's reference:\n%s", body)
+		}
+		if body := list("deadline=week"); !strings.Contains(body, "/cases/"+child+`"`) || strings.Contains(body, "/cases/"+adult+`"`) {
+			t.Errorf("cases with a deadline within a week:\n%s", body)
+		}
+		if body := list("deadline=overdue"); strings.Contains(body, "/cases/"+child+`"`) {
+			t.Errorf("a deadline tomorrow is not overdue:\n%s", body)
+		}
+		if body := list("organisation=" + orgs[0].ID + "&risk_level=high"); strings.Contains(body, "/cases/"+adult+`"`) {
+			t.Errorf("no case is at high risk:\n%s", body)
+		}
+		resp, body := worker.get("/cases?reference=FR%25&deadline=someday")
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `href="#deadline"`) && !strings.Contains(body, `href="#reference"`) {
+			t.Errorf("codes from no list: %d; want 400 naming the field\n%s", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/cases?deadline=week", "")
+		if resp.StatusCode != 200 || !strings.Contains(body, `"id":"`+child+`"`) || strings.Contains(body, `"id":"`+adult+`"`) {
+			t.Errorf("the API's deadline filter: %d %s", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/cases?risk_level=extreme", "")
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"risk_level"`) {
+			t.Errorf("an unknown risk level through the API: %d %s; want 422", resp.StatusCode, body)
+		}
+	})
+}
+
+// actorOfStaff returns a context acting as a member of staff, as the API
+// sees them.
+func actorOfStaff(t *testing.T, db *sqlstore.DB, u *staffUser) context.Context {
+	t.Helper()
+	a, err := db.AuthenticateToken(t.Context(), u.token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fristad.NewContextWithActor(t.Context(), a)
 }

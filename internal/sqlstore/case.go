@@ -380,6 +380,9 @@ func caseTeam(ctx context.Context, tx *Tx, caseID string) ([]fristad.TeamMember,
 // the pseudonymous reference and the alias — never the alias of a person
 // with protected identity (DP-05) — and read no more than one page.
 func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fristad.Case, error) {
+	if err := filter.Validate(); err != nil {
+		return nil, err
+	}
 	actor, err := db.caseActor(ctx, "", fristad.ActionCaseRead)
 	if fristad.ErrorCode(err) == fristad.ENOTFOUND {
 		return nil, nil // no case role: no cases
@@ -454,6 +457,21 @@ func caseListSQL(actor *fristad.Actor, filter fristad.CaseFilter, limit int, now
 		if f.v != nil {
 			q += " AND " + f.col + " = " + arg(*f.v)
 		}
+	}
+	if filter.LeadOrganisation != nil {
+		q += " AND c.lead_org_id = " + arg(*filter.LeadOrganisation)
+	}
+	if filter.Deadline != nil {
+		until := swedishDay(now.AddDate(0, 0, -1))
+		if *filter.Deadline == "week" {
+			until = swedishDay(now.AddDate(0, 0, 7))
+		}
+		q += ` AND EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = c.id AND k.org_id = $1 AND k.done_at IS NULL AND k.due_on <= ` + arg(until) + `)`
+	}
+	if filter.Reference != "" {
+		// Validated to letters, digits and dashes: no LIKE wildcards.
+		ref := arg(filter.Reference + "%")
+		q += " AND (c.reference LIKE " + ref + " OR p.reference LIKE " + ref + ")"
 	}
 	q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(filter.Offset, 0))
 	return q, args

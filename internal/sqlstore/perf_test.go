@@ -56,6 +56,12 @@ func TestQueryPlans(t *testing.T) {
 			"filtered list": func() (string, error) {
 				return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{RiskLevel: new("high")})
 			},
+			"deadline filter": func() (string, error) {
+				return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{Deadline: new("week")})
+			},
+			"reference search": func() (string, error) {
+				return db.ExplainCaseList(ctx, actor, fristad.CaseFilter{Reference: "FR-AB", LeadOrganisation: &actor.OrganisationID})
+			},
 			"one case":         func() (string, error) { return db.ExplainCaseByID(ctx, actor, id) },
 			"duplicate search": func() (string, error) { return db.ExplainDuplicates(ctx) },
 			"my deadlines":     func() (string, error) { return db.ExplainMyDeadlines(ctx, actor) },

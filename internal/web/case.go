@@ -17,10 +17,13 @@ type CasesPage struct {
 	Filter  CaseFilterForm
 	CanOpen bool // may record a new case
 	Codes   CaseCodes
+	Orgs    []*fristad.Organisation // to filter by lead organisation
+	Risks   []string
+	Error   *FormError
 }
 
 // CaseFilterForm is the list's filter as chosen.
-type CaseFilterForm struct{ Status, Step, Pathway string }
+type CaseFilterForm struct{ Status, Step, Pathway, Risk, Organisation, Deadline, Reference string }
 
 // CaseCodes are the code lists the case pages offer.
 type CaseCodes struct {
@@ -35,25 +38,34 @@ var caseCodes = CaseCodes{
 
 func (h *Handler) handleCases(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	form := CaseFilterForm{Status: q.Get("status"), Step: q.Get("step"), Pathway: q.Get("pathway")}
-	var filter fristad.CaseFilter
-	if form.Status != "" {
-		filter.Status = &form.Status
+	form := CaseFilterForm{Status: q.Get("status"), Step: q.Get("step"), Pathway: q.Get("pathway"), Risk: q.Get("risk_level"),
+		Organisation: q.Get("organisation"), Deadline: q.Get("deadline"), Reference: q.Get("reference")}
+	filter := fristad.CaseFilter{Reference: form.Reference}
+	for _, f := range []struct {
+		v   string
+		dst **string
+	}{{form.Status, &filter.Status}, {form.Step, &filter.Step}, {form.Pathway, &filter.Pathway}, {form.Risk, &filter.RiskLevel},
+		{form.Organisation, &filter.LeadOrganisation}, {form.Deadline, &filter.Deadline}} {
+		if f.v != "" {
+			*f.dst = &f.v
+		}
 	}
-	if form.Step != "" {
-		filter.Step = &form.Step
-	}
-	if form.Pathway != "" {
-		filter.Pathway = &form.Pathway
-	}
+	page := CasesPage{Page: h.page(w, r), Filter: form, Codes: caseCodes, Risks: fristad.RiskLevels}
+	status := http.StatusOK
 	cases, err := h.cfg.Cases.FindCases(r.Context(), filter)
-	if err != nil {
+	if fristad.ErrorCode(err) == fristad.EINVALID {
+		page.Error, _ = formErrorFor(&page.Page, err)
+		status = http.StatusBadRequest
+	} else if err != nil {
 		return err
 	}
-	page := CasesPage{Page: h.page(w, r), Cases: cases, Filter: form, Codes: caseCodes}
+	page.Cases = cases
+	if page.Orgs, err = h.cfg.Organisations.FindOrganisations(r.Context(), fristad.OrganisationFilter{}); err != nil {
+		return err
+	}
 	page.CanOpen = fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCaseCreate, nil)
 	page.Title = page.T("cases.title")
-	return h.engine.Render(w, r, http.StatusOK, "cases", &page)
+	return h.engine.Render(w, r, status, "cases", &page)
 }
 
 // NewCasePage is the intake form (ID-01, ID-03, ID-10).
