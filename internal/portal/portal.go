@@ -3,16 +3,27 @@
 // safe to visit: no cookies, no tracking, no request to any other host, a
 // quick exit on every page, and it works without JavaScript.
 //
+// Every page is rendered once per language when the portal starts and is
+// then served from memory, gzipped and with an ETag, so it stays fast on
+// a small server and cheap on a prepaid phone. The pages' text is data
+// (see content.go); the templates only lay it out.
+//
 // The portal never imports packages that can reach case data (a test
 // enforces it): whatever happens to the public site, it holds nothing
 // about the people the programme supports.
 package portal
 
 import (
+	"bytes"
+	"context"
 	"embed"
+	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"fristad"
 	"fristad/internal/i18n"
@@ -39,10 +50,18 @@ type Config struct {
 type Handler struct {
 	cfg     Config
 	catalog *i18n.Catalog
+	content *Content
 	engine  *render.Engine
+	matcher *languageMatcher
+	pages   map[string]*response          // by address: /sv/, /sv/help…
+	roots   map[language.Tag]*response    // the root, /, in each language
+	addrs   []string                      // every page address, in site order per language
+	clones  map[string]*template.Template // the page templates for rendering ahead of time
 }
 
-// New parses the templates and returns the portal's handler.
+// New renders every page in every language and returns the portal's
+// handler. It fails when a language of the catalog has no content file or
+// the other way round, or when a page does not render.
 func New(cfg Config) (*Handler, error) {
 	if cfg.QuickExitURL == "" {
 		cfg.QuickExitURL = DefaultQuickExitURL
@@ -55,17 +74,56 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	engine.Compress = true // portal pages hold no secrets
-	return &Handler{cfg: cfg, catalog: i18n.Portal(), engine: engine}, nil
+	content, err := LoadContent(contentFS, "content")
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{
+		cfg:     cfg,
+		catalog: i18n.Portal(),
+		content: content,
+		engine:  engine,
+		pages:   map[string]*response{},
+		roots:   map[language.Tag]*response{},
+		clones:  map[string]*template.Template{},
+	}
+	h.matcher = newLanguageMatcher(h.catalog.Languages())
+	for _, tag := range h.catalog.Languages() {
+		if content.Texts[tag] == nil {
+			return nil, fmt.Errorf("portal: language %s has a catalog but no content file", tag)
+		}
+	}
+	for tag := range content.Texts {
+		if !h.catalog.Has(tag) {
+			return nil, fmt.Errorf("portal: language %s has a content file but no catalog", tag)
+		}
+	}
+	if err := h.renderAll(); err != nil {
+		return nil, err
+	}
+	if due := content.Site.Overdue(time.Now()); len(due) > 0 {
+		var ids []string
+		for _, p := range due {
+			ids = append(ids, p.ID)
+		}
+		slog.Warn("portal: pages are past their review date", "pages", strings.Join(ids, ","))
+	}
+	return h, nil
 }
 
 // Engine returns the parsed templates, for template checks.
 func (h *Handler) Engine() *render.Engine { return h.engine }
 
+// Addresses returns the address of every page in every language, the
+// root first, for tests that visit them all.
+func (h *Handler) Addresses() []string { return append([]string{"/"}, h.addrs...) }
+
 // Register adds the portal's routes to mux. Every route of the public
 // portal is listed here.
 func (h *Handler) Register(mux *http.ServeMux) {
-	mux.Handle("GET /{$}", h.handle(h.handleChoose))
-	mux.Handle("GET /{lang}/{$}", h.handle(h.handleHome))
+	mux.Handle("GET /{$}", h.handle(h.handleRoot))
+	mux.Handle("GET /{lang}/{$}", h.handle(h.handlePage))       // a language's start page
+	mux.Handle("GET /{lang}/{page...}", h.handle(h.handlePage)) // its other pages
 	mux.Handle("GET /{lang}", h.handle(h.handleLanguageRoot))
 	mux.Handle("GET /", h.handle(h.handleNotFound))
 }
@@ -75,10 +133,42 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (h *Handler) handle(fn handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := fn(w, r); err != nil {
-			w.Header().Set("Cache-Control", "no-store")
-			h.engine.Error(w, r, err, h.page(r, h.requestLanguage(r)))
+			h.serveError(w, r, err)
 		}
 	})
+}
+
+// handleRoot answers / in the browser's language, and lists all the
+// others, each named in itself.
+func (h *Handler) handleRoot(w http.ResponseWriter, r *http.Request) error {
+	h.roots[h.matcher.match(r.Header.Get("Accept-Language"))].ServeHTTP(w, r)
+	return nil
+}
+
+// handlePage serves a page of one language from memory.
+func (h *Handler) handlePage(w http.ResponseWriter, r *http.Request) error {
+	res, ok := h.pages[r.URL.Path]
+	if !ok {
+		return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
+	}
+	res.ServeHTTP(w, r)
+	return nil
+}
+
+// handleLanguageRoot sends /sv on to /sv/ (also /SV and /fa-af to their
+// language), and anything else that is one word long to the not-found
+// page.
+func (h *Handler) handleLanguageRoot(w http.ResponseWriter, r *http.Request) error {
+	tag, ok := h.catalog.Parse(r.PathValue("lang"))
+	if !ok {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
+	}
+	http.Redirect(w, r, "/"+tag.String()+"/", http.StatusMovedPermanently)
+	return nil
+}
+
+func (h *Handler) handleNotFound(w http.ResponseWriter, r *http.Request) error {
+	return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
 }
 
 // requestLanguage returns the language a request is in: the one its path
@@ -88,57 +178,142 @@ func (h *Handler) requestLanguage(r *http.Request) language.Tag {
 	if tag, ok := h.catalog.Parse(first); ok {
 		return tag
 	}
-	return h.catalog.Match("", r.Header.Get("Accept-Language"))
+	return h.matcher.match(r.Header.Get("Accept-Language"))
 }
 
-func (h *Handler) page(r *http.Request, tag language.Tag) render.Page {
-	p := h.catalog.Printer(tag)
-	page := render.NewPage(r, p, h.cfg.Demo)
-	page.Languages = render.LanguagesOf(h.catalog, p)
+// ErrorPage is the portal's error page. Unlike the content pages it is
+// rendered for each request, with the server's nonce, and never cached.
+type ErrorPage struct {
+	Page
+	Status int
+	Code   string
+	Text   string
+}
+
+func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	tag := h.requestLanguage(r)
+	base := h.newPage(r, tag, nil)
+	rep := render.NewErrorPage(r, err, base.Page)
+	ep := ErrorPage{Page: base, Status: rep.Status, Code: rep.Code, Text: rep.Text}
+	ep.Title = rep.Title
+	w.Header().Set("Cache-Control", "no-store")
+	if rerr := h.engine.Render(w, r, ep.Status, "error", &ep); rerr != nil {
+		slog.ErrorContext(r.Context(), "render error page", "err", rerr, "request_id", ep.RequestID)
+		http.Error(w, http.StatusText(ep.Status), ep.Status)
+	}
+}
+
+// Page holds what every portal page shows around its content: the menu,
+// the same page in the other languages, the footer links, and whether
+// the translation still waits for a native speaker's review.
+type Page struct {
+	render.Page
+	// Alternates links to this page in every language, each named in
+	// itself; empty on the root, which lists the languages in its content.
+	Alternates []Alternate
+	FooterNav  []render.NavLink
+	// Unreviewed says that no native speaker has reviewed the language's
+	// text yet (the catalog's meta.reviewed is not "yes").
+	Unreviewed bool
+}
+
+// Alternate is a link to a page in one language.
+type Alternate struct {
+	Href    string
+	Tag     string // BCP 47
+	Name    string // the language's name in itself
+	Dir     string
+	Current bool
+}
+
+// ReviewedKey is the catalog message that says whether a native speaker
+// has reviewed the language's translation: "yes" or "no". Only a person
+// who did the review may set it to "yes".
+const ReviewedKey = "meta.reviewed"
+
+// newPage returns the frame of a page in language tag; p is the page
+// shown, or nil for the root and error pages.
+func (h *Handler) newPage(r *http.Request, tag language.Tag, p *PageInfo) Page {
+	pr := h.catalog.Printer(tag)
+	page := Page{Page: render.NewPage(r, pr, h.cfg.Demo)}
+	page.Unreviewed = pr.T(ReviewedKey) != "yes"
+	text := h.content.Texts[pr.Tag()]
+	lang := pr.Tag().String()
+	for _, info := range h.content.Site.Pages {
+		link := render.NavLink{Href: pageHref(lang, info.Path), Label: text.Pages[info.ID].Title, Current: info == p}
+		switch {
+		case info.Nav:
+			page.Nav = append(page.Nav, link)
+		case info.Footer:
+			page.FooterNav = append(page.FooterNav, link)
+		}
+	}
+	if p == nil {
+		return page
+	}
+	for _, other := range h.catalog.Languages() {
+		page.Alternates = append(page.Alternates, Alternate{
+			Href:    pageHref(other.String(), p.Path),
+			Tag:     other.String(),
+			Name:    h.catalog.LanguageName(other),
+			Dir:     i18n.Dir(other),
+			Current: other == tag,
+		})
+	}
 	return page
 }
 
-// HomePage is a language's start page.
-type HomePage struct {
-	render.Page
-}
-
-func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
-	tag, ok := h.catalog.Parse(r.PathValue("lang"))
-	if !ok || tag.String() != r.PathValue("lang") {
-		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
+// renderAll renders every page in every language, and the root in every
+// language, into memory.
+func (h *Handler) renderAll() error {
+	for _, tag := range h.catalog.Languages() {
+		lang := tag.String()
+		for _, p := range h.content.Site.Pages {
+			addr := pageHref(lang, p.Path)
+			data := h.pageData(tag, p)
+			body, err := h.execute(p.Template, data)
+			if err != nil {
+				return fmt.Errorf("portal: %s: %w", addr, err)
+			}
+			h.pages[addr] = newResponse(body, cacheContent)
+			h.addrs = append(h.addrs, addr)
+		}
+		body, err := h.execute("choose", h.rootData(tag))
+		if err != nil {
+			return fmt.Errorf("portal: / in %s: %w", lang, err)
+		}
+		h.roots[tag] = newResponse(body, cacheRoot, "Accept-Language")
 	}
-	page := HomePage{Page: h.page(r, tag)}
-	page.Title = page.T("home.title")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	return h.engine.Render(w, r, http.StatusOK, "home", &page)
-}
-
-// ChoosePage is the site's root: it speaks the browser's preferred
-// language and lists all the others, each named in itself.
-type ChoosePage struct {
-	render.Page
-}
-
-func (h *Handler) handleChoose(w http.ResponseWriter, r *http.Request) error {
-	page := ChoosePage{Page: h.page(r, h.requestLanguage(r))}
-	page.Title = page.T("choose.title")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Header().Add("Vary", "Accept-Language")
-	return h.engine.Render(w, r, http.StatusOK, "choose", &page)
-}
-
-// handleLanguageRoot sends /sv on to /sv/, and anything else that is one
-// word long to the not-found page.
-func (h *Handler) handleLanguageRoot(w http.ResponseWriter, r *http.Request) error {
-	tag, ok := h.catalog.Parse(r.PathValue("lang"))
-	if !ok || tag.String() != r.PathValue("lang") {
-		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
-	}
-	http.Redirect(w, r, "/"+tag.String()+"/", http.StatusMovedPermanently)
 	return nil
 }
 
-func (h *Handler) handleNotFound(w http.ResponseWriter, r *http.Request) error {
-	return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
+// execute renders a page template with data. It executes a clone, so
+// the engine's templates stay as parsed, for the template checks (html/
+// template rewrites a template when it first executes it).
+func (h *Handler) execute(name string, data any) ([]byte, error) {
+	t, ok := h.clones[name]
+	if !ok {
+		orig := h.engine.Template(name)
+		if orig == nil {
+			return nil, fmt.Errorf("no template %q", name)
+		}
+		var err error
+		if t, err = orig.Clone(); err != nil {
+			return nil, err
+		}
+		h.clones[name] = t
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// fakeRequest stands for the visitor when a page is rendered ahead of
+// time: it has the address, no request id, and nonceMark for the nonce,
+// which each response replaces with its own.
+func fakeRequest(addr string) *http.Request {
+	r := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: addr}, Header: http.Header{}}
+	return r.WithContext(render.NewContextWithNonce(context.Background(), nonceMark))
 }

@@ -8,19 +8,30 @@ import (
 	"fristad/internal/render/rendertest"
 )
 
-func TestTemplates(t *testing.T) {
+// mustNew returns a portal handler with the embedded assets.
+func mustNew(tb testing.TB, cfg Config) (*Handler, *render.Assets) {
+	tb.Helper()
 	assets, err := render.NewAssets()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	h, err := New(Config{Assets: assets})
+	cfg.Assets = assets
+	h, err := New(cfg)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return h, assets
+}
+
+func TestTemplates(t *testing.T) {
+	h, _ := mustNew(t, Config{})
 	rendertest.CheckPages(t, h.Engine(), map[string]any{
-		"home":   &HomePage{},
-		"choose": &ChoosePage{},
-		"error":  &render.ErrorPage{},
+		"home":    &HomePage{},
+		"help":    &HelpPage{},
+		"rights":  &RightsPage{},
+		"article": &ArticlePage{},
+		"choose":  &ChoosePage{},
+		"error":   &ErrorPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Portal())
 }
