@@ -334,6 +334,9 @@ type PlanService interface {
 	// PlanVersions lists the kept versions of the case's plan, newest
 	// first.
 	PlanVersions(ctx context.Context, caseID string) ([]*PlanVersionInfo, error)
+	// PlanVersion returns the case's plan as it stood in one kept
+	// version, read-only; an unknown version is ENOTFOUND.
+	PlanVersion(ctx context.Context, caseID string, version int) (*Plan, *PlanVersionInfo, error)
 	// SaveGoals replaces her goals and the contact text. version is the
 	// plan version the editor started from; another in between is
 	// ECONFLICT.

@@ -151,4 +151,11 @@ func TestBrowserPlan(t *testing.T) {
 		t.Error("the printed plan shows the case reference or the system's name")
 	}
 	worker.Navigate(plan)
+
+	// The first kept version: the plan as she was enrolled, read-only.
+	worker.ClickAndWait(`a[href$="/plan/versions/1"]`)
+	worker.Check()
+	if main := worker.Text("main"); !strings.Contains(main, "version 1") || strings.Contains(main, "Läser svenska") {
+		t.Errorf("plan version 1: %q", main)
+	}
 }

@@ -89,6 +89,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"cases/{id}/plan", signedIn, h.handlePlan)
 	h.route(mux, "POST "+Prefix+"cases/{id}/plan", signedIn, h.handleEnrol)
 	h.route(mux, "GET "+Prefix+"cases/{id}/plan/versions", signedIn, h.handlePlanVersions)
+	h.route(mux, "GET "+Prefix+"cases/{id}/plan/versions/{n}", signedIn, h.handlePlanVersion)
 	h.route(mux, "PUT "+Prefix+"cases/{id}/plan/goals", signedIn, h.handleSaveGoals)
 	h.route(mux, "POST "+Prefix+"cases/{id}/plan/interventions", signedIn, h.handleAddIntervention)
 	h.route(mux, "PUT "+Prefix+"cases/{id}/plan/interventions/{iid}", signedIn, h.handleUpdateIntervention)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"fristad"
@@ -364,8 +365,16 @@ func (h *Handler) writePlan(w http.ResponseWriter, r *http.Request, status int) 
 	if p == nil {
 		return fristad.Errorf(fristad.ENOTFOUND, "the case has no support plan")
 	}
+	out := planJSON(p, time.Now().Format(time.DateOnly))
+	w.Header().Set("ETag", `"`+itoa(p.Version)+`"`)
+	writeJSON(w, status, out)
+	return nil
+}
+
+// planJSON is a plan as the API shows it, with its phase clock on day.
+func planJSON(p *fristad.Plan, day string) PlanJSON {
 	out := PlanJSON{ID: p.ID, VersionID: p.VersionID, EnrolledOn: p.EnrolledOn, Status: p.Status, Phase: p.Phase, PhaseStartedOn: p.PhaseStartedOn,
-		Renewals: p.Renewals, Clock: phaseClockJSON(p.Clock(time.Now().Format(time.DateOnly))), NextReviewOn: p.NextReviewOn, EndedOn: p.EndedOn,
+		Renewals: p.Renewals, Clock: phaseClockJSON(p.Clock(day)), NextReviewOn: p.NextReviewOn, EndedOn: p.EndedOn,
 		ExitReason: p.ExitReason, ExitOutcomes: nonNil(p.ExitOutcomes), Version: p.Version, Contact: p.Contact,
 		Goals: []GoalJSON{}, Interventions: []InterventionJSON{}, Events: []PhaseEventJSON{}, Reviews: []ReviewJSON{}}
 	for _, g := range p.Goals {
@@ -382,8 +391,26 @@ func (h *Handler) writePlan(w http.ResponseWriter, r *http.Request, status int) 
 	for _, rv := range p.Reviews {
 		out.Reviews = append(out.Reviews, ReviewJSON{rv.ID, rv.HeldOn, rv.Attainment, nonNil(rv.Outcomes), rv.Notes, rv.NextReviewOn})
 	}
-	w.Header().Set("ETag", `"`+itoa(p.Version)+`"`)
-	writeJSON(w, status, out)
+	return out
+}
+
+// handlePlanVersion answers one kept version of the plan, read-only, with
+// its phase clock as it stood on the day the version was made.
+func (h *Handler) handlePlanVersion(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such plan version")
+	}
+	p, kept, err := h.cfg.Plans.PlanVersion(r.Context(), r.PathValue("id"), n)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		PlanJSON
+		Change    string    `json:"change"`
+		CreatedAt time.Time `json:"created_at"`
+	}{planJSON(p, kept.CreatedAt.Format(time.DateOnly)), kept.Change, kept.CreatedAt}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

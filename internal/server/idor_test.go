@@ -201,6 +201,8 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api disclosure", method: "POST", path: "/api/v1/cases/%s/disclosures", api: true, json: `{"recipient_organisation_id":"` + orgB.ID + `","purpose":"referral","data_categories":["identity"],"legal_basis":"necessary_disclosure","disclosed_on":"2026-05-04"}`, needs: "update", ok: 201},
 			{name: "web plan", method: "GET", path: "/cases/%s/plan", needs: "read", ok: 200},
 			{name: "web plan print", method: "GET", path: "/cases/%s/plan/print?lang=ar", needs: "read", ok: 200},
+			{name: "web plan version", method: "GET", path: "/cases/%s/plan/versions/1", needs: "read", ok: 200},
+			{name: "api plan version", method: "GET", path: "/api/v1/cases/%s/plan/versions/1", api: true, needs: "read", ok: 200},
 			{name: "web intervention", method: "POST", path: "/cases/%s/plan/interventions", form: url.Values{"type": {"accommodation"}, "funding_source": {"municipality"}, "phase": {"one_off"}, "planned_start": {"2026-05-04"}}, needs: "update", ok: 303},
 			{name: "web intervention update", method: "POST", path: "/cases/%s/plan/interventions/" + intervention.ID, form: url.Values{"status": {"started"}}, needs: "update", ok: 303},
 			{name: "web review", method: "POST", path: "/cases/%s/plan/reviews", form: url.Values{"held_on": {"2026-05-10"}}, needs: "update", ok: 303},

@@ -154,6 +154,29 @@ func TestPlanPages(t *testing.T) {
 			}
 		}
 
+		// The first kept version is the plan as enrolled: no review yet,
+		// read-only, linked from the plan page (SP-01).
+		if !strings.Contains(body, `href="/cases/`+caseID+`/plan/versions/1"`) {
+			t.Error("the plan page does not link its first kept version")
+		}
+		resp, body = worker.get("/cases/" + caseID + "/plan/versions/1")
+		if resp.StatusCode != 200 || !strings.Contains(body, "Să învăț suedeză.") || strings.Contains(body, "2026-08-01") || strings.Contains(body, `action="/cases/`+caseID+`/plan`) {
+			t.Errorf("plan version 1: %d", resp.StatusCode)
+		}
+		if resp, _ := worker.get("/cases/" + caseID + "/plan/versions/999"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a version not made = %d", resp.StatusCode)
+		}
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/cases/"+caseID+"/plan/versions/1", "")
+		var kept struct {
+			Version int    `json:"version"`
+			Change  string `json:"change"`
+			Reviews []any  `json:"reviews"`
+		}
+		json.Unmarshal([]byte(body), &kept)
+		if resp.StatusCode != 200 || kept.Version != 1 || kept.Change != "enrol" || len(kept.Reviews) != 0 {
+			t.Errorf("api plan version 1: %d %s", resp.StatusCode, body)
+		}
+
 		// Her plan, printed in Arabic: right to left, and nothing on it
 		// that endangers her.
 		c, _ := db.FindCaseByID(actorOf(t, db, &matrixUser{token: worker.token}), caseID)
@@ -183,6 +206,9 @@ func TestPlanPages(t *testing.T) {
 		}
 		if resp, _ := other.get("/cases/" + caseID + "/plan/print?lang=ar"); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("another organisation printing the plan = %d", resp.StatusCode)
+		}
+		if resp, _ := other.get("/cases/" + caseID + "/plan/versions/1"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("another organisation reading a plan version = %d", resp.StatusCode)
 		}
 
 		// The budget adds up: only what the programme pays counts

@@ -325,6 +325,39 @@ func (db *DB) PlanVersions(ctx context.Context, caseID string) ([]*fristad.PlanV
 	return out, err
 }
 
+// PlanVersion returns the case's current plan as it stood in version,
+// opened from its sealed copy, with the rules of its programme version.
+func (db *DB) PlanVersion(ctx context.Context, caseID string, version int) (*fristad.Plan, *fristad.PlanVersionInfo, error) {
+	var plan *fristad.Plan
+	var info *fristad.PlanVersionInfo
+	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		var planID string
+		var ct []byte
+		v := fristad.PlanVersionInfo{Version: version}
+		err := tx.QueryRowContext(ctx, `
+			SELECT v.plan_id, v.change, v.data_ct, v.created_by, v.created_at FROM plan_versions v
+			WHERE v.plan_id = (SELECT id FROM plans WHERE case_id = $1
+			                   ORDER BY CASE WHEN status = 'active' THEN 0 ELSE 1 END, created_at DESC LIMIT 1)
+			  AND v.version = $2`, c.ID, version).Scan(&planID, &v.Change, &ct, &v.CreatedBy, &v.CreatedAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fristad.Errorf(fristad.ENOTFOUND, "no such plan version")
+		}
+		if err != nil {
+			return err
+		}
+		var p fristad.Plan
+		if err := openJSON(dk, ct, "plan_versions", planID+"/"+itoa(version), &p); err != nil {
+			return err
+		}
+		if p.Programme, err = findProgramme(ctx, tx, p.VersionID); err != nil {
+			return err
+		}
+		plan, info = &p, &v
+		return db.audit(ctx, tx, auditEvent{Action: "plan.version.read", ObjectType: "case", ObjectID: c.ID, Purpose: planID + "/" + itoa(version)})
+	})
+	return plan, info, err
+}
+
 // onPlan runs fn on the case's active plan in a write transaction, and
 // keeps the plan's new version after it.
 func (db *DB) onPlan(ctx context.Context, caseID, change string, fn func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error) error {

@@ -234,6 +234,26 @@ func TestPlan(t *testing.T) {
 			t.Errorf("%d plan versions, %v", len(versions), err)
 		}
 
+		// Every kept version opens as it stood (SP-01: plan versions kept).
+		first, info, err := db.PlanVersion(worker, c.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Change != "enrol" || len(first.Goals) != 2 || len(first.Interventions) != 0 || first.Programme == nil || first.Programme.ID != v1.ID {
+			t.Errorf("version 1 = %+v, %+v", info, first)
+		}
+		last, info, err := db.PlanVersion(worker, c.ID, 8)
+		if err != nil || info.Change != "goals" || len(last.Goals) != 3 || len(last.Interventions) != 3 || last.Goals[2].Text != "Körkort." {
+			t.Errorf("version 8 = %+v, %+v, %v", info, last, err)
+		}
+		if _, _, err := db.PlanVersion(worker, c.ID, 9); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("a version not yet made = %v, want not found", err)
+		}
+		outsider := f.actor(t, f.orgB, "worker-b-versions", false, fristad.RoleCaseWorker)
+		if _, _, err := db.PlanVersion(outsider, c.ID, 1); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("another organisation's worker read a plan version: %v", err)
+		}
+
 		// A new programme version leaves the plan under the old one.
 		v2 := newProgramme("NSP 2026")
 		v2.ProgrammeID = v1.ProgrammeID

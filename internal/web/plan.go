@@ -32,6 +32,7 @@ type PlanPage struct {
 	NextPhase   string
 	Today       string
 	Versions    []*fristad.PlanVersionInfo
+	Kept        *fristad.PlanVersionInfo    // the kept version shown, on its own page
 	Programmes  []*fristad.ProgrammeVersion // published, to enrol in
 	Providers   []*fristad.Provider
 	Eligibility *fristad.EligibilityResult
@@ -191,6 +192,31 @@ func (h *Handler) handlePlan(w http.ResponseWriter, r *http.Request) error {
 		page.Eligibility = res
 	}
 	return h.renderPlan(w, r, page, http.StatusOK)
+}
+
+// handlePlanVersion shows one kept version of the plan, read-only: what
+// was planned with her, and when (SP-01).
+func (h *Handler) handlePlanVersion(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such plan version")
+	}
+	c, err := h.cfg.Cases.FindCaseByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	plan, kept, err := h.cfg.Plans.PlanVersion(r.Context(), id, n)
+	if err != nil {
+		return err
+	}
+	page := &PlanPage{Page: h.page(w, r), Plan: plan, Kept: kept}
+	if page.Providers, err = h.cfg.Programmes.FindProviders(r.Context()); err != nil {
+		return err
+	}
+	page.CaseHeader = caseHeader(c, "plan")
+	page.Title = page.T("plan.kept.title", "Ref", c.Reference, "Version", n)
+	return h.engine.Render(w, r, http.StatusOK, "plan_version", page)
 }
 
 // goalsFromForm reads the goal rows of a form.

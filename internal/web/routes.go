@@ -92,6 +92,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /cases/{id}/plan/reviews", signedIn, h.handleAddReview)
 	h.route(mux, "POST /cases/{id}/plan/end", signedIn, h.handleEndPlan)
 	h.route(mux, "GET /cases/{id}/plan/print", signedIn, h.handlePlanPrint)
+	h.route(mux, "GET /cases/{id}/plan/versions/{n}", signedIn, h.handlePlanVersion)
 
 	// The programme office: coordinators design programmes and keep the
 	// provider registry; those who make plans read them.

@@ -50,6 +50,7 @@ func TestTemplates(t *testing.T) {
 		"providers":     &ProvidersPage{},
 		"budget":        &BudgetPage{},
 		"plan":          &PlanPage{},
+		"plan_version":  &PlanPage{},
 		"user":          &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
