@@ -89,7 +89,7 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, ix *seal.Indexer, actor *f
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO case_team (case_id, org_id, level, added_at) VALUES ($1, $2, 'lead', $3)`, c.ID, c.LeadOrganisation, tx.now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO case_team (case_id, org_id, level, added_at, case_created_at) VALUES ($1, $2, 'lead', $3, $3)`, c.ID, c.LeadOrganisation, tx.now); err != nil {
 		return err
 	}
 	if err := insertStatus(ctx, tx, dk, c.ID, &fristad.StatusEvent{Status: c.Status, DecidedOn: tx.now.Format(time.DateOnly), DecidingOrg: c.LeadOrganisation}, actor.UserID); err != nil {
@@ -148,18 +148,27 @@ func insertStatus(ctx context.Context, tx *Tx, dk *seal.DataKey, caseID string, 
 	return err
 }
 
-// caseScope is the SQL that limits cases to those the actor may reach:
-// their organisation is on the team, or they hold a break-glass that has
-// not expired. $1 is the actor's organisation, $2 the user, $3 now.
-const caseScope = `
+// caseJoins joins a case to its person, the actor's place on its team
+// and the actor's break-glass on it. $1 is the actor's organisation, $2
+// the user, $3 now.
+const caseJoins = `
 	FROM cases c
 	JOIN persons p ON p.id = c.person_id
 	LEFT JOIN case_team t ON t.case_id = c.id AND t.org_id = $1
 	LEFT JOIN (SELECT case_id, MAX(expires_at) AS until FROM break_glass
-	           WHERE user_id = $2 AND expires_at > $3 GROUP BY case_id) bg ON bg.case_id = c.id
-	WHERE c.id IN (SELECT case_id FROM case_team WHERE org_id = $1
-	               UNION SELECT case_id FROM break_glass WHERE user_id = $2 AND expires_at > $3)
+	           WHERE user_id = $2 AND expires_at > $3 GROUP BY case_id) bg ON bg.case_id = c.id`
+
+// caseScopeKnown limits cases already named (by id or person) to those
+// the actor may reach: their organisation is on the team, or they hold a
+// break-glass that has not expired. The rule is checked on the joined
+// rows, so a read costs a few index lookups however many cases the
+// organisation has. Lists start from the team rows instead (caseListSQL).
+const caseScopeKnown = caseJoins + `
+	WHERE (t.case_id IS NOT NULL OR bg.case_id IS NOT NULL)
 	  AND p.erased_at IS NULL`
+
+// caseByIDSQL reads one case the actor may reach; $4 is its id.
+const caseByIDSQL = `SELECT ` + caseColumns + caseScopeKnown + ` AND c.id = $4`
 
 const caseColumns = `c.id, c.reference, c.lead_org_id, c.status, c.step, c.pathway, c.exploitation, c.risk_level, c.version,
 	c.created_at, c.updated_at, COALESCE(t.level, ''), bg.until,
@@ -244,7 +253,7 @@ func (db *DB) caseActor(ctx context.Context, id string, action fristad.Action) (
 // findCase reads one case within the actor's scope, or errCaseNotFound;
 // a denial is audited as such, in the same way either way outside.
 func (db *DB) findCase(ctx context.Context, tx *Tx, actor *fristad.Actor, id string, action fristad.Action) (*fristad.Case, *sealedPerson, error) {
-	row := tx.QueryRowContext(ctx, `SELECT `+caseColumns+caseScope+` AND c.id = $4`, actor.OrganisationID, actor.UserID, tx.now, id)
+	row := tx.QueryRowContext(ctx, caseByIDSQL, actor.OrganisationID, actor.UserID, tx.now, id)
 	c, sp, err := scanCase(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, db.denyCase(ctx, tx, id, action)
@@ -396,24 +405,27 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 	}
 	var cases []*fristad.Case
 	err = db.write(ctx, func(tx *Tx) error {
-		q, args := caseListSQL(actor, filter, limit, tx.now)
-		rows, err := tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
+		team, glass, args := caseListSQL(actor, filter, limit, tx.now)
 		var sealed []*sealedPerson
-		for rows.Next() {
-			c, sp, err := scanCase(rows)
+		for _, q := range []string{team, glass} {
+			rows, err := tx.QueryContext(ctx, q, args...)
 			if err != nil {
-				rows.Close()
 				return err
 			}
-			cases, sealed = append(cases, c), append(sealed, sp)
+			for rows.Next() {
+				c, sp, err := scanCase(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				cases, sealed = append(cases, c), append(sealed, sp)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
+		cases, sealed = mergeCasePage(cases, sealed, filter.Offset, limit)
 		// One query for the page's keys, not one per row.
 		var ids []string
 		for _, c := range cases {
@@ -444,37 +456,78 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 	return cases, err
 }
 
-// caseListSQL builds the case list's query for an actor: the scope first,
-// then the filters, newest first, one page.
-func caseListSQL(actor *fristad.Actor, filter fristad.CaseFilter, limit int, now time.Time) (string, []any) {
-	args := []any{actor.OrganisationID, actor.UserID, now}
+// caseListSQL builds the case list's queries for an actor, newest
+// first: the cases the actor's organisation is on the team of, read in
+// the order of its own team rows (case_team_newest), and those the actor
+// reaches only by break-glass, which are few. Each returns up to
+// offset+limit rows; mergeCasePage makes the page of the two.
+func caseListSQL(actor *fristad.Actor, filter fristad.CaseFilter, limit int, now time.Time) (team, glass string, args []any) {
+	args = []any{actor.OrganisationID, actor.UserID, now}
 	arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
-	q := `SELECT ` + caseColumns + caseScope
+	var where string
 	for _, f := range []struct {
 		col string
 		v   *string
 	}{{"c.status", filter.Status}, {"c.step", filter.Step}, {"c.pathway", filter.Pathway}, {"c.risk_level", filter.RiskLevel}} {
 		if f.v != nil {
-			q += " AND " + f.col + " = " + arg(*f.v)
+			where += " AND " + f.col + " = " + arg(*f.v)
 		}
 	}
 	if filter.LeadOrganisation != nil {
-		q += " AND c.lead_org_id = " + arg(*filter.LeadOrganisation)
+		where += " AND c.lead_org_id = " + arg(*filter.LeadOrganisation)
 	}
 	if filter.Deadline != nil {
 		until := swedishDay(now.AddDate(0, 0, -1))
 		if *filter.Deadline == "week" {
 			until = swedishDay(now.AddDate(0, 0, 7))
 		}
-		q += ` AND EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = c.id AND k.org_id = $1 AND k.done_at IS NULL AND k.due_on <= ` + arg(until) + `)`
+		where += ` AND EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = c.id AND k.org_id = $1 AND k.done_at IS NULL AND k.due_on <= ` + arg(until) + `)`
 	}
 	if filter.Reference != "" {
 		// Validated to letters, digits and dashes: no LIKE wildcards.
 		ref := arg(filter.Reference + "%")
-		q += " AND (c.reference LIKE " + ref + " OR p.reference LIKE " + ref + ")"
+		where += " AND (c.reference LIKE " + ref + " OR p.reference LIKE " + ref + ")"
 	}
-	q += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ` + arg(limit) + ` OFFSET ` + arg(max(filter.Offset, 0))
-	return q, args
+	n := arg(limit + max(filter.Offset, 0))
+	breakGlass := `(SELECT case_id, MAX(expires_at) AS until FROM break_glass
+	           WHERE user_id = $2 AND expires_at > $3 GROUP BY case_id)`
+	team = `SELECT ` + caseColumns + `
+		FROM case_team t
+		JOIN cases c ON c.id = t.case_id
+		JOIN persons p ON p.id = c.person_id
+		LEFT JOIN ` + breakGlass + ` bg ON bg.case_id = c.id
+		WHERE t.org_id = $1 AND p.erased_at IS NULL` + where + `
+		ORDER BY t.case_created_at DESC, t.case_id DESC LIMIT ` + n
+	glass = `SELECT ` + caseColumns + `
+		FROM ` + breakGlass + ` bg
+		JOIN cases c ON c.id = bg.case_id
+		JOIN persons p ON p.id = c.person_id
+		LEFT JOIN case_team t ON t.case_id = c.id AND t.org_id = $1
+		WHERE t.case_id IS NULL AND p.erased_at IS NULL` + where + `
+		ORDER BY c.created_at DESC, c.id DESC LIMIT ` + n
+	return team, glass, args
+}
+
+// mergeCasePage puts the team's and the break-glass cases together,
+// newest first, and cuts the page.
+func mergeCasePage(cases []*fristad.Case, sealed []*sealedPerson, offset, limit int) ([]*fristad.Case, []*sealedPerson) {
+	idx := make([]int, len(cases))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		if c := cases[b].CreatedAt.Compare(cases[a].CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(cases[b].ID, cases[a].ID)
+	})
+	offset = max(offset, 0)
+	var outC []*fristad.Case
+	var outS []*sealedPerson
+	for _, i := range idx[min(offset, len(idx)):min(offset+limit, len(idx))] {
+		outC, outS = append(outC, cases[i]), append(outS, sealed[i])
+	}
+	return outC, outS
 }
 
 // AddStatus records a step of a case's identification history.
@@ -611,7 +664,7 @@ func (db *DB) FindDuplicates(ctx context.Context, p *fristad.Person) (*fristad.D
 			if !same {
 				continue // a token collision, as intended
 			}
-			rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseScope+` AND p.id = $4`, actor.OrganisationID, actor.UserID, tx.now, id)
+			rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseScopeKnown+` AND p.id = $4`, actor.OrganisationID, actor.UserID, tx.now, id)
 			if err != nil {
 				return err
 			}
@@ -867,7 +920,7 @@ func (db *DB) caseLinks(ctx context.Context, tx *Tx, actor *fristad.Actor, caseI
 		args = append(args, l.CaseID)
 		marks = append(marks, "$"+itoa(len(args)))
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT c.id, c.reference, p.id, p.alias_ct, p.protection`+caseScope+` AND c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	rows, err = tx.QueryContext(ctx, `SELECT c.id, c.reference, p.id, p.alias_ct, p.protection`+caseScopeKnown+` AND c.id IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return nil, err
 	}

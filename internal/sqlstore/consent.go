@@ -286,7 +286,8 @@ func (db *DB) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Di
 		}
 		if d.JoinTeam {
 			_, err = tx.ExecContext(ctx, `
-				INSERT INTO case_team (case_id, org_id, level, added_at, disclosure_id, consent_id) VALUES ($1, $2, 'member', $3, $4, $5)
+				INSERT INTO case_team (case_id, org_id, level, added_at, disclosure_id, consent_id, case_created_at)
+				VALUES ($1, $2, 'member', $3, $4, $5, (SELECT created_at FROM cases WHERE id = $1))
 				ON CONFLICT (case_id, org_id) DO NOTHING`, c.ID, d.RecipientOrganisation, tx.now, d.ID, d.ConsentID)
 			if err != nil {
 				return err

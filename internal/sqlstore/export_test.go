@@ -52,13 +52,18 @@ func (db *DB) ExecRaw(ctx context.Context, query string) error {
 // ExplainCaseList returns the query plan of the case list for an actor,
 // as the engine would run it.
 func (db *DB) ExplainCaseList(ctx context.Context, actor *fristad.Actor, filter fristad.CaseFilter) (string, error) {
-	q, args := caseListSQL(actor, filter, 50, db.Now())
-	return db.explain(ctx, q, args...)
+	team, glass, args := caseListSQL(actor, filter, 50, db.Now())
+	p1, err := db.explain(ctx, team, args...)
+	if err != nil {
+		return "", err
+	}
+	p2, err := db.explain(ctx, glass, args...)
+	return p1 + "\n" + p2, err
 }
 
 // ExplainCaseByID returns the query plan of reading one case.
 func (db *DB) ExplainCaseByID(ctx context.Context, actor *fristad.Actor, id string) (string, error) {
-	return db.explain(ctx, `SELECT `+caseColumns+caseScope+` AND c.id = $4`, actor.OrganisationID, actor.UserID, db.Now(), id)
+	return db.explain(ctx, caseByIDSQL, actor.OrganisationID, actor.UserID, db.Now(), id)
 }
 
 // ExplainDuplicates returns the query plan of a blind-index lookup.
