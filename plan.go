@@ -63,7 +63,10 @@ type Intervention struct {
 	CostCommitted int64
 	CostSpent     int64
 	ProviderFlag  bool // on read: the provider's certification does not hold
-	UpdatedAt     time.Time
+	// UpdatedAt is when it last changed. On a change it is the time the
+	// editor read it: a change made since is ECONFLICT, never a silent
+	// overwrite. Zero skips the check.
+	UpdatedAt time.Time
 }
 
 // PhaseEvent is a step of a plan's phases: enrolment in the first,

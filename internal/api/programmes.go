@@ -300,6 +300,9 @@ type InterventionJSON struct {
 	Responsible     string `json:"responsible"`
 	Outcome         string `json:"outcome"`
 	CancelReason    string `json:"cancel_reason"`
+	// UpdatedAt is when it last changed; sent back on a change, a change
+	// made since is 409.
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
 // ReviewJSON is a review of a plan.
@@ -383,7 +386,7 @@ func planJSON(p *fristad.Plan, day string) PlanJSON {
 	for _, in := range p.Interventions {
 		out.Interventions = append(out.Interventions, InterventionJSON{in.ID, in.Type, in.Domain, in.ProviderID, in.ProviderFlag, in.FundingSource,
 			in.Phase, in.Status, in.PlannedStart, in.PlannedEnd, in.ActualStart, in.ActualEnd, in.CostCommitted, in.CostSpent, in.Responsible,
-			in.Outcome, in.CancelReason})
+			in.Outcome, in.CancelReason, &in.UpdatedAt})
 	}
 	for _, e := range p.Events {
 		out.Events = append(out.Events, PhaseEventJSON{e.Kind, e.Phase, e.On, e.Reason})
@@ -461,6 +464,9 @@ func (h *Handler) saveIntervention(w http.ResponseWriter, r *http.Request, id st
 	iv := &fristad.Intervention{ID: id, Type: in.Type, ProviderID: in.ProviderID, FundingSource: in.FundingSource, Phase: in.Phase, Status: in.Status,
 		PlannedStart: in.PlannedStart, PlannedEnd: in.PlannedEnd, ActualStart: in.ActualStart, ActualEnd: in.ActualEnd,
 		CostCommitted: in.CostCommitted, CostSpent: in.CostSpent, Responsible: in.Responsible, Outcome: in.Outcome, CancelReason: in.CancelReason}
+	if in.UpdatedAt != nil && id != "" {
+		iv.UpdatedAt = *in.UpdatedAt
+	}
 	if err := h.cfg.Plans.SaveIntervention(r.Context(), r.PathValue("id"), iv); err != nil {
 		return err
 	}

@@ -154,6 +154,37 @@ func TestPlanPages(t *testing.T) {
 			}
 		}
 
+		// A change from a stale read is a conflict, in the API and on the
+		// page, and nothing is written.
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/cases/"+caseID+"/plan", "")
+		var current struct {
+			Interventions []map[string]any `json:"interventions"`
+		}
+		json.Unmarshal([]byte(body), &current)
+		if resp.StatusCode != 200 || len(current.Interventions) == 0 || current.Interventions[0]["updated_at"] == nil {
+			t.Fatalf("plan: %d %s", resp.StatusCode, body)
+		}
+		iv := current.Interventions[0]
+		ivID, seen := iv["id"].(string), iv["updated_at"].(string)
+		change := func(outcome string) string {
+			iv["outcome"] = outcome
+			b, _ := json.Marshal(iv)
+			return string(b)
+		}
+		if resp, body := apiDo(t, s, worker.token, "PUT", "/api/v1/cases/"+caseID+"/plan/interventions/"+ivID, change("Första ändringen.")); resp.StatusCode != 200 {
+			t.Fatalf("api change: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := apiDo(t, s, worker.token, "PUT", "/api/v1/cases/"+caseID+"/plan/interventions/"+ivID, change("Andra ändringen.")); resp.StatusCode != http.StatusConflict || !strings.Contains(body, `"conflict"`) {
+			t.Errorf("api change from a stale read: %d %s", resp.StatusCode, body)
+		}
+		resp, body = worker.post("/cases/"+caseID+"/plan/interventions/"+ivID, url.Values{"status": {"done"}, "seen": {seen}})
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Någon ändrade insatsen") {
+			t.Errorf("web change from a stale read: %d", resp.StatusCode)
+		}
+		if _, body := worker.get("/cases/" + caseID + "/plan"); !strings.Contains(body, "Första ändringen.") || strings.Contains(body, "Andra ändringen.") {
+			t.Error("the plan does not hold the first change alone")
+		}
+
 		// The first kept version is the plan as enrolled: no review yet,
 		// read-only, linked from the plan page (SP-01).
 		if !strings.Contains(body, `href="/cases/`+caseID+`/plan/versions/1"`) {

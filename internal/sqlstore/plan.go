@@ -437,8 +437,13 @@ func (db *DB) SaveIntervention(ctx context.Context, caseID string, in *fristad.I
 				in.ActualStart, in.ActualEnd, in.CostCommitted, in.CostSpent, ct, by, tx.now)
 			return err
 		}
-		if !slices.ContainsFunc(p.Interventions, func(old *fristad.Intervention) bool { return old.ID == in.ID }) {
+		i := slices.IndexFunc(p.Interventions, func(old *fristad.Intervention) bool { return old.ID == in.ID })
+		if i < 0 {
 			return fristad.Errorf(fristad.ENOTFOUND, "no such intervention in the plan")
+		}
+		if !in.UpdatedAt.IsZero() && !in.UpdatedAt.Equal(p.Interventions[i].UpdatedAt) {
+			return fristad.Localized(fristad.ECONFLICT, "plan.intervention.conflict", nil,
+				"someone changed the intervention while you were editing it; compare with the new version")
 		}
 		ct, err := sealJSON(dk, interventionData{in.CancelReason, in.Outcome, in.Responsible}, "plan_interventions", in.ID)
 		if err != nil {

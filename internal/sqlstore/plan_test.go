@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fristad"
 	"fristad/internal/sqlstore"
@@ -252,6 +253,24 @@ func TestPlan(t *testing.T) {
 		outsider := f.actor(t, f.orgB, "worker-b-versions", false, fristad.RoleCaseWorker)
 		if _, _, err := db.PlanVersion(outsider, c.ID, 1); fristad.ErrorCode(err) != fristad.ENOTFOUND {
 			t.Errorf("another organisation's worker read a plan version: %v", err)
+		}
+
+		// Two people change the same intervention: the second, who read
+		// it before the first saved, gets a conflict, not an overwrite.
+		p, _ = db.Plan(worker, c.ID)
+		one, two := *p.Interventions[0], *p.Interventions[0]
+		f.clk.Add(time.Minute)
+		one.Outcome = "Flyttade in."
+		if err := db.SaveIntervention(worker, c.ID, &one); err != nil {
+			t.Fatal(err)
+		}
+		two.Outcome = "Flyttar nästa vecka."
+		if err := db.SaveIntervention(worker, c.ID, &two); fristad.ErrorCode(err) != fristad.ECONFLICT {
+			t.Errorf("a change from a stale read = %v, want a conflict", err)
+		}
+		p, _ = db.Plan(worker, c.ID)
+		if got := p.Interventions[0].Outcome; got != "Flyttade in." {
+			t.Errorf("outcome after the conflict = %q", got)
 		}
 
 		// A new programme version leaves the plan under the old one.

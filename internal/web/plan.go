@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fristad"
 	"fristad/internal/i18n"
@@ -60,6 +61,9 @@ func (p *PlanPage) OverrunDays() int { return -p.Clock.DaysLeft }
 
 // Inc returns n+1, for numbering from one.
 func (p *PlanPage) Inc(n int) int { return n + 1 }
+
+// Seen formats when a record was read, for a form to send back.
+func (p *PlanPage) Seen(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // Kronor formats whole kronor.
 func (p *PlanPage) Kronor(n int64) string { return kronor(n) }
@@ -313,6 +317,16 @@ func (h *Handler) handleUpdateIntervention(w http.ResponseWriter, r *http.Reques
 	}
 	in := *p.Interventions[i]
 	interventionFromForm(r, &in)
+	// The page's form says when it was read, so a change made since is a
+	// conflict rather than lost; a form that says nothing is not checked.
+	in.UpdatedAt = time.Time{}
+	if v := r.PostFormValue("seen"); v != "" {
+		seen, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			seen = time.Unix(0, 0) // never matches: a conflict, after the policy
+		}
+		in.UpdatedAt = seen
+	}
 	if err := h.cfg.Plans.SaveIntervention(r.Context(), r.PathValue("id"), &in); err != nil {
 		return h.planFail(w, r, &PlanPage{Page: h.page(w, r)}, err)
 	}
