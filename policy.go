@@ -144,6 +144,11 @@ func canCase(actor *Actor, action Action, c *CaseAccess) bool {
 		return canCase(actor, ActionCaseRead, c)
 	case ActionConsentWrite:
 		return canCase(actor, ActionCaseUpdate, c)
+	case ActionResidenceReveal:
+		// A protected address reaches only case workers and coordinators
+		// of the team; not break-glass, not the police liaison, who asks
+		// the lead organisation (DP-05, DP-08).
+		return onTeam && (actor.Has(RoleCaseWorker) || actor.Has(RoleCoordinator))
 	case ActionNoteCreate:
 		// Those who work with her write in her journal: case workers,
 		// and partners and guardians of a team organisation, who record

@@ -241,6 +241,9 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 	if err := db.AddDependant(wctx, cases[2].ID, "child", mira); err != nil {
 		return nil, err
 	}
+	if err := seedDemoResidences(wctx, db, cases); err != nil {
+		return nil, err
+	}
 	cctx := fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: coordinator.ID, OrganisationID: coordinator.OrganisationID, Roles: coordinator.Roles})
 	if err := seedDemoPlans(ctx, wctx, cctx, db, cases); err != nil {
 		return nil, err

@@ -105,6 +105,11 @@ func TestIDORMatrix(t *testing.T) {
 		if _, err := db.Enrol(actorOf(t, db, lead), caseID, &fristad.Enrolment{VersionID: programme.ID, EnrolledOn: "2026-05-04"}); err != nil {
 			t.Fatal(err)
 		}
+		// A shelter on it, for revealing its address.
+		shelter := &fristad.Residence{Kind: "shelter", Since: "2026-05-04", Address: "CANARY Hemliga vägen 7"}
+		if err := db.RecordResidence(actorOf(t, db, lead), caseID, shelter); err != nil {
+			t.Fatal(err)
+		}
 		intervention := &fristad.Intervention{Type: "accommodation", FundingSource: "municipality", Phase: "initial_rest", PlannedStart: "2026-05-04"}
 		if err := db.SaveIntervention(actorOf(t, db, lead), caseID, intervention); err != nil {
 			t.Fatal(err)
@@ -202,6 +207,11 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "web plan", method: "GET", path: "/cases/%s/plan", needs: "read", ok: 200},
 			{name: "web plan print", method: "GET", path: "/cases/%s/plan/print?lang=ar", needs: "read", ok: 200},
 			{name: "web plan version", method: "GET", path: "/cases/%s/plan/versions/1", needs: "read", ok: 200},
+			{name: "web residence", method: "GET", path: "/cases/%s/residence", needs: "read", ok: 200},
+			{name: "web residence record", method: "POST", path: "/cases/%s/residence", form: url.Values{"kind": {"own_home"}, "since": {"2026-05-05"}}, needs: "update", ok: 303},
+			{name: "web residence reveal", method: "POST", path: "/cases/%s/residence/" + shelter.ID + "/reveal", form: url.Values{}, needs: "reveal", ok: 200},
+			{name: "api residences", method: "GET", path: "/api/v1/cases/%s/residences", api: true, needs: "read", ok: 200},
+			{name: "api residence record", method: "POST", path: "/api/v1/cases/%s/residences", api: true, json: `{"kind":"own_home","since":"2026-05-05"}`, needs: "update", ok: 201},
 			{name: "api plan version", method: "GET", path: "/api/v1/cases/%s/plan/versions/1", api: true, needs: "read", ok: 200},
 			{name: "web intervention", method: "POST", path: "/cases/%s/plan/interventions", form: url.Values{"type": {"accommodation"}, "funding_source": {"municipality"}, "phase": {"one_off"}, "planned_start": {"2026-05-04"}}, needs: "update", ok: 303},
 			{name: "web intervention update", method: "POST", path: "/cases/%s/plan/interventions/" + intervention.ID, form: url.Values{"status": {"started"}}, needs: "update", ok: 303},
@@ -237,12 +247,17 @@ func TestIDORMatrix(t *testing.T) {
 					malResp, malBody := do("../../etc/passwd")
 					resp, body := do(caseID)
 					allowed := u.may == "update" || (u.may == "read" && rt.needs == "read")
+					if rt.needs == "reveal" {
+						// A protected address: the team's case workers only,
+						// not break-glass (DP-08).
+						allowed = u.may == "update" && !strings.HasPrefix(u.name, "break-glass")
+					}
 					switch {
 					case allowed:
 						if resp.StatusCode != rt.ok {
 							t.Errorf("status %d; want %d", resp.StatusCode, rt.ok)
 						}
-					case u.may == "read":
+					case u.may != "":
 						// Visible but not changeable: a plain refusal.
 						if resp.StatusCode != http.StatusForbidden {
 							t.Errorf("status %d; want 403", resp.StatusCode)
@@ -281,14 +296,17 @@ func TestIDORMatrix(t *testing.T) {
 			}
 		}
 		// Four users see nothing on any route; the partner is refused
-		// every change.
-		updates := 0
+		// every change, the partner and the break-glass user every reveal.
+		refusals := 0
 		for _, rt := range routes {
-			if rt.needs == "update" {
-				updates++
+			switch rt.needs {
+			case "update":
+				refusals++
+			case "reveal":
+				refusals += 2
 			}
 		}
-		if want := 4*len(routes) + updates; denied != want {
+		if want := 4*len(routes) + refusals; denied != want {
 			t.Errorf("%d denials audited; want %d", denied, want)
 		}
 	})

@@ -159,6 +159,7 @@ var caseSections = []CaseSection{
 	{"indicators", "/indicators", "case.section.indicators"},
 	{"assessments", "/assessments", "case.section.assessments"},
 	{"safety", "/safety", "case.section.safety"},
+	{"residence", "/residence", "case.section.residence"},
 	{"notes", "/notes", "case.section.notes"},
 	{"documents", "/documents", "case.section.documents"},
 	{"consents", "/consents", "case.section.consents"},

@@ -51,6 +51,7 @@ func TestTemplates(t *testing.T) {
 		"budget":        &BudgetPage{},
 		"plan":          &PlanPage{},
 		"plan_version":  &PlanPage{},
+		"residence":     &ResidencePage{},
 		"user":          &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
