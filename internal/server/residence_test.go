@@ -41,6 +41,9 @@ func TestResidencePages(t *testing.T) {
 				t.Errorf("%s shows the shelter's address", p)
 			}
 		}
+		if _, body := worker.get("/cases/" + caseID + "/timeline"); !strings.Contains(body, "Boende registrerat: Skyddat boende (jour) från 2026-05-02") {
+			t.Error("the timeline does not tell of the move to the shelter")
+		}
 		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/cases/"+caseID+"/residences", "")
 		if resp.StatusCode != 200 || strings.Contains(body, "CANARY-SHELTER") || !strings.Contains(body, `"has_address":true`) {
 			t.Errorf("the API: %d %s", resp.StatusCode, body)

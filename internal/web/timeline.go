@@ -22,7 +22,7 @@ type TimelinePage struct {
 // TimelineEvent is one thing that happened on a case.
 type TimelineEvent struct {
 	At      time.Time
-	Kind    string // status, assessment, safety, note, document, consent, disclosure, task
+	Kind    string // status, assessment, safety, residence, note, document, consent, disclosure, task
 	Text    string // translated
 	Excerpt string // the start of a note, when the user may read it
 	Href    string // where it is kept
@@ -84,6 +84,14 @@ func (h *Handler) handleTimeline(w http.ResponseWriter, r *http.Request) error {
 	}
 	if plan != nil {
 		add(plan.CreatedAt, "safety", "/safety", "timeline.safety", "Version", plan.Version)
+	}
+	residences, err := h.cfg.Cases.Residences(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, res := range residences {
+		// The kind and the day, never the address (DP-08).
+		add(res.RecordedAt, "residence", "/residence", "timeline.residence", "Kind", page.Label("residence.kind", res.Kind), "Since", res.Since)
 	}
 	notes, err := h.cfg.Notes.FindNotes(ctx, id)
 	if err != nil && !forbidden(err) {
