@@ -119,6 +119,9 @@ func (db *DB) Login(ctx context.Context, email, password string, client fristad.
 	if !usable {
 		hash = db.dummy()
 	}
+	if db.onVerify != nil {
+		db.onVerify(hash)
+	}
 	ok, err := auth.VerifyPassword(password, hash)
 	if err != nil || !ok || !usable {
 		return "", db.recordFailure(ctx, emailHash, ipHash, auditEvent{Action: "authn.password", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})

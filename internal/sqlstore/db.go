@@ -77,6 +77,11 @@ type DB struct {
 	KeyringFile string
 	keyMu       sync.Mutex
 	indexer     atomic.Pointer[seal.Indexer]
+
+	// onVerify, when set, is told of every password hash a login
+	// verifies; tests use it to check that every kind of failure does
+	// the same slow work (SR-04).
+	onVerify func(hash string)
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -4,9 +4,37 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fristad"
 )
+
+// RecordVerifications makes every login report the parameters of the
+// password hash it verifies ("v=19$m=…,t=…,p=…"), one entry per
+// verification, until reset is called.
+func (db *DB) RecordVerifications() (params func() []string, reset func()) {
+	var mu sync.Mutex
+	var got []string
+	db.onVerify = func(hash string) {
+		parts := strings.Split(hash, "$")
+		mu.Lock()
+		defer mu.Unlock()
+		if len(parts) == 6 {
+			got = append(got, parts[2]+"$"+parts[3])
+		} else {
+			got = append(got, "malformed")
+		}
+	}
+	return func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			out := got
+			got = nil
+			return out
+		}, func() {
+			db.onVerify = nil
+		}
+}
 
 // Write exposes write transactions to the external tests.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error { return db.write(ctx, fn) }

@@ -10,7 +10,7 @@ import (
 )
 
 // cli is the context the command line acts in.
-func cli(t *testing.T) context.Context {
+func cli(t testing.TB) context.Context {
 	return fristad.NewContextWithActor(t.Context(), fristad.SystemActor("cli"))
 }
 
@@ -18,7 +18,7 @@ func as(t *testing.T, roles ...fristad.Role) context.Context {
 	return fristad.NewContextWithActor(t.Context(), &fristad.Actor{UserID: "u", OrganisationID: "o", Roles: roles})
 }
 
-func mustCreateOrg(t *testing.T, db *sqlstore.DB, name, typ string) *fristad.Organisation {
+func mustCreateOrg(t testing.TB, db *sqlstore.DB, name, typ string) *fristad.Organisation {
 	t.Helper()
 	org := &fristad.Organisation{Name: name, Type: typ}
 	if err := db.CreateOrganisation(cli(t), org); err != nil {
