@@ -49,6 +49,31 @@ type Notice struct {
 	CreatedAt time.Time
 }
 
+// NoticeMail is a notice waiting to be told by e-mail (SR-06). The
+// message says only that something changed and to log in to see what:
+// never the kind, never anything about a case.
+type NoticeMail struct {
+	UserID   string
+	Email    string
+	Attempts int // failed attempts so far
+}
+
+// MaxNoticeMailAttempts is how often sending one notice is tried before
+// it is given up (the notice stays in the app).
+const MaxNoticeMailAttempts = 5
+
+// NoticeMailService hands notices to the mailer. Only the system acts on
+// it: no user reads another's address through it.
+type NoticeMailService interface {
+	// PendingNoticeMail returns up to limit notices not yet mailed,
+	// oldest first, one per user (one message covers all of a user's
+	// pending notices).
+	PendingNoticeMail(ctx context.Context, limit int) ([]*NoticeMail, error)
+	// NoticeMailed records an attempt: sent marks the user's pending
+	// notices as mailed; otherwise the attempt is counted.
+	NoticeMailed(ctx context.Context, n *NoticeMail, sent bool) error
+}
+
 // AuthService logs users in and out. Every failure to log in is the same
 // EUNAUTHORIZED error whatever the reason — unknown account, wrong
 // password, wrong code, locked, disabled — so nobody can learn which

@@ -45,6 +45,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{"no master key", nil, []string{"serve", "--data-dir", dir}, 2, "no master key: give --master-key-file"},
 		{"schema behind", nil, []string{"serve", "--data-dir", dir, "--master-key-file", keyFile, "--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}, 1, "run 'fristad migrate'"},
 		{"missing master key file", nil, []string{"serve", "--data-dir", dir, "--master-key-file", keyFile + ".missing"}, 1, "does not exist"},
+		{"mail without a sender", nil, []string{"serve", "--smtp-url", "smtp://relay.example.org"}, 2, "the From address is not an e-mail address"},
 		{"unreadable secret file", map[string]string{"FRISTAD_DB_FILE": filepath.Join(dir, "missing")}, []string{"serve"}, 2, "FRISTAD_DB_FILE: cannot read"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,6 +92,8 @@ func TestPrintConfig(t *testing.T) {
 		"FRISTAD_STAFF_ADDR":  "127.0.0.1:9000",
 		"FRISTAD_PUBLIC_ADDR": "127.0.0.1:9001",
 		"FRISTAD_DB":          "postgres://fristad:hunter2@db.internal/fristad",
+		"FRISTAD_SMTP_URL":    "smtp://fristad:mailsecret@relay.internal:587",
+		"FRISTAD_MAIL_FROM":   "fristad@example.org",
 	}, "serve", "--public-addr", "127.0.0.1:9999", "--print-config")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -100,13 +103,14 @@ func TestPrintConfig(t *testing.T) {
 		"FRISTAD_STAFF_ADDR=127.0.0.1:9000\n",                          // environment
 		"FRISTAD_PUBLIC_ADDR=127.0.0.1:9999\n",                         // flag over environment
 		"FRISTAD_DB=postgres://fristad:REDACTED@db.internal/fristad\n", // redacted
+		"FRISTAD_SMTP_URL=smtp://fristad:REDACTED@relay.internal:587\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--print-config output lacks %q:\n%s", want, stdout)
 		}
 	}
-	if strings.Contains(stdout, "hunter2") {
-		t.Error("--print-config shows the database password")
+	if strings.Contains(stdout, "hunter2") || strings.Contains(stdout, "mailsecret") {
+		t.Error("--print-config shows a password")
 	}
 
 	// The database URL may come from a file instead of the environment.

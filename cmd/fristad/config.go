@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fristad"
+	"fristad/internal/mail"
 	"fristad/internal/portal"
 	"fristad/internal/sqlstore"
 )
@@ -33,6 +34,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	IdleTimeout     time.Duration
 	SessionMaxAge   time.Duration
+	SMTPURL         string // where notice mail goes; none sent when empty
+	MailFrom        string
 	Demo            bool
 	Reset           bool
 	PrintConfig     bool
@@ -106,6 +109,13 @@ func serverFlags(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to let requests finish when stopping")
 	fs.DurationVar(&c.IdleTimeout, "session-idle-timeout", c.IdleTimeout, "a staff session ends after this long without a request")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", c.SessionMaxAge, "a staff session ends this long after login in any case")
+}
+
+// mailFlags adds the flags of the mail that tells staff of changes to
+// their accounts (SR-06).
+func mailFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "SMTP relay for notices to staff, smtp://[user:password@]host[:port]; STARTTLS is required except on loopback (default: no e-mail, notices in the workspace only)")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "the `address` notices are sent from")
 }
 
 // envOnly are flags that are not read from the environment: they change
@@ -182,6 +192,11 @@ func (c *Config) validate() error {
 	if strings.Contains(c.DB, "://") && !sqlstore.IsPostgres(c.DB) {
 		return usageError{fmt.Sprintf("--db %q: want a postgres:// URL or a SQLite file path", sqlstore.RedactURL(c.DB))}
 	}
+	if c.SMTPURL != "" {
+		if _, err := mail.NewSender(c.SMTPURL, c.MailFrom); err != nil {
+			return usageError{fmt.Sprintf("--smtp-url %q and --mail-from %q: %v", sqlstore.RedactURL(c.SMTPURL), c.MailFrom, err)}
+		}
+	}
 	if c.ShutdownTimeout <= 0 {
 		return usageError{"--shutdown-timeout must be positive"}
 	}
@@ -200,8 +215,11 @@ func (c *Config) print(w io.Writer, fs *flag.FlagSet) {
 			return
 		}
 		v := f.Value.String()
-		if f.Name == "db" {
+		switch f.Name {
+		case "db":
 			v = sqlstore.RedactURL(c.DSN())
+		case "smtp-url":
+			v = sqlstore.RedactURL(v)
 		}
 		fmt.Fprintf(w, "%s=%s\n", name, v)
 	})

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"fristad"
+	"fristad/internal/mail"
 	"fristad/internal/seal"
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
@@ -19,6 +21,9 @@ type ServeCommand struct {
 	Config Config
 	DB     *sqlstore.DB
 	Server *server.Server
+
+	mailStop context.CancelFunc
+	mailDone chan struct{}
 }
 
 func runServe(ctx context.Context, args []string, stdout io.Writer) error {
@@ -28,6 +33,7 @@ func runServe(ctx context.Context, args []string, stdout io.Writer) error {
 	serverFlags(fs, &c.Config)
 	masterKeyFlag(fs, &c.Config)
 	staffURLFlag(fs, &c.Config)
+	mailFlags(fs, &c.Config)
 	fs.BoolVar(&c.Config.Demo, "demo", false, "allow a database that holds demo data, and show the DEMO banner")
 	fs.BoolVar(&c.Config.PrintConfig, "print-config", false, "print the configuration (secrets redacted) and exit")
 	if err := parse(fs, &c.Config, args); err != nil {
@@ -114,6 +120,18 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 	if err := c.Server.Open(); err != nil {
 		return err
 	}
+	if c.Config.SMTPURL != "" {
+		sender, err := mail.NewSender(c.Config.SMTPURL, c.Config.MailFrom)
+		if err != nil {
+			return err
+		}
+		mctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		c.mailStop, c.mailDone = stop, make(chan struct{})
+		go func() {
+			defer close(c.mailDone)
+			mail.Run(mctx, c.DB, sender, c.Server.StaffURL()+"/", time.Minute)
+		}()
+	}
 	slog.Info("serving", "staff", c.Server.StaffURL(), "public", c.Server.PublicURL(), "engine", c.DB.Engine(), "demo", demo, "version", fristad.Version)
 	return nil
 }
@@ -138,6 +156,10 @@ func (c *ServeCommand) Wait(ctx context.Context) error {
 // shutdown timeout, and closes the database.
 func (c *ServeCommand) Close() error {
 	var err error
+	if c.mailStop != nil {
+		c.mailStop()
+		<-c.mailDone
+	}
 	if c.Server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), c.Config.ShutdownTimeout)
 		defer cancel()
