@@ -288,13 +288,26 @@ type Provider struct {
 	Places         int
 	TakesChildren  bool
 	TakesMen       bool
+	TakesWomen     bool
 	Accessible     bool
 	Contact        string // how the people it helps reach it: a public phone number or address of its office
-	UpdatedAt      time.Time
+	// Listed puts the provider in the public service directory (IN-01),
+	// on the days its certification holds. Only PublicDescription,
+	// PublicPhone and the codes above are published; Contact never is.
+	Listed            bool
+	PublicDescription string // plain text, at most MaxPublicDescription characters
+	PublicPhone       string // a number the public may call, as written
+	UpdatedAt         time.Time
 }
 
 // MaxProviderContact limits a provider's contact text.
 const MaxProviderContact = 500
+
+// Limits of what a provider publishes in the directory.
+const (
+	MaxPublicDescription = 300
+	MaxPublicPhone       = 30
+)
 
 // Validate checks a provider and normalises it in place.
 func (p *Provider) Validate() error {
@@ -326,7 +339,37 @@ func (p *Provider) Validate() error {
 	if p.Places < 0 || p.Places > 100000 {
 		return invalid("places", "provider.places.invalid", "the number of places cannot be negative")
 	}
-	return checkText("contact", "provider.contact.invalid", &p.Contact, MaxProviderContact)
+	if err := checkText("contact", "provider.contact.invalid", &p.Contact, MaxProviderContact); err != nil {
+		return err
+	}
+	if err := checkText("public_description", "provider.description.invalid", &p.PublicDescription, MaxPublicDescription); err != nil {
+		return err
+	}
+	p.PublicDescription = strings.Join(strings.Fields(p.PublicDescription), " ") // one paragraph of plain text
+	p.PublicPhone = strings.Join(strings.Fields(p.PublicPhone), " ")
+	if !validPhone(p.PublicPhone) {
+		return invalid("public_phone", "provider.phone.invalid", "a phone number holds digits, spaces, +, - and parentheses")
+	}
+	return nil
+}
+
+// validPhone reports whether s is empty or looks like a phone number as
+// people write them: "020-50 50 50", "+46 10 000 00 01".
+func validPhone(s string) bool {
+	if len(s) > MaxPublicPhone {
+		return false
+	}
+	digits := 0
+	for i, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '+' && i == 0, c == ' ', c == '-', c == '(', c == ')':
+		default:
+			return false
+		}
+	}
+	return s == "" || digits >= 3
 }
 
 // CertifiedOn reports whether the provider's certification holds on day

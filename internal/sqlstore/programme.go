@@ -216,7 +216,7 @@ func (db *DB) FindProviders(ctx context.Context) ([]*fristad.Provider, error) {
 	err := db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT p.org_id, o.name, p.certification, p.certified_until, p.services, p.languages, p.regions, p.places,
-				p.takes_children, p.takes_men, p.accessible, p.contact, p.updated_at
+				p.takes_children, p.takes_men, p.takes_women, p.accessible, p.contact, p.listed, p.public_description, p.public_phone, p.updated_at
 			FROM providers p JOIN organisations o ON o.id = p.org_id
 			ORDER BY o.name_key`)
 		if err != nil {
@@ -227,7 +227,8 @@ func (db *DB) FindProviders(ctx context.Context) ([]*fristad.Provider, error) {
 			var p fristad.Provider
 			var services, languages, regions string
 			if err := rows.Scan(&p.OrganisationID, &p.Name, &p.Certification, &p.CertifiedUntil, &services, &languages, &regions, &p.Places,
-				&p.TakesChildren, &p.TakesMen, &p.Accessible, &p.Contact, &p.UpdatedAt); err != nil {
+				&p.TakesChildren, &p.TakesMen, &p.TakesWomen, &p.Accessible, &p.Contact, &p.Listed, &p.PublicDescription, &p.PublicPhone,
+				&p.UpdatedAt); err != nil {
 				return err
 			}
 			p.Services, p.Languages, p.Regions = splitList(services), splitList(languages), splitRegions(regions)
@@ -266,18 +267,25 @@ func (db *DB) SaveProvider(ctx context.Context, p *fristad.Provider) error {
 		p.Name, p.UpdatedAt = orgs[0].Name, tx.now
 		_, err = tx.ExecContext(ctx, `
 			INSERT INTO providers (org_id, certification, certified_until, services, languages, regions, places, takes_children, takes_men,
-				accessible, contact, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+				takes_women, accessible, contact, listed, public_description, public_phone, updated_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 			ON CONFLICT (org_id) DO UPDATE SET certification = excluded.certification, certified_until = excluded.certified_until,
 				services = excluded.services, languages = excluded.languages, regions = excluded.regions, places = excluded.places,
-				takes_children = excluded.takes_children, takes_men = excluded.takes_men, accessible = excluded.accessible,
-				contact = excluded.contact, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+				takes_children = excluded.takes_children, takes_men = excluded.takes_men, takes_women = excluded.takes_women,
+				accessible = excluded.accessible, contact = excluded.contact, listed = excluded.listed,
+				public_description = excluded.public_description, public_phone = excluded.public_phone,
+				updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
 			p.OrganisationID, p.Certification, p.CertifiedUntil, strings.Join(p.Services, ","), strings.Join(p.Languages, ","),
-			strings.Join(p.Regions, "\n"), p.Places, p.TakesChildren, p.TakesMen, p.Accessible, p.Contact, actor.AuditName(), tx.now)
+			strings.Join(p.Regions, "\n"), p.Places, p.TakesChildren, p.TakesMen, p.TakesWomen, p.Accessible, p.Contact,
+			p.Listed, p.PublicDescription, p.PublicPhone, actor.AuditName(), tx.now)
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "provider.save", ObjectType: "organisation", ObjectID: p.OrganisationID, Purpose: p.Certification})
+		purpose := p.Certification
+		if p.Listed {
+			purpose += ",listed"
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "provider.save", ObjectType: "organisation", ObjectID: p.OrganisationID, Purpose: purpose})
 	})
 }
 

@@ -1,0 +1,43 @@
+package sqlstore
+
+import (
+	"context"
+
+	"fristad"
+)
+
+var _ fristad.PublicDirectory = (*DB)(nil)
+
+// PublicListings returns the providers listed in the public directory
+// whose certification holds on day, by name. It takes no actor and
+// writes no audit event: it reads only what coordinators chose to
+// publish (IN-01), and the columns it selects are all there is to it —
+// never the internal contact text, and nothing from any case table.
+func (db *DB) PublicListings(ctx context.Context, day string) ([]fristad.Listing, error) {
+	var out []fristad.Listing
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT p.org_id, o.name, p.public_description, p.public_phone, p.services, p.languages, p.regions,
+				p.takes_children, p.takes_men, p.takes_women, p.accessible, p.updated_at
+			FROM providers p JOIN organisations o ON o.id = p.org_id
+			WHERE p.listed AND p.certification = 'certified' AND p.certified_until >= $1
+			ORDER BY o.name_key`, day)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l fristad.Listing
+			var services, languages, regions string
+			if err := rows.Scan(&l.ID, &l.Name, &l.Description, &l.Phone, &services, &languages, &regions,
+				&l.Children, &l.Men, &l.Women, &l.Accessible, &l.UpdatedAt); err != nil {
+				return err
+			}
+			l.Services, l.Languages, l.Regions = splitList(services), splitList(languages), splitRegions(regions)
+			l.UpdatedAt = l.UpdatedAt.UTC()
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -1,0 +1,75 @@
+package sqlstore_test
+
+import (
+	"strings"
+	"testing"
+
+	"fristad"
+	"fristad/internal/sqlstore"
+	"fristad/internal/sqlstore/sqlstoretest"
+)
+
+// TestPublicListings checks that the public directory shows a provider
+// only when the coordinator listed it and its certification holds on the
+// day (IN-01, SP-06), and that it never carries the internal contact.
+func TestPublicListings(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
+		listed := &fristad.Provider{OrganisationID: f.orgB.ID, Certification: "certified", CertifiedUntil: "2026-06-30",
+			Services: []string{"accommodation", "psychological"}, Languages: []string{"ro", "sv"}, Regions: []string{"Skåne, västra", "Halland"},
+			TakesChildren: true, TakesWomen: true, Accessible: true, Contact: "Skyddat boende, Hemliga gatan 1",
+			Listed: true, PublicDescription: "  Stöd dygnet runt\nför kvinnor. ", PublicPhone: "010-000 00 01"}
+		if err := db.SaveProvider(coord, listed); err != nil {
+			t.Fatal(err)
+		}
+		// Certified but not listed: stays out of the directory.
+		if err := db.SaveProvider(coord, &fristad.Provider{OrganisationID: f.orgA.ID, Certification: "certified", CertifiedUntil: "2027-12-31",
+			Services: []string{"legal_help"}, TakesWomen: true}); err != nil {
+			t.Fatal(err)
+		}
+
+		got, err := db.PublicListings(t.Context(), "2026-05-04")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("%d listings; want 1 (the unlisted provider stays out): %+v", len(got), got)
+		}
+		l := got[0]
+		if l.ID != f.orgB.ID || l.Name != "Kvinnojouren B" || l.Description != "Stöd dygnet runt för kvinnor." || l.Phone != "010-000 00 01" ||
+			strings.Join(l.Services, ",") != "accommodation,psychological" || strings.Join(l.Languages, ",") != "ro,sv" ||
+			strings.Join(l.Regions, "|") != "Skåne, västra|Halland" || !l.Children || l.Men || !l.Women || !l.Accessible || l.UpdatedAt.IsZero() {
+			t.Errorf("listing = %+v", l)
+		}
+		if strings.Contains(strings.ToLower(l.Description+l.Phone), "hemliga") {
+			t.Errorf("the internal contact leaked into the listing: %+v", l)
+		}
+
+		// The day the certification ends it is still listed; the day
+		// after, not.
+		for day, want := range map[string]int{"2026-06-30": 1, "2026-07-01": 0} {
+			if got, err := db.PublicListings(t.Context(), day); err != nil || len(got) != want {
+				t.Errorf("listings on %s: %d, %v; want %d", day, len(got), err, want)
+			}
+		}
+		// Listed but no longer certified: out.
+		listed.Certification = "revoked"
+		if err := db.SaveProvider(coord, listed); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := db.PublicListings(t.Context(), "2026-05-04"); err != nil || len(got) != 0 {
+			t.Errorf("a revoked provider listed: %+v, %v", got, err)
+		}
+		// The registry still shows everything to staff.
+		ps, err := db.FindProviders(coord)
+		if err != nil || len(ps) != 2 {
+			t.Fatalf("providers: %d, %v", len(ps), err)
+		}
+		for _, p := range ps {
+			if p.OrganisationID == f.orgB.ID && (!p.Listed || p.PublicPhone != "010-000 00 01" || !p.TakesWomen) {
+				t.Errorf("read back: %+v", p)
+			}
+		}
+	})
+}
