@@ -112,6 +112,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Documents:     c.DB,
 		Programmes:    c.DB,
 		Plans:         c.DB,
+		Directory:     c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

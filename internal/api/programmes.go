@@ -132,8 +132,13 @@ type ProviderJSON struct {
 	Places         int      `json:"places"`
 	TakesChildren  bool     `json:"takes_children"`
 	TakesMen       bool     `json:"takes_men"`
-	Accessible     bool     `json:"accessible"`
-	Contact        string   `json:"contact"`
+	// TakesWomen is true when left out, as most providers do.
+	TakesWomen        *bool  `json:"takes_women"`
+	Accessible        bool   `json:"accessible"`
+	Contact           string `json:"contact"`
+	Listed            bool   `json:"listed"`
+	PublicDescription string `json:"public_description"`
+	PublicPhone       string `json:"public_phone"`
 }
 
 func (h *Handler) handleProviders(w http.ResponseWriter, r *http.Request) error {
@@ -145,7 +150,8 @@ func (h *Handler) handleProviders(w http.ResponseWriter, r *http.Request) error 
 	out := []ProviderJSON{}
 	for _, p := range ps {
 		out = append(out, ProviderJSON{p.OrganisationID, p.Name, p.Certification, p.CertifiedUntil, p.CertifiedOn(today), nonNil(p.Services),
-			nonNil(p.Languages), nonNil(p.Regions), p.Places, p.TakesChildren, p.TakesMen, p.Accessible, p.Contact})
+			nonNil(p.Languages), nonNil(p.Regions), p.Places, p.TakesChildren, p.TakesMen, &p.TakesWomen, p.Accessible, p.Contact,
+			p.Listed, p.PublicDescription, p.PublicPhone})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -158,7 +164,8 @@ func (h *Handler) handleSaveProvider(w http.ResponseWriter, r *http.Request) err
 	}
 	p := &fristad.Provider{OrganisationID: r.PathValue("id"), Certification: in.Certification, CertifiedUntil: in.CertifiedUntil,
 		Services: in.Services, Languages: in.Languages, Regions: in.Regions, Places: in.Places, TakesChildren: in.TakesChildren,
-		TakesMen: in.TakesMen, Accessible: in.Accessible, Contact: in.Contact}
+		TakesMen: in.TakesMen, TakesWomen: in.TakesWomen == nil || *in.TakesWomen, Accessible: in.Accessible, Contact: in.Contact,
+		Listed: in.Listed, PublicDescription: in.PublicDescription, PublicPhone: in.PublicPhone}
 	if err := h.cfg.Programmes.SaveProvider(r.Context(), p); err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fristad"
@@ -44,6 +45,12 @@ type Config struct {
 	Demo         bool // show the DEMO banner on every page
 	Assets       *render.Assets
 	QuickExitURL string // default DefaultQuickExitURL
+	// Directory is where the service directory comes from; nil for a
+	// portal without one (it then lists no providers).
+	Directory fristad.PublicDirectory
+	// Now is the clock, for the day certifications are checked on;
+	// default time.Now.
+	Now func() time.Time
 }
 
 // Handler serves the portal.
@@ -57,6 +64,9 @@ type Handler struct {
 	roots   map[language.Tag]*response    // the root, /, in each language
 	addrs   []string                      // every page address, in site order per language
 	clones  map[string]*template.Template // the page templates for rendering ahead of time
+
+	dir         atomic.Pointer[snapshot] // the service directory as served
+	dirTemplate *template.Template       // the directory's, for rendering while serving
 }
 
 // New renders every page in every language and returns the portal's
@@ -101,6 +111,18 @@ func New(cfg Config) (*Handler, error) {
 	if err := h.renderAll(); err != nil {
 		return nil, err
 	}
+	if h.dirTemplate, err = h.directoryTemplate(); err != nil {
+		return nil, err
+	}
+	if _, err := h.setListings(nil); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Refresh(ctx); err != nil {
+		// The portal starts without the directory; Run tries again.
+		slog.Warn("portal: the service directory is not available yet", "err", err)
+	}
 	if due := content.Site.Overdue(time.Now()); len(due) > 0 {
 		var ids []string
 		for _, p := range due {
@@ -109,6 +131,13 @@ func New(cfg Config) (*Handler, error) {
 		slog.Warn("portal: pages are past their review date", "pages", strings.Join(ids, ","))
 	}
 	return h, nil
+}
+
+func (h *Handler) now() time.Time {
+	if h.cfg.Now != nil {
+		return h.cfg.Now()
+	}
+	return time.Now()
 }
 
 // Engine returns the parsed templates, for template checks.
@@ -122,7 +151,8 @@ func (h *Handler) Addresses() []string { return append([]string{"/"}, h.addrs...
 // portal is listed here.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", h.handle(h.handleRoot))
-	mux.Handle("GET /{lang}/{$}", h.handle(h.handlePage))       // a language's start page
+	mux.Handle("GET /{lang}/{$}", h.handle(h.handlePage)) // a language's start page
+	h.registerHSDS(mux)
 	mux.Handle("GET /{lang}/{page...}", h.handle(h.handlePage)) // its other pages
 	mux.Handle("GET /{lang}", h.handle(h.handleLanguageRoot))
 	mux.Handle("GET /", h.handle(h.handleNotFound))
@@ -145,8 +175,14 @@ func (h *Handler) handleRoot(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// handlePage serves a page of one language from memory.
+// handlePage serves a page of one language from memory. The service
+// directory (/sv/services) is among them, but takes its own handler:
+// it has its own route in no pattern, since /{lang}/services would
+// clash with the static files' /static/{file}.
 func (h *Handler) handlePage(w http.ResponseWriter, r *http.Request) error {
+	if r.PathValue("page") == DirectoryPath {
+		return h.handleDirectory(w, r)
+	}
 	res, ok := h.pages[r.URL.Path]
 	if !ok {
 		return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
@@ -191,6 +227,11 @@ type ErrorPage struct {
 }
 
 func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	if strings.HasPrefix(r.URL.Path, HSDSPrefix) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		hsdsWriteError(w, http.StatusNotFound, "not_found", "no such endpoint")
+		return
+	}
 	tag := h.requestLanguage(r)
 	base := h.newPage(r, tag, nil)
 	rep := render.NewErrorPage(r, err, base.Page)
@@ -248,6 +289,7 @@ func (h *Handler) newPage(r *http.Request, tag language.Tag, p *PageInfo) Page {
 			page.FooterNav = append(page.FooterNav, link)
 		}
 	}
+	page.Nav = append(page.Nav, render.NavLink{Href: pageHref(lang, DirectoryPath), Label: pr.T("directory.nav")})
 	if p == nil {
 		return page
 	}
@@ -278,6 +320,7 @@ func (h *Handler) renderAll() error {
 			h.pages[addr] = newResponse(body, cacheContent)
 			h.addrs = append(h.addrs, addr)
 		}
+		h.addrs = append(h.addrs, pageHref(lang, DirectoryPath)) // rendered with each snapshot
 		body, err := h.execute("choose", h.rootData(tag))
 		if err != nil {
 			return fmt.Errorf("portal: / in %s: %w", lang, err)

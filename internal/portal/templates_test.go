@@ -26,12 +26,13 @@ func mustNew(tb testing.TB, cfg Config) (*Handler, *render.Assets) {
 func TestTemplates(t *testing.T) {
 	h, _ := mustNew(t, Config{})
 	rendertest.CheckPages(t, h.Engine(), map[string]any{
-		"home":    &HomePage{},
-		"help":    &HelpPage{},
-		"rights":  &RightsPage{},
-		"article": &ArticlePage{},
-		"choose":  &ChoosePage{},
-		"error":   &ErrorPage{},
+		"home":      &HomePage{},
+		"help":      &HelpPage{},
+		"rights":    &RightsPage{},
+		"article":   &ArticlePage{},
+		"choose":    &ChoosePage{},
+		"error":     &ErrorPage{},
+		"directory": &DirectoryPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Portal())
 }

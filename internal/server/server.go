@@ -75,6 +75,11 @@ type Config struct {
 	Documents     fristad.DocumentService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
+	// Directory feeds the portal's service directory and HSDS API; nil
+	// for none. DirectoryRefresh is how often the portal reads it again
+	// (default a minute).
+	Directory        fristad.PublicDirectory
+	DirectoryRefresh time.Duration
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -88,7 +93,9 @@ type Server struct {
 	publicLn net.Listener
 	metrics  *metrics
 
-	staffUI *web.Handler
+	staffUI  *web.Handler
+	portalUI *portal.Handler
+	stop     context.CancelFunc // ends the portal's directory refresh
 
 	wg   sync.WaitGroup
 	errc chan error
@@ -122,7 +129,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL})
+	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory})
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +140,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server: metrics: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, metrics: newMetrics(reg), errc: make(chan error, 2), staffUI: staffUI}
+	s := &Server{cfg: cfg, metrics: newMetrics(reg), errc: make(chan error, 2), staffUI: staffUI, portalUI: portalUI}
 
 	// The staff listener: workspace, API, probes, metrics.
 	staffMux := http.NewServeMux()
@@ -185,6 +192,13 @@ func (s *Server) Open() (err error) {
 		s.publicLn.Close()
 		return fmt.Errorf("staff site: %w", err)
 	}
+	every := s.cfg.DirectoryRefresh
+	if every <= 0 {
+		every = time.Minute
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	s.wg.Go(func() { s.portalUI.Run(ctx, every) })
 	for _, p := range []struct {
 		srv *http.Server
 		ln  net.Listener
@@ -222,6 +236,9 @@ func (s *Server) PublicURL() string { return "http://" + s.publicLn.Addr().Strin
 // Close stops both sites gracefully: they stop accepting connections and
 // wait, until ctx ends, for requests in flight to finish.
 func (s *Server) Close(ctx context.Context) error {
+	if s.stop != nil {
+		s.stop()
+	}
 	var errs []error
 	for _, srv := range []*http.Server{s.staff, s.public} {
 		if err := srv.Shutdown(ctx); err != nil {

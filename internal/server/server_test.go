@@ -20,7 +20,13 @@ import (
 // mustStart starts both sites on free loopback ports on db.
 func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 	t.Helper()
-	s, err := server.New(server.Config{
+	return mustStartWith(t, db, nil)
+}
+
+// mustStartWith is mustStart with changes to the configuration.
+func mustStartWith(t *testing.T, db *sqlstore.DB, change func(*server.Config)) *server.Server {
+	t.Helper()
+	cfg := server.Config{
 		StaffAddr:     "127.0.0.1:0",
 		PublicAddr:    "127.0.0.1:0",
 		DB:            db,
@@ -39,7 +45,12 @@ func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
 		Documents:     db,
 		Programmes:    db,
 		Plans:         db,
-	})
+		Directory:     db,
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -265,7 +265,7 @@ func (h *Handler) renderProviders(w http.ResponseWriter, r *http.Request, page *
 		}
 	}
 	if page.Form.Certification == "" {
-		page.Form.Certification = "certified"
+		page.Form.Certification, page.Form.TakesWomen = "certified", true // a fresh form
 	}
 	page.Today, page.Codes = h.now().Format("2006-01-02"), programmeCodes
 	page.Title = page.T("providers.title")
@@ -284,7 +284,8 @@ func (h *Handler) handleSaveProvider(w http.ResponseWriter, r *http.Request) err
 		OrganisationID: f.Get("organisation_id"), Certification: f.Get("certification"), CertifiedUntil: f.Get("certified_until"),
 		Services: f["services"], Languages: splitCodes(form.LanguagesText), Regions: strings.Split(form.RegionsText, "\n"),
 		Places: places, TakesChildren: f.Get("takes_children") == "on", TakesMen: f.Get("takes_men") == "on",
-		Accessible: f.Get("accessible") == "on", Contact: f.Get("contact"),
+		Accessible: f.Get("accessible") == "on", Contact: f.Get("contact"), TakesWomen: f.Get("takes_women") == "on",
+		Listed: f.Get("listed") == "on", PublicDescription: f.Get("public_description"), PublicPhone: f.Get("public_phone"),
 	}
 	p := form.Provider
 	if err := h.cfg.Programmes.SaveProvider(r.Context(), &p); err != nil {
