@@ -46,7 +46,9 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 		return err
 	}
 
-	// The registry: a shelter whose certification has run out.
+	// The registry: a shelter whose certification has run out. Four
+	// providers are listed in the public directory; the shelter too, but
+	// its certification does not hold, so the portal leaves it out.
 	orgs, err := db.FindOrganisations(ctx, fristad.OrganisationFilter{})
 	if err != nil {
 		return err
@@ -58,6 +60,7 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 	for _, o := range []fristad.Organisation{
 		{Name: "Skyddat boende Påhittat", Type: "shelter", Region: "Demolän"},
 		{Name: "Språkskolan Exempel", Type: "school", Region: "Demolän"},
+		{Name: "Mansmottagningen Exempel", Type: "ngo", Region: "Grannlän"},
 	} {
 		if err := db.CreateOrganisation(ctx, &o); err != nil {
 			return err
@@ -66,11 +69,17 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 	}
 	for _, p := range []*fristad.Provider{
 		{OrganisationID: byName["Kvinnojouren Fiktiva"], Certification: "certified", CertifiedUntil: day(300), Services: []string{"accommodation", "psychological", "rights_counselling"},
-			Languages: []string{"sv", "ro", "en"}, Regions: []string{"Demolän"}, Places: 6, TakesChildren: true, Accessible: true, Contact: "Jourtelefon 010-000 00 01 (påhittad)"},
+			Languages: []string{"sv", "ro", "en"}, Regions: []string{"Demolän"}, Places: 6, TakesChildren: true, TakesWomen: true, Accessible: true, Contact: "Jourtelefon 010-000 00 01 (påhittad)",
+			Listed: true, PublicDescription: "Jour dygnet runt för kvinnor och deras barn: skyddat boende, samtal och råd om dina rättigheter. Påhittad verksamhet i demon.", PublicPhone: "010-000 00 01"},
 		{OrganisationID: byName["Skyddat boende Påhittat"], Certification: "certified", CertifiedUntil: day(-10), Services: []string{"accommodation"},
-			Languages: []string{"sv", "en", "th"}, Regions: []string{"Demolän", "Grannlän"}, Places: 4, TakesMen: true, Contact: "Växel 010-000 00 02 (påhittad)"},
+			Languages: []string{"sv", "en", "th"}, Regions: []string{"Demolän", "Grannlän"}, Places: 4, TakesMen: true, TakesWomen: true, Contact: "Växel 010-000 00 02 (påhittad)",
+			Listed: true, PublicDescription: "Skyddat boende för kvinnor och män.", PublicPhone: "010-000 00 02"},
 		{OrganisationID: byName["Språkskolan Exempel"], Certification: "certified", CertifiedUntil: day(500), Services: []string{"swedish_tuition", "validation", "vocational_training"},
-			Languages: []string{"sv", "en", "ar", "ro"}, Regions: []string{"Demolän"}, Places: 30, Accessible: true, Contact: "Expedition 010-000 00 03, vardagar 9–12 (påhittad)"},
+			Languages: []string{"sv", "en", "ar", "ro"}, Regions: []string{"Demolän"}, Places: 30, TakesMen: true, TakesWomen: true, Accessible: true, Contact: "Expedition 010-000 00 03, vardagar 9–12 (påhittad)",
+			Listed: true, PublicDescription: "Svenska från första dagen, validering av det du redan kan och yrkesutbildning. Påhittad skola i demon.", PublicPhone: "010-000 00 03"},
+		{OrganisationID: byName["Mansmottagningen Exempel"], Certification: "certified", CertifiedUntil: day(400), Services: []string{"accommodation", "psychological", "legal_help", "job_coaching"},
+			Languages: []string{"sv", "en", "uk", "ru", "bg"}, Regions: []string{"Grannlän", "Demolän"}, Places: 5, TakesMen: true, Contact: "Mottagningen 010-000 00 04 (påhittad)",
+			Listed: true, PublicDescription: "Boende och stöd för män som utnyttjats i arbete eller på annat sätt. Påhittad verksamhet i demon.", PublicPhone: "010-000 00 04"},
 	} {
 		if err := db.SaveProvider(coordinator, p); err != nil {
 			return err
