@@ -89,7 +89,7 @@ func newDirectoryServer(t *testing.T, d *fakeDirectory) (*Handler, http.Handler)
 // names returns the providers a directory page lists.
 func names(body string) []string {
 	var out []string
-	for _, m := range regexp.MustCompile(`<h3>([^<]+)</h3>`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<h3 dir="auto">([^<]+)</h3>`).FindAllStringSubmatch(body, -1) {
 		out = append(out, m[1])
 	}
 	return out
