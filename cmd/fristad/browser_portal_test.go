@@ -610,3 +610,53 @@ func TestBrowserPortalQuickExitWithoutJavaScript(t *testing.T) {
 
 	neutral.wantNoReferer(t, 2)
 }
+
+// TestBrowserPortalDirectory filters the service directory without
+// JavaScript: the filters are a GET form, the result a page of its own
+// with the choices kept, and the provider whose certification ran out is
+// not there, though the coordinator listed it.
+func TestBrowserPortalDirectory(t *testing.T) {
+	c := MustRunDemo(t, sqlstore.SQLite)
+	base := c.Server.PublicURL()
+	b := browsertest.New(t)
+	setScripts(b, false)
+
+	listed := func() []string {
+		setScripts(b, true)
+		defer setScripts(b, false)
+		return browsertest.RunValue(b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("main li h3")].map(h => h.innerText.trim())`))
+	}
+	b.Navigate(base + "/en/services")
+	checkWithoutJS(b)
+	if got := listed(); !slices.Equal(got, []string{"Kvinnojouren Fiktiva", "Mansmottagningen Exempel", "Språkskolan Exempel"}) {
+		t.Errorf("/en/services lists %v; want the three listed providers whose certification holds", got)
+	}
+
+	b.SendKeys("#group", "Men")
+	b.SendKeys("#service", "Legal")
+	b.ClickAndWait("form.filters button")
+	checkWithoutJS(b)
+	u, err := url.Parse(b.Location())
+	if err != nil || u.Path != "/en/services" || u.Query().Get("group") != "men" || u.Query().Get("service") != "legal_help" {
+		t.Fatalf("the form sent the browser to %s; want /en/services?…group=men&service=legal_help", b.Location())
+	}
+	if got := listed(); !slices.Equal(got, []string{"Mansmottagningen Exempel"}) {
+		t.Errorf("men, legal help: %v; want Mansmottagningen Exempel", got)
+	}
+	if b.Value("#group") != "men" || b.Value("#service") != "legal_help" || b.Value("#region") != "" {
+		t.Errorf("the form lost the choices: group %q, service %q, region %q", b.Value("#group"), b.Value("#service"), b.Value("#region"))
+	}
+	if got := b.Text("#results"); got != "Organisations found: 1" {
+		t.Errorf("the result says %q", got)
+	}
+
+	// The same filter in Arabic: right to left, the phone number left to
+	// right.
+	b.Navigate(base + "/ar/services?group=men&service=legal_help")
+	checkWithoutJS(b)
+	if got := b.Attr("html", "dir"); got != "rtl" {
+		t.Errorf("/ar/services: dir %q", got)
+	}
+	setScripts(b, true)
+	wantNumbersLeftToRight(t, b)
+}
