@@ -66,6 +66,12 @@ type snapshot struct {
 	filtered map[string]*response // by language and query
 }
 
+// offers reports whether every value of f is one the form offers.
+func (s *snapshot) offers(f DirectoryFilter) bool {
+	ok := func(v string, list []string) bool { return v == "" || slices.Contains(list, v) }
+	return ok(f.Region, s.regions) && ok(f.Language, s.languages) && ok(f.Group, TargetGroups) && ok(f.Service, s.services)
+}
+
 // DirectoryFilter is what the visitor chose in the directory's form.
 // An empty field means any.
 type DirectoryFilter struct {
@@ -368,11 +374,15 @@ func (h *Handler) handleDirectory(w http.ResponseWriter, r *http.Request) error 
 		if res, err = h.renderDirectory(s, tag, f); err != nil {
 			return err
 		}
-		s.mu.Lock()
-		if len(s.filtered) < maxFilteredPages {
-			s.filtered[key] = res
+		// Only choices the form offers are kept, so that made-up values
+		// cannot fill the memory.
+		if s.offers(f) {
+			s.mu.Lock()
+			if len(s.filtered) < maxFilteredPages {
+				s.filtered[key] = res
+			}
+			s.mu.Unlock()
 		}
-		s.mu.Unlock()
 	}
 	if res == nil {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such page of the directory")

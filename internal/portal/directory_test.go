@@ -170,6 +170,21 @@ func TestDirectoryFilters(t *testing.T) {
 	}
 }
 
+// TestDirectoryCache checks that filtered pages are kept for the
+// choices the form offers, and only for those.
+func TestDirectoryCache(t *testing.T) {
+	h, srv := newDirectoryServer(t, &fakeDirectory{listings: threeListings()})
+	for _, target := range []string{"/en/services?group=men", "/sv/services?group=men", "/en/services?region=Nowhere", "/en/services?group=men&service=juggling", "/en/services?group=men"} {
+		if rec := get(t, srv, target); rec.Code != http.StatusOK {
+			t.Fatalf("GET %s: %d", target, rec.Code)
+		}
+	}
+	s := h.dir.Load()
+	if len(s.filtered) != 2 || s.filtered["en?group=men"] == nil || s.filtered["sv?group=men"] == nil {
+		t.Errorf("kept %d filtered pages: %v; want the two offered ones", len(s.filtered), s.filtered)
+	}
+}
+
 func TestDirectoryPaging(t *testing.T) {
 	d := &fakeDirectory{listings: manyListings(2*directoryPageSize + 3)}
 	_, srv := newDirectoryServer(t, d)

@@ -139,6 +139,8 @@ func TestSecurityHeaders(t *testing.T) {
 		{"GET", public + "/", 200},
 		{"GET", public + "/sv/", 200},
 		{"GET", public + "/en/", 200},
+		{"GET", public + "/en/services", 200},
+		{"GET", public + "/fa-AF/services?group=women", 200},
 		{"GET", public + "/xx/", 404},
 		{"GET", public + "/healthz", 200},
 		{"DELETE", public + "/sv/", 405},
