@@ -24,11 +24,27 @@ type Listing struct {
 	UpdatedAt   time.Time
 }
 
-// PublicDirectory is the public service directory, for the portal. It is
-// the portal's only way into the database and reaches nothing but
-// listings; it needs no actor, since everything it returns is public.
+// PublicProgramme is what a support programme offers, as the portal
+// tells the public (IN-01): the latest published version that applies
+// on the day, without its budget, funding or eligibility rules.
+type PublicProgramme struct {
+	ID          string            // the programme's id, the same for all its versions
+	Name        map[string]string // by language, as ProgrammeVersion.Name
+	Description map[string]string
+	TargetGroup string
+	Phases      []Phase
+	Types       []string // the intervention types it funds
+}
+
+// PublicDirectory is the public service directory and programme
+// information, for the portal. It is the portal's only way into the
+// database and reaches nothing but what is published; it needs no
+// actor, since everything it returns is public.
 type PublicDirectory interface {
 	// PublicListings returns the providers listed in the directory whose
 	// certification holds on day (YYYY-MM-DD), by name.
 	PublicListings(ctx context.Context, day string) ([]Listing, error)
+	// PublicProgrammes returns, for each programme with a published
+	// version that applies on day, the latest such version, by name.
+	PublicProgrammes(ctx context.Context, day string) ([]PublicProgramme, error)
 }

@@ -61,6 +61,8 @@ type snapshot struct {
 	regions, languages, services []string
 	pages                        map[language.Tag]*response // the first, unfiltered page per language
 	hsds                         *hsdsData
+	programmes                   []fristad.PublicProgramme
+	programmePages               map[language.Tag]*response
 
 	mu       sync.Mutex
 	filtered map[string]*response // by language and query
@@ -197,13 +199,18 @@ func (h *Handler) Refresh(ctx context.Context) error {
 	if h.cfg.Directory == nil {
 		return nil
 	}
-	ls, err := h.cfg.Directory.PublicListings(ctx, h.now().Format(time.DateOnly))
+	day := h.now().Format(time.DateOnly)
+	ls, err := h.cfg.Directory.PublicListings(ctx, day)
 	if err != nil {
 		return fmt.Errorf("portal: directory: %w", err)
 	}
-	changed, err := h.setListings(ls)
+	ps, err := h.cfg.Directory.PublicProgrammes(ctx, day)
+	if err != nil {
+		return fmt.Errorf("portal: programmes: %w", err)
+	}
+	changed, err := h.setDirectory(ls, ps)
 	if changed {
-		slog.InfoContext(ctx, "portal: directory updated", "listings", len(ls))
+		slog.InfoContext(ctx, "portal: directory updated", "listings", len(ls), "programmes", len(ps))
 	}
 	return err
 }
@@ -228,10 +235,13 @@ func (h *Handler) Run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// setListings makes ls the directory, unless it is the one served, and
-// reports whether it did.
-func (h *Handler) setListings(ls []fristad.Listing) (bool, error) {
-	b, err := json.Marshal(ls)
+// setDirectory makes ls and ps the directory and the programmes, unless
+// they are the ones served, and reports whether it did.
+func (h *Handler) setDirectory(ls []fristad.Listing, ps []fristad.PublicProgramme) (bool, error) {
+	b, err := json.Marshal(struct {
+		L []fristad.Listing
+		P []fristad.PublicProgramme
+	}{ls, ps})
 	if err != nil {
 		return false, err
 	}
@@ -239,7 +249,8 @@ func (h *Handler) setListings(ls []fristad.Listing) (bool, error) {
 	if old := h.dir.Load(); old != nil && old.version == v {
 		return false, nil
 	}
-	s := &snapshot{version: v, listings: ls, pages: map[language.Tag]*response{}, filtered: map[string]*response{}}
+	s := &snapshot{version: v, listings: ls, programmes: ps, pages: map[language.Tag]*response{},
+		programmePages: map[language.Tag]*response{}, filtered: map[string]*response{}}
 	for _, l := range ls {
 		for _, r := range l.Regions {
 			if !slices.Contains(s.regions, r) {
@@ -268,6 +279,9 @@ func (h *Handler) setListings(ls []fristad.Listing) (bool, error) {
 			return false, err
 		}
 		s.pages[tag] = res
+		if s.programmePages[tag], err = h.renderProgrammes(s, tag); err != nil {
+			return false, err
+		}
 	}
 	s.hsds = newHSDSData(ls, h.catalog.Printer(language.English))
 	h.dir.Store(s)
@@ -391,12 +405,22 @@ func (h *Handler) handleDirectory(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// directoryTemplate clones the directory's template once, for rendering
-// while requests are served.
-func (h *Handler) directoryTemplate() (*template.Template, error) {
-	orig := h.engine.Template("directory")
+// cloneTemplate clones a page template once, for rendering while
+// requests are served.
+func (h *Handler) cloneTemplate(name string) (*template.Template, error) {
+	orig := h.engine.Template(name)
 	if orig == nil {
-		return nil, fmt.Errorf("portal: no directory template")
+		return nil, fmt.Errorf("portal: no template %q", name)
 	}
 	return orig.Clone()
+}
+
+// handleProgrammes serves the programmes page of a language.
+func (h *Handler) handleProgrammes(w http.ResponseWriter, r *http.Request) error {
+	tag, ok := h.catalog.Parse(r.PathValue("lang"))
+	if !ok || tag.String() != r.PathValue("lang") {
+		return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
+	}
+	h.dir.Load().programmePages[tag].ServeHTTP(w, r)
+	return nil
 }

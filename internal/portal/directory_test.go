@@ -18,10 +18,11 @@ import (
 
 // fakeDirectory stands for the store's public directory.
 type fakeDirectory struct {
-	mu       sync.Mutex
-	listings []fristad.Listing
-	err      error
-	days     []string
+	mu         sync.Mutex
+	listings   []fristad.Listing
+	programmes []fristad.PublicProgramme
+	err        error
+	days       []string
 }
 
 func (d *fakeDirectory) PublicListings(ctx context.Context, day string) ([]fristad.Listing, error) {
@@ -29,6 +30,12 @@ func (d *fakeDirectory) PublicListings(ctx context.Context, day string) ([]frist
 	defer d.mu.Unlock()
 	d.days = append(d.days, day)
 	return d.listings, d.err
+}
+
+func (d *fakeDirectory) PublicProgrammes(ctx context.Context, day string) ([]fristad.PublicProgramme, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.programmes, d.err
 }
 
 func (d *fakeDirectory) set(ls []fristad.Listing, err error) {
@@ -443,5 +450,81 @@ func BenchmarkDirectory(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// sampleProgrammes are two programmes as the designer publishes them,
+// named and described in Swedish and English.
+func sampleProgrammes() []fristad.PublicProgramme {
+	return []fristad.PublicProgramme{
+		{ID: "p1", Name: map[string]string{"sv": "Nationellt stödprogram", "en": "National support programme"},
+			Description: map[string]string{
+				"sv": "Stöd till vuxna som utsatts för människohandel, oavsett om de gjort en polisanmälan.\n\nStödet börjar med vila och fortsätter med rehabilitering.",
+				"en": "Support for adults subjected to human trafficking, whether or not they have reported to the police.\n\nSupport starts with rest and goes on with rehabilitation."},
+			TargetGroup: "adults", Types: []string{"psychological", "accommodation", "swedish_tuition"},
+			Phases: []fristad.Phase{{Code: "initial_rest", MaxDays: 30}, {Code: "rehabilitation", MaxDays: 90, Renewals: 3}, {Code: "move_on", MaxDays: 45}}},
+		{ID: "p2", Name: map[string]string{"sv": "Trygg återvändo", "en": "Safe return"},
+			Description: map[string]string{"sv": "Stöd inför och efter återresan.", "en": "Support before and after the journey home."},
+			TargetGroup: "returning", Types: []string{"legal_help"},
+			Phases: []fristad.Phase{{Code: "return_preparation", MaxDays: 60}, {Code: "follow_up", MaxDays: 365}}},
+	}
+}
+
+func TestProgrammesPage(t *testing.T) {
+	d := &fakeDirectory{programmes: sampleProgrammes()}
+	h, srv := newDirectoryServer(t, d)
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"sv", []string{`<h2>Nationellt stödprogram</h2>`, `<p>Stödet börjar med vila och fortsätter med rehabilitering.</p>`,
+			`<li>Rehabilitering: längsta tid i dagar: 90; antal förlängningar: 3</li>`, `<li>Vila och återhämtning: längsta tid i dagar: 30</li>`,
+			`<dd>Personer som återvänder till sitt land</dd>`, `<a href="/sv/services?service=accommodation">Skyddat boende</a>`}},
+		{"sv-x-easy", []string{`<h2 lang="sv">Nationellt stödprogram</h2>`}}, // plain Swedish, marked so
+		{"en", []string{`<h2>Safe return</h2>`}},
+		{"ar", []string{`<h2 lang="en">National support programme</h2>`, `<p lang="en">Support before and after the journey home.</p>`,
+			`<a href="/ar/services?service=legal_help">مساعدة قانونية</a>`, `<li>المتابعة: أطول مدة بالأيام: 365</li>`}},
+	} {
+		rec := get(t, srv, "/"+tc.lang+"/programmes")
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != cacheDirectory {
+			t.Errorf("/%s/programmes: %d, Cache-Control %q", tc.lang, rec.Code, rec.Header().Get("Cache-Control"))
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("/%s/programmes lacks %s", tc.lang, w)
+			}
+		}
+	}
+	// The help is listed in the order of the code list, whatever the
+	// designer's order.
+	body := get(t, srv, "/en/programmes").Body.String()
+	if a, p := strings.Index(body, "?service=accommodation"), strings.Index(body, "?service=psychological"); a < 0 || p < a {
+		t.Errorf("the help is not in the code list's order")
+	}
+
+	// A new version is picked up by the next refresh; none at all says so.
+	ps := sampleProgrammes()
+	ps[1].Name["sv"] = "Trygg återvändo 2027"
+	d.mu.Lock()
+	d.programmes = ps
+	d.mu.Unlock()
+	if err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if body := get(t, srv, "/sv/programmes").Body.String(); !strings.Contains(body, "Trygg återvändo 2027") {
+		t.Error("the programmes page did not follow the refresh")
+	}
+	d.mu.Lock()
+	d.programmes = nil
+	d.mu.Unlock()
+	if err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if body := get(t, srv, "/sv/programmes").Body.String(); !strings.Contains(body, "Inget program är publicerat just nu.") {
+		t.Error("no programmes: the page does not say so")
+	}
+	if rec := get(t, srv, "/SV/programmes"); rec.Code != http.StatusNotFound {
+		t.Errorf("/SV/programmes: %d; want 404", rec.Code)
 	}
 }

@@ -65,8 +65,9 @@ type Handler struct {
 	addrs   []string                      // every page address, in site order per language
 	clones  map[string]*template.Template // the page templates for rendering ahead of time
 
-	dir         atomic.Pointer[snapshot] // the service directory as served
-	dirTemplate *template.Template       // the directory's, for rendering while serving
+	dir          atomic.Pointer[snapshot] // the service directory as served
+	dirTemplate  *template.Template       // the directory's, for rendering while serving
+	progTemplate *template.Template       // the programmes page's
 }
 
 // New renders every page in every language and returns the portal's
@@ -111,10 +112,13 @@ func New(cfg Config) (*Handler, error) {
 	if err := h.renderAll(); err != nil {
 		return nil, err
 	}
-	if h.dirTemplate, err = h.directoryTemplate(); err != nil {
+	if h.dirTemplate, err = h.cloneTemplate("directory"); err != nil {
 		return nil, err
 	}
-	if _, err := h.setListings(nil); err != nil {
+	if h.progTemplate, err = h.cloneTemplate("programmes"); err != nil {
+		return nil, err
+	}
+	if _, err := h.setDirectory(nil, nil); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -176,12 +180,15 @@ func (h *Handler) handleRoot(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handlePage serves a page of one language from memory. The service
-// directory (/sv/services) is among them, but takes its own handler:
-// it has its own route in no pattern, since /{lang}/services would
-// clash with the static files' /static/{file}.
+// directory (/sv/services) and the programmes (/sv/programmes) are among
+// them, but take their own handlers: they have no patterns of their
+// own, since /{lang}/services would clash with /static/{file}.
 func (h *Handler) handlePage(w http.ResponseWriter, r *http.Request) error {
-	if r.PathValue("page") == DirectoryPath {
+	switch r.PathValue("page") {
+	case DirectoryPath:
 		return h.handleDirectory(w, r)
+	case ProgrammesPath:
+		return h.handleProgrammes(w, r)
 	}
 	res, ok := h.pages[r.URL.Path]
 	if !ok {
@@ -289,7 +296,9 @@ func (h *Handler) newPage(r *http.Request, tag language.Tag, p *PageInfo) Page {
 			page.FooterNav = append(page.FooterNav, link)
 		}
 	}
-	page.Nav = append(page.Nav, render.NavLink{Href: pageHref(lang, DirectoryPath), Label: pr.T("directory.nav")})
+	page.Nav = append(page.Nav,
+		render.NavLink{Href: pageHref(lang, ProgrammesPath), Label: pr.T("programmes.nav")},
+		render.NavLink{Href: pageHref(lang, DirectoryPath), Label: pr.T("directory.nav")})
 	if p == nil {
 		return page
 	}
@@ -320,7 +329,7 @@ func (h *Handler) renderAll() error {
 			h.pages[addr] = newResponse(body, cacheContent)
 			h.addrs = append(h.addrs, addr)
 		}
-		h.addrs = append(h.addrs, pageHref(lang, DirectoryPath)) // rendered with each snapshot
+		h.addrs = append(h.addrs, pageHref(lang, ProgrammesPath), pageHref(lang, DirectoryPath)) // rendered with each snapshot
 		body, err := h.execute("choose", h.rootData(tag))
 		if err != nil {
 			return fmt.Errorf("portal: / in %s: %w", lang, err)

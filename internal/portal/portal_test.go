@@ -25,7 +25,7 @@ import (
 // headers: a fresh nonce in the context and in the policy.
 func newServer(t *testing.T) (*Handler, *render.Assets, http.Handler) {
 	t.Helper()
-	h, assets := mustNew(t, Config{Demo: true, Directory: &fakeDirectory{listings: manyListings(directoryPageSize + 5)}})
+	h, assets := mustNew(t, Config{Demo: true, Directory: &fakeDirectory{listings: manyListings(directoryPageSize + 5), programmes: sampleProgrammes()}})
 	mux := http.NewServeMux()
 	mux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	h.Register(mux)
@@ -153,7 +153,7 @@ func TestEveryLanguage(t *testing.T) {
 			t.Errorf("%s: <html lang=%q dir=%q>, want lang=%q dir=%q", addr, m[1], m[2], lang, wantDir)
 		}
 	}
-	if n, want := len(h.Addresses()), 1+len(got)*(len(h.content.Site.Pages)+1); n != want {
+	if n, want := len(h.Addresses()), 1+len(got)*(len(h.content.Site.Pages)+2); n != want {
 		t.Errorf("%d addresses, want %d", n, want)
 	}
 }

@@ -26,13 +26,14 @@ func mustNew(tb testing.TB, cfg Config) (*Handler, *render.Assets) {
 func TestTemplates(t *testing.T) {
 	h, _ := mustNew(t, Config{})
 	rendertest.CheckPages(t, h.Engine(), map[string]any{
-		"home":      &HomePage{},
-		"help":      &HelpPage{},
-		"rights":    &RightsPage{},
-		"article":   &ArticlePage{},
-		"choose":    &ChoosePage{},
-		"error":     &ErrorPage{},
-		"directory": &DirectoryPage{},
+		"home":       &HomePage{},
+		"help":       &HelpPage{},
+		"rights":     &RightsPage{},
+		"article":    &ArticlePage{},
+		"choose":     &ChoosePage{},
+		"error":      &ErrorPage{},
+		"directory":  &DirectoryPage{},
+		"programmes": &ProgrammesPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Portal())
 }

@@ -82,6 +82,22 @@ func TestPublicDirectory(t *testing.T) {
 		}
 		waitFor(t, public+"/hsds/organizations", `"total_items":0`)
 
+		// A programme the coordinator publishes appears on the portal's
+		// programmes page; a draft does not.
+		resp, _ = coord.post("/programmes", programmeForm("Stödprogram för vuxna"))
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("creating a programme: %d", resp.StatusCode)
+		}
+		if _, body := do(t, "GET", public+"/en/programmes", nil, nil); strings.Contains(body, "Stödprogram för vuxna") {
+			t.Error("a draft programme is on the portal")
+		}
+		id := idRE.FindStringSubmatch(resp.Header.Get("Location"))[1]
+		if resp, _ := coord.post("/programmes/"+id+"/publish", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("publishing: %d", resp.StatusCode)
+		}
+		waitFor(t, public+"/en/programmes", "Stödprogram för vuxna (en)")
+		waitFor(t, public+"/sv/programmes", `<a href="/sv/services?service=job_coaching">Jobbcoachning</a>`)
+
 		// Each site serves only its own routes.
 		for _, tc := range []struct{ url, not string }{
 			{s.StaffURL() + "/hsds/services", "application/json"},

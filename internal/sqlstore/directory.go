@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"fristad"
 )
@@ -39,5 +41,37 @@ func (db *DB) PublicListings(ctx context.Context, day string) ([]fristad.Listing
 		}
 		return rows.Err()
 	})
+	return out, err
+}
+
+// PublicProgrammes returns, for each programme with a published version
+// that applies on day, the latest such version, by its Swedish name.
+// Like PublicListings it takes no actor: programmes hold no personal
+// data, and only their names, descriptions, target group, phases and
+// intervention types are returned.
+func (db *DB) PublicProgrammes(ctx context.Context, day string) ([]fristad.PublicProgramme, error) {
+	var out []fristad.PublicProgramme
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+programmeColumns+` FROM programme_versions
+			WHERE status = 'published' AND valid_from <= $1 AND (valid_to = '' OR valid_to >= $1)
+			ORDER BY programme_id, version DESC`, day)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			v, err := scanProgramme(rows)
+			if err != nil {
+				return err
+			}
+			if n := len(out); n > 0 && out[n-1].ID == v.ProgrammeID {
+				continue // an older version of the same programme
+			}
+			out = append(out, fristad.PublicProgramme{ID: v.ProgrammeID, Name: v.Name, Description: v.Description,
+				TargetGroup: v.TargetGroup, Phases: v.Phases, Types: v.Types})
+		}
+		return rows.Err()
+	})
+	slices.SortStableFunc(out, func(a, b fristad.PublicProgramme) int { return strings.Compare(a.Name["sv"], b.Name["sv"]) })
 	return out, err
 }

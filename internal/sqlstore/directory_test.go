@@ -73,3 +73,40 @@ func TestPublicListings(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicProgrammes checks that the portal gets the latest published
+// version of each programme that applies on the day, and no draft.
+func TestPublicProgrammes(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
+		v1 := newProgramme("Stödprogrammet")
+		mustPublish(t, db, coord, v1)
+		draft := newProgramme("Stödprogrammet")
+		draft.ProgrammeID, draft.Description["sv"] = v1.ProgrammeID, "Utkast."
+		if err := db.CreateProgrammeVersion(coord, draft); err != nil {
+			t.Fatal(err)
+		}
+		later := newProgramme("Barnprogrammet")
+		later.TargetGroup, later.ValidFrom = "children", "2027-01-01"
+		mustPublish(t, db, coord, later)
+		ended := newProgramme("Avslutat program")
+		ended.ValidTo = "2026-03-31"
+		mustPublish(t, db, coord, ended)
+
+		got, err := db.PublicProgrammes(t.Context(), "2026-05-04")
+		if err != nil || len(got) != 1 || got[0].ID != v1.ProgrammeID || got[0].Description["sv"] != "Stöd till vuxna." ||
+			len(got[0].Phases) != 3 || strings.Join(got[0].Types, ",") != "accommodation,job_coaching,psychological,swedish_tuition" {
+			t.Fatalf("programmes on 2026-05-04: %+v, %v; want only the published version of Stödprogrammet", got, err)
+		}
+
+		// A second version is published: it replaces the first.
+		v2 := newProgramme("Stödprogrammet")
+		v2.ProgrammeID, v2.Description["sv"] = v1.ProgrammeID, "Andra versionen."
+		mustPublish(t, db, coord, v2)
+		got, err = db.PublicProgrammes(t.Context(), "2027-02-01")
+		if err != nil || len(got) != 2 || got[0].Name["sv"] != "Barnprogrammet" || got[1].Description["sv"] != "Andra versionen." {
+			t.Errorf("programmes on 2027-02-01: %+v, %v; want Barnprogrammet and the second version of Stödprogrammet", got, err)
+		}
+	})
+}
