@@ -434,4 +434,17 @@ type CaseService interface {
 	// Notifications returns the last week's notifications for the actor's
 	// organisation, newest first.
 	Notifications(ctx context.Context) ([]*Notification, error)
+	// FindPerson returns a person record, named by its reference or by
+	// the reference or id of one of its cases, with the cases the actor
+	// may reach. A record merged into another answers with the
+	// survivor's reference only.
+	FindPerson(ctx context.Context, ref string) (*PersonRecord, error)
+	// MergePersons merges one person record into another, in one
+	// transaction and with a fresh second factor: the survivor takes the
+	// chosen values and every case of the other record; the other record
+	// stays as a tombstone that points to the survivor, so both
+	// histories are kept. Merging a record into itself or into or from a
+	// tombstone is ECONFLICT; a record the actor may read but not merge
+	// whole is EFORBIDDEN (ID-10, DP-02).
+	MergePersons(ctx context.Context, m *PersonMerge) (*PersonRecord, error)
 }

@@ -149,6 +149,12 @@ func canCase(actor *Actor, action Action, c *CaseAccess) bool {
 		// of the team; not break-glass, not the police liaison, who asks
 		// the lead organisation (DP-05, DP-08).
 		return onTeam && (actor.Has(RoleCaseWorker) || actor.Has(RoleCoordinator))
+	case ActionPersonMerge:
+		// A merge shows and moves the identity of both records, so it is
+		// for case workers of an organisation on the team of every case
+		// involved; break-glass reaches one case for an emergency, not a
+		// person's whole record (ID-10, DP-02).
+		return onTeam && actor.Has(RoleCaseWorker)
 	case ActionNoteCreate:
 		// Those who work with her write in her journal: case workers,
 		// and partners and guardians of a team organisation, who record

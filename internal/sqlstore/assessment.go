@@ -14,7 +14,7 @@ import (
 var _ fristad.AssessmentService = (*DB)(nil)
 
 // onCase runs fn in a write transaction on a case the actor may take
-// action on, with the person's data key; refusals are audited and
+// action on, with the data key its content is sealed under; refusals are audited and
 // answered as findCase answers them.
 func (db *DB) onCase(ctx context.Context, caseID string, action fristad.Action, fn func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error) error {
 	actor, err := db.caseActor(ctx, caseID, action)
@@ -23,7 +23,7 @@ func (db *DB) onCase(ctx context.Context, caseID string, action fristad.Action, 
 	}
 	denied, forbidden := false, false
 	err = db.write(ctx, func(tx *Tx) error {
-		c, _, err := db.findCase(ctx, tx, actor, caseID, action)
+		c, sp, err := db.findCase(ctx, tx, actor, caseID, action)
 		switch {
 		case errors.Is(err, errForbidden):
 			forbidden = true
@@ -34,7 +34,7 @@ func (db *DB) onCase(ctx context.Context, caseID string, action fristad.Action, 
 		case err != nil:
 			return err
 		}
-		dk, err := db.dataKey(ctx, tx, c.Person.ID, false)
+		dk, err := db.dataKey(ctx, tx, sp.subject, false)
 		if err != nil {
 			return err
 		}

@@ -83,8 +83,8 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, ix *seal.Indexer, actor *f
 		}
 	}
 	_, err = tx.ExecContext(ctx, `
-		INSERT INTO cases (id, reference, person_id, lead_org_id, status, step, pathway, exploitation, version, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10)`,
+		INSERT INTO cases (id, reference, person_id, seal_subject, lead_org_id, status, step, pathway, exploitation, version, created_by, created_at, updated_at)
+		VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, 1, $9, $10, $10)`,
 		c.ID, c.Reference, p.ID, c.LeadOrganisation, c.Status, c.Step, c.Pathway, strings.Join(c.ExploitationTypes, ","), actor.UserID, tx.now)
 	if err != nil {
 		return err
@@ -173,10 +173,16 @@ const caseByIDSQL = `SELECT ` + caseColumns + caseScopeKnown + ` AND c.id = $4`
 const caseColumns = `c.id, c.reference, c.lead_org_id, c.status, c.step, c.pathway, c.exploitation, c.risk_level, c.version,
 	c.created_at, c.updated_at, COALESCE(t.level, ''), bg.until,
 	p.id, p.reference, p.alias_ct, p.name_ct, p.identity_ct, p.birth_date_ct, p.age_band, p.presumed_child, p.sex,
-	p.citizenships, p.languages, p.interpreter_needed, p.protection`
+	p.citizenships, p.languages, p.interpreter_needed, p.protection, c.seal_subject`
 
-// sealedPerson holds a person's sealed fields as read.
-type sealedPerson struct{ alias, name, identity, birth []byte }
+// sealedPerson holds a person's sealed fields as read, and the subject
+// whose data key seals the content of the case read with them: the
+// person the case was opened for, which a merge may have made another
+// person's case since.
+type sealedPerson struct {
+	alias, name, identity, birth []byte
+	subject                      string
+}
 
 func scanCase(rows interface{ Scan(...any) error }) (*fristad.Case, *sealedPerson, error) {
 	c := &fristad.Case{Person: &fristad.Person{}}
@@ -186,7 +192,7 @@ func scanCase(rows interface{ Scan(...any) error }) (*fristad.Case, *sealedPerso
 	err := rows.Scan(&c.ID, &c.Reference, &c.LeadOrganisation, &c.Status, &c.Step, &c.Pathway, &exploitation, &c.RiskLevel, &c.Version,
 		&c.CreatedAt, &c.UpdatedAt, &c.Access, &until,
 		&p.ID, &p.Reference, &sp.alias, &sp.name, &sp.identity, &sp.birth, &p.AgeBand, &p.PresumedChild, &p.Sex,
-		&citizenships, &languages, &p.InterpreterNeeded, &p.Protection)
+		&citizenships, &languages, &p.InterpreterNeeded, &p.Protection, &sp.subject)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -319,6 +325,11 @@ func (db *DB) FindCaseByID(ctx context.Context, id string) (*fristad.Case, error
 		}
 		if err := sp.open(dk, c.Person, false); err != nil {
 			return err
+		}
+		if sp.subject != c.Person.ID {
+			if dk, err = db.dataKey(ctx, tx, sp.subject, false); err != nil {
+				return err
+			}
 		}
 		if c.History, err = caseHistory(ctx, tx, dk, c.ID); err != nil {
 			return err
@@ -541,7 +552,7 @@ func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEve
 	}
 	denied, forbidden := false, false
 	err = db.write(ctx, func(tx *Tx) error {
-		c, _, err := db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseUpdate)
+		c, sp, err := db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseUpdate)
 		if errors.Is(err, errForbidden) {
 			forbidden = true
 			return nil
@@ -553,7 +564,7 @@ func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEve
 		if err != nil {
 			return err
 		}
-		dk, err := db.dataKey(ctx, tx, c.Person.ID, false)
+		dk, err := db.dataKey(ctx, tx, sp.subject, false)
 		if err != nil {
 			return err
 		}
@@ -656,6 +667,7 @@ func (db *DB) FindDuplicates(ctx context.Context, p *fristad.Person) (*fristad.D
 				return err
 			}
 		}
+		var survivors []string
 		for _, id := range candidates {
 			same, err := db.samePerson(ctx, tx, id, &probe)
 			if err != nil {
@@ -664,6 +676,15 @@ func (db *DB) FindDuplicates(ctx context.Context, p *fristad.Person) (*fristad.D
 			if !same {
 				continue // a token collision, as intended
 			}
+			// A record merged into another is found through the identity
+			// it was known under, and answers with the survivor (ID-10).
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(merged_into, id) FROM persons WHERE id = $1`, id).Scan(&id); err != nil {
+				return err
+			}
+			if slices.Contains(survivors, id) {
+				continue
+			}
+			survivors = append(survivors, id)
 			rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseScopeKnown+` AND p.id = $4`, actor.OrganisationID, actor.UserID, tx.now, id)
 			if err != nil {
 				return err
@@ -733,7 +754,7 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 	err = db.write(ctx, func(tx *Tx) error {
 		var personID, lead, level string
 		err := tx.QueryRowContext(ctx, `
-			SELECT c.id, c.person_id, c.lead_org_id, COALESCE(t.level, '')
+			SELECT c.id, c.seal_subject, c.lead_org_id, COALESCE(t.level, '')
 			FROM cases c JOIN persons p ON p.id = c.person_id
 			LEFT JOIN case_team t ON t.case_id = c.id AND t.org_id = $1
 			WHERE (c.id = $2 OR c.reference = $2) AND p.erased_at IS NULL`, actor.OrganisationID, caseID).Scan(&caseID, &personID, &lead, &level)

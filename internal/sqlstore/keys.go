@@ -259,7 +259,10 @@ func (db *DB) ShredSubject(ctx context.Context, subjectID, decision string) erro
 		return fristad.Errorf(fristad.EINVALID, "not a data subject")
 	}
 	err := db.write(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM keystore.subject_keys WHERE subject_id = $1`, subjectID)
+		// A person's record includes the records merged into it: their
+		// cases' content is sealed under their own keys (ID-10).
+		res, err := tx.ExecContext(ctx, `DELETE FROM keystore.subject_keys WHERE subject_id = $1
+			OR subject_id IN (SELECT id FROM persons WHERE merged_into = $1)`, subjectID)
 		if err != nil {
 			return err
 		}

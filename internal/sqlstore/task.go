@@ -14,7 +14,7 @@ import (
 
 var _ fristad.TaskService = (*DB)(nil)
 
-const taskColumns = `t.id, t.case_id, c.reference, c.person_id, t.kind, t.title_ct, t.due_on, t.org_id, t.assignee_id,
+const taskColumns = `t.id, t.case_id, c.reference, c.seal_subject, t.kind, t.title_ct, t.due_on, t.org_id, t.assignee_id,
 	t.created_by, t.created_at, t.done_at, t.done_by`
 
 // scanTask reads a task row; its sealed title is returned to be opened
