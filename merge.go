@@ -29,6 +29,7 @@ var MergeFields = []string{"alias", "name", "identity_number", "birth_date", "ag
 // another is a tombstone: MergedInto names the survivor's reference, and
 // Person and Cases are empty.
 type PersonRecord struct {
+	Reference  string // the record's own reference, a tombstone's too
 	Person     *Person
 	Cases      []*Case
 	MergedInto string // the survivor's reference, for a tombstone

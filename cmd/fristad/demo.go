@@ -236,6 +236,16 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 			return nil, err
 		}
 	}
+	// Andreea was first met on an outreach round, with no name and another
+	// spelling: a second record of one person, to be merged once her
+	// identity is confirmed (ID-10).
+	andrea := &fristad.Case{
+		Person:            &fristad.Person{Alias: "Andrea", AgeBand: "unknown", Sex: "female", Citizenships: []string{"MD"}, Languages: []string{"ro", "ru"}},
+		ExploitationTypes: []string{"sexual_exploitation"},
+	}
+	if err := db.CreateCase(wctx, andrea); err != nil {
+		return nil, err
+	}
 	// Grace came with her daughter, who has a case of her own (ID-11).
 	mira := &fristad.Case{Person: &fristad.Person{Alias: "Mira", AgeBand: "0-14", Sex: "female", Citizenships: []string{"NG"}, Languages: []string{"en"}}}
 	if err := db.AddDependant(wctx, cases[2].ID, "child", mira); err != nil {

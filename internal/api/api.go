@@ -98,6 +98,8 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST "+Prefix+"cases/{id}/plan/phase", signedIn, h.handleChangePhase)
 	h.route(mux, "POST "+Prefix+"cases/{id}/plan/reviews", signedIn, h.handleAddReview)
 	h.route(mux, "POST "+Prefix+"cases/{id}/plan/end", signedIn, h.handleEndPlan)
+	h.route(mux, "GET "+Prefix+"persons/{ref}", signedIn, h.handlePerson)
+	h.route(mux, "POST "+Prefix+"persons/{ref}/merge", signedIn, h.handleMerge)
 	h.route(mux, "GET "+Prefix+"programmes", allowed(fristad.ActionProgrammeRead), h.handleProgrammes)
 	h.route(mux, "POST "+Prefix+"programmes", allowed(fristad.ActionProgrammeManage), h.handleCreateProgramme)
 	h.route(mux, "GET "+Prefix+"programmes/{id}", allowed(fristad.ActionProgrammeRead), h.handleProgramme)

@@ -128,6 +128,16 @@ func TestIDORMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// Two more records of the same person, for the merge routes: the
+		// lead's case worker merges one in the browser (the sign-in was
+		// a fresh second factor) and one through the API.
+		other, otherAPI := &fristad.Case{Person: &fristad.Person{Alias: "Maja"}}, &fristad.Case{Person: &fristad.Person{Alias: "Mimi"}}
+		for _, c := range []*fristad.Case{other, otherAPI} {
+			if err := db.CreateCase(actorOf(t, db, lead), c); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		// The break-glass user opens it, with a fresh second factor.
 		bg := users[6]
 		bg.browser.get("/account/step-up")
@@ -154,7 +164,7 @@ func TestIDORMatrix(t *testing.T) {
 			api    bool
 			form   url.Values
 			json   string
-			needs  string // "read" or "update"
+			needs  string // "read", "update", or "reveal" and "merge" (the team's case workers only)
 			ok     int
 			upload bool // form is sent as multipart/form-data, with a file
 		}
@@ -219,6 +229,10 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api plan", method: "GET", path: "/api/v1/cases/%s/plan", api: true, needs: "read", ok: 200},
 			{name: "api eligibility", method: "GET", path: "/api/v1/cases/%s/eligibility?version_id=" + programme.ID, api: true, needs: "read", ok: 200},
 			{name: "api intervention", method: "POST", path: "/api/v1/cases/%s/plan/interventions", api: true, json: `{"type":"accommodation","funding_source":"municipality","phase":"one_off","planned_start":"2026-05-04"}`, needs: "update", ok: 201},
+			{name: "web merge form", method: "GET", path: "/cases/%s/merge?with=" + other.Reference, needs: "read", ok: 200},
+			{name: "web merge", method: "POST", path: "/cases/%s/merge", form: url.Values{"with": {other.Reference}, "confirm": {"on"}}, needs: "merge", ok: 303},
+			{name: "api person", method: "GET", path: "/api/v1/persons/%s", api: true, needs: "read", ok: 200},
+			{name: "api merge", method: "POST", path: "/api/v1/persons/%s/merge", api: true, json: `{"from":"` + otherAPI.Reference + `","confirm":true}`, needs: "merge", ok: 200},
 		}
 		for _, rt := range routes {
 			for _, u := range users {
@@ -247,15 +261,16 @@ func TestIDORMatrix(t *testing.T) {
 					malResp, malBody := do("../../etc/passwd")
 					resp, body := do(caseID)
 					allowed := u.may == "update" || (u.may == "read" && rt.needs == "read")
-					if rt.needs == "reveal" {
-						// A protected address: the team's case workers only,
-						// not break-glass (DP-08).
+					if rt.needs == "reveal" || rt.needs == "merge" {
+						// A protected address, or a person's whole record: the
+						// team's case workers only, not break-glass (DP-08,
+						// ID-10).
 						allowed = u.may == "update" && !strings.HasPrefix(u.name, "break-glass")
 					}
 					switch {
 					case allowed:
 						if resp.StatusCode != rt.ok {
-							t.Errorf("status %d; want %d", resp.StatusCode, rt.ok)
+							t.Errorf("status %d; want %d: %.300s", resp.StatusCode, rt.ok, body)
 						}
 					case u.may != "":
 						// Visible but not changeable: a plain refusal.
@@ -296,13 +311,14 @@ func TestIDORMatrix(t *testing.T) {
 			}
 		}
 		// Four users see nothing on any route; the partner is refused
-		// every change, the partner and the break-glass user every reveal.
+		// every change, the partner and the break-glass user every reveal and
+		// merge.
 		refusals := 0
 		for _, rt := range routes {
 			switch rt.needs {
 			case "update":
 				refusals++
-			case "reveal":
+			case "reveal", "merge":
 				refusals += 2
 			}
 		}

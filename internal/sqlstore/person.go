@@ -35,12 +35,12 @@ func (db *DB) findPersonRow(ctx context.Context, tx *Tx, actor *fristad.Actor, r
 	if ref == "" || len(ref) > 64 {
 		return nil, errDenied
 	}
-	var id, mergedInto string
+	var id, reference, mergedInto string
 	var mergedAt anyTime
 	err := tx.QueryRowContext(ctx, `
-		SELECT p.id, COALESCE(p.merged_into, ''), p.merged_at FROM persons p
+		SELECT p.id, p.reference, COALESCE(p.merged_into, ''), p.merged_at FROM persons p
 		WHERE (p.reference = $1 OR p.id = $2 OR p.id IN (SELECT person_id FROM cases WHERE id = $2 OR reference = $1)) AND p.erased_at IS NULL`,
-		strings.ToUpper(ref), ref).Scan(&id, &mergedInto, &mergedAt)
+		strings.ToUpper(ref), ref).Scan(&id, &reference, &mergedInto, &mergedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errDenied
 	}
@@ -55,9 +55,9 @@ func (db *DB) findPersonRow(ctx context.Context, tx *Tx, actor *fristad.Actor, r
 			return nil, err
 		}
 		at := mergedAt.Time
-		return &personRow{id: id, rec: &fristad.PersonRecord{MergedInto: survivor.rec.Person.Reference, MergedAt: &at}}, nil
+		return &personRow{id: id, rec: &fristad.PersonRecord{Reference: reference, MergedInto: survivor.rec.Person.Reference, MergedAt: &at}}, nil
 	}
-	row := &personRow{id: id, rec: &fristad.PersonRecord{}}
+	row := &personRow{id: id, rec: &fristad.PersonRecord{Reference: reference}}
 	rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+caseScopeKnown+` AND p.id = $4 ORDER BY c.created_at, c.id`, actor.OrganisationID, actor.UserID, tx.now, id)
 	if err != nil {
 		return nil, err
@@ -166,6 +166,10 @@ func (db *DB) MergePersons(ctx context.Context, m *fristad.PersonMerge) (*frista
 		if err != nil {
 			return err
 		}
+		// One who may not merge this record learns nothing of the other.
+		if into.rec.MergedInto == "" && !into.rec.CanMerge {
+			return deny(m.Into, fristad.Localized(fristad.EFORBIDDEN, "merge.access", nil, "only a case worker on the team of every case of both records may merge them"))
+		}
 		from, err := db.findPersonRow(ctx, tx, actor, m.From)
 		if errors.Is(err, errDenied) {
 			return deny(m.From, &fristad.Error{Code: fristad.ENOTFOUND, Field: "from", Key: "merge.from.notfound", Message: "no record you may reach has that reference"})
@@ -175,11 +179,11 @@ func (db *DB) MergePersons(ctx context.Context, m *fristad.PersonMerge) (*frista
 		}
 		switch {
 		case into.rec.MergedInto != "" || from.rec.MergedInto != "":
-			return deny(into.id, fristad.Localized(fristad.ECONFLICT, "merge.tombstone", nil, "the record has already been merged into another; merge with that one"))
+			return deny(m.Into, fristad.Localized(fristad.ECONFLICT, "merge.tombstone", nil, "the record has already been merged into another; merge with that one"))
 		case into.id == from.id:
-			return deny(into.id, fristad.Localized(fristad.ECONFLICT, "merge.self", nil, "both references name the same record"))
-		case !into.rec.CanMerge || !from.rec.CanMerge:
-			return deny(into.id, fristad.Localized(fristad.EFORBIDDEN, "merge.access", nil, "only a case worker on the team of every case of both records may merge them"))
+			return deny(m.Into, fristad.Localized(fristad.ECONFLICT, "merge.self", nil, "both references name the same record"))
+		case !from.rec.CanMerge:
+			return deny(m.From, fristad.Localized(fristad.EFORBIDDEN, "merge.access", nil, "only a case worker on the team of every case of both records may merge them"))
 		}
 		// A person in a browser confirms with a second factor (SR-13); an
 		// API token has none to give, and is itself the credential an
@@ -195,7 +199,7 @@ func (db *DB) MergePersons(ctx context.Context, m *fristad.PersonMerge) (*frista
 				return err
 			}
 			if merged.Valid {
-				return deny(into.id, fristad.Localized(fristad.ECONFLICT, "merge.tombstone", nil, "the record has already been merged into another; merge with that one"))
+				return deny(m.Into, fristad.Localized(fristad.ECONFLICT, "merge.tombstone", nil, "the record has already been merged into another; merge with that one"))
 			}
 		}
 		if err := db.mergePersons(ctx, tx, into, from, m.Keep, ix); err != nil {

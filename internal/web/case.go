@@ -194,6 +194,7 @@ type CasePage struct {
 	UpdateError   *FormError
 	Dependant     DependantForm // a new accompanying child or dependant, as typed
 	DependantErr  *FormError
+	Merged        string // the reference of a record just merged into this one
 }
 
 // DependantForm records an accompanying child or other dependant.
@@ -244,6 +245,9 @@ func (h *Handler) handleCase(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := &CasePage{Page: h.page(w, r), CaseHeader: caseHeader(c, "overview")}
 	page.Status.DecidedOn = h.now().Format("2006-01-02")
+	if m := r.URL.Query().Get("merged"); isReference(m) {
+		page.Merged = m
+	}
 	return h.renderCase(w, r, page, http.StatusOK)
 }
 
@@ -397,4 +401,12 @@ func (h *Handler) handleBreakGlass(w http.ResponseWriter, r *http.Request) error
 	}
 	http.Redirect(w, r, "/cases", http.StatusSeeOther)
 	return nil
+}
+
+// isReference reports whether s looks like a reference: letters, digits
+// and dashes, short. Only such text is echoed from a query string.
+func isReference(s string) bool {
+	return s != "" && len(s) <= 40 && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r == '-' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
 }

@@ -36,6 +36,7 @@ func TestTemplates(t *testing.T) {
 		"case_new":      &NewCasePage{},
 		"case":          &CasePage{},
 		"breakglass":    &BreakGlassPage{},
+		"merge":         &MergePage{},
 		"assessments":   &AssessmentsPage{},
 		"safety":        &SafetyPage{},
 		"notes":         &NotesPage{},

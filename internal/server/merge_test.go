@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"fristad"
+	"fristad/internal/sqlstore"
+	"fristad/internal/sqlstore/sqlstoretest"
+)
+
+// TestMergeAPI merges two records through the API (ID-10) and checks its
+// answers: 422 naming the field for a bad body, 409 for a record merged
+// into itself or with a tombstone, 404 in the field from for a record
+// the caller cannot reach, and a tombstone that redirects to the
+// survivor.
+func TestMergeAPI(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		s := mustStart(t, db)
+		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
+		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
+		stranger := mustStaff(t, db, s.StaffURL(), orgs[1], "other@example.org", "NBSWY3DPEB3W64TMMQQHG2LDMVZGK5DF", fristad.RoleCaseWorker)
+		first := mustOpenCase(t, worker, "Maria", "25-34")
+		second := mustOpenCase(t, worker, "Mia", "unknown")
+		theirs := mustOpenCase(t, stranger, "Ana", "18-24")
+		path := "/api/v1/persons/" + first + "/merge"
+
+		for _, tt := range []struct {
+			name, body string
+			status     int
+			want       string
+		}{
+			{"not confirmed", `{"from":"` + second + `"}`, http.StatusUnprocessableEntity, `"field":"confirm"`},
+			{"unknown side", `{"from":"` + second + `","keep":{"alias":"both"},"confirm":true}`, http.StatusUnprocessableEntity, `"field":"alias"`},
+			{"unknown member", `{"from":"` + second + `","confirm":true,"force":true}`, http.StatusBadRequest, `"code":"invalid"`},
+			{"into itself", `{"from":"` + first + `","confirm":true}`, http.StatusConflict, `"code":"conflict"`},
+			{"out of reach", `{"from":"` + theirs + `","confirm":true}`, http.StatusNotFound, `"field":"from"`},
+		} {
+			resp, body := apiDo(t, s, worker.token, "POST", path, tt.body)
+			if resp.StatusCode != tt.status || !strings.Contains(body, tt.want) {
+				t.Errorf("%s: %d %s; want %d with %s", tt.name, resp.StatusCode, body, tt.status, tt.want)
+			}
+		}
+		_, body := apiDo(t, s, worker.token, "GET", "/api/v1/cases/"+second, "")
+		tomb := between(body, `"person":{"reference":"`, `"`)
+		resp, body := apiDo(t, s, worker.token, "POST", path, `{"from":"`+second+`","keep":{"alias":"from"},"confirm":true}`)
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"alias":"Mia"`) || !strings.Contains(body, `"age_band":"25-34"`) || strings.Count(body, `"reference":"FR-`) != 2 {
+			t.Fatalf("the merge: %d %s", resp.StatusCode, body)
+		}
+		// The tombstone, named by its moved case, now names the survivor;
+		// by its own reference it redirects to it.
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/cases/"+second, "")
+		ref := between(body, `"person":{"reference":"`, `"`)
+		if resp.StatusCode != http.StatusOK || ref == "" || ref == tomb {
+			t.Fatalf("the moved case: %d %s", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/persons/"+tomb, "")
+		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/api/v1/persons/"+ref || !strings.Contains(body, `"merged_into":"`+ref+`"`) {
+			t.Errorf("reading the tombstone: %d %q %s", resp.StatusCode, resp.Header.Get("Location"), body)
+		}
+		resp, body = apiDo(t, s, worker.token, "POST", "/api/v1/persons/"+tomb+"/merge", `{"from":"`+first+`","confirm":true}`)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("merging into a tombstone: %d %s; want 409", resp.StatusCode, body)
+		}
+		// The stranger learns nothing of either.
+		resp, _ = apiDo(t, s, stranger.token, "GET", "/api/v1/persons/"+tomb, "")
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("a stranger reading the tombstone: %d; want 404", resp.StatusCode)
+		}
+	})
+}
+
+// between returns the text of s between the first before and the after
+// that follows it.
+func between(s, before, after string) string {
+	_, rest, ok := strings.Cut(s, before)
+	if !ok {
+		return ""
+	}
+	v, _, _ := strings.Cut(rest, after)
+	return v
+}
