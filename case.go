@@ -447,4 +447,13 @@ type CaseService interface {
 	// tombstone is ECONFLICT; a record the actor may read but not merge
 	// whole is EFORBIDDEN (ID-10, DP-02).
 	MergePersons(ctx context.Context, m *PersonMerge) (*PersonRecord, error)
+	// FindEvents returns the trafficking events of a case, in the order
+	// they happened as far as known (ID-05).
+	FindEvents(ctx context.Context, caseID string) ([]*TraffickingEvent, error)
+	// SaveEvent records a trafficking event on a case, or changes one
+	// when e.ID names it.
+	SaveEvent(ctx context.Context, caseID string, e *TraffickingEvent) error
+	// RemoveEvent takes an event off a case; the record of it stays in
+	// the database and the audit trail, out of view.
+	RemoveEvent(ctx context.Context, caseID, eventID string) error
 }

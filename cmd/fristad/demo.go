@@ -246,6 +246,16 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 	if err := db.CreateCase(wctx, andrea); err != nil {
 		return nil, err
 	}
+	// What happened to Andreea, as far as she has told it (ID-05).
+	for _, e := range []*fristad.TraffickingEvent{
+		{Kind: "recruitment", Country: "RO", From: "2023-02", Place: "Påhittad by utanför Bacău", Relations: []string{"partner"}},
+		{Kind: "transit", Country: "DE", From: "2023-04", To: "2023-04"},
+		{Kind: "exploitation", Country: "SE", From: "2023-05", To: "2024-01", ExploitationTypes: []string{"sexual_exploitation"}, Relations: []string{"partner", "stranger"}},
+	} {
+		if err := db.SaveEvent(wctx, cases[0].ID, e); err != nil {
+			return nil, err
+		}
+	}
 	// Grace came with her daughter, who has a case of her own (ID-11).
 	mira := &fristad.Case{Person: &fristad.Person{Alias: "Mira", AgeBand: "0-14", Sex: "female", Citizenships: []string{"NG"}, Languages: []string{"en"}}}
 	if err := db.AddDependant(wctx, cases[2].ID, "child", mira); err != nil {

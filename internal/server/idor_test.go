@@ -128,6 +128,15 @@ func TestIDORMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// Two events of what happened to her, one to change and one to
+		// remove; removing twice changes nothing.
+		event, removed := &fristad.TraffickingEvent{Country: "RO", From: "2019-03"}, &fristad.TraffickingEvent{Kind: "transit"}
+		for _, e := range []*fristad.TraffickingEvent{event, removed} {
+			if err := db.SaveEvent(actorOf(t, db, lead), caseID, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		// Two more records of the same person, for the merge routes: the
 		// lead's case worker merges one in the browser (the sign-in was
 		// a fresh second factor) and one through the API.
@@ -229,6 +238,13 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api plan", method: "GET", path: "/api/v1/cases/%s/plan", api: true, needs: "read", ok: 200},
 			{name: "api eligibility", method: "GET", path: "/api/v1/cases/%s/eligibility?version_id=" + programme.ID, api: true, needs: "read", ok: 200},
 			{name: "api intervention", method: "POST", path: "/api/v1/cases/%s/plan/interventions", api: true, json: `{"type":"accommodation","funding_source":"municipality","phase":"one_off","planned_start":"2026-05-04"}`, needs: "update", ok: 201},
+			{name: "web event", method: "POST", path: "/cases/%s/events", form: url.Values{"ev-kind": {"exploitation"}, "ev-country": {"SE"}, "ev-from": {"2019-06"}, "ev-relations": {"partner"}}, needs: "update", ok: 303},
+			{name: "web event change", method: "POST", path: "/cases/%s/events", form: url.Values{"event": {event.ID}, "ev-kind": {"recruitment"}, "ev-country": {"RO"}}, needs: "update", ok: 303},
+			{name: "web event remove", method: "POST", path: "/cases/%s/events/" + removed.ID + "/remove", form: url.Values{}, needs: "update", ok: 303},
+			{name: "api events", method: "GET", path: "/api/v1/cases/%s/events", api: true, needs: "read", ok: 200},
+			{name: "api event", method: "POST", path: "/api/v1/cases/%s/events", api: true, json: `{"kind":"transit","country":"HU","relations":["stranger"]}`, needs: "update", ok: 201},
+			{name: "api event change", method: "PUT", path: "/api/v1/cases/%s/events/" + event.ID, api: true, json: `{"kind":"recruitment","country":"RO","from":"2019-03"}`, needs: "update", ok: 200},
+			{name: "api event remove", method: "DELETE", path: "/api/v1/cases/%s/events/" + removed.ID, api: true, needs: "update", ok: 204},
 			{name: "web merge form", method: "GET", path: "/cases/%s/merge?with=" + other.Reference, needs: "read", ok: 200},
 			{name: "web merge", method: "POST", path: "/cases/%s/merge", form: url.Values{"with": {other.Reference}, "confirm": {"on"}}, needs: "merge", ok: 303},
 			{name: "api person", method: "GET", path: "/api/v1/persons/%s", api: true, needs: "read", ok: 200},

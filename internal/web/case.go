@@ -195,6 +195,10 @@ type CasePage struct {
 	Dependant     DependantForm // a new accompanying child or dependant, as typed
 	DependantErr  *FormError
 	Merged        string // the reference of a record just merged into this one
+	Events        []*fristad.TraffickingEvent
+	EventForm     EventForm // a new or changed event, as typed
+	EventErr      *FormError
+	EventCodes    EventCodes
 }
 
 // DependantForm records an accompanying child or other dependant.
@@ -230,7 +234,19 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, page *CaseP
 		access.TeamLevel = ""
 	}
 	page.CanUpdate = fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCaseUpdate, access)
-	page.Codes = caseCodes
+	page.Codes, page.EventCodes = caseCodes, eventCodes
+	if page.Events, err = h.cfg.Cases.FindEvents(r.Context(), page.Case.ID); err != nil {
+		return err
+	}
+	if page.EventForm.Kind == "" {
+		page.EventForm = EventForm{Kind: "exploitation"}
+		// ?event= opens an event in the form, to change it.
+		for _, e := range page.Events {
+			if e.ID == r.URL.Query().Get("event") {
+				page.EventForm = eventFormOf(e)
+			}
+		}
+	}
 	if page.Update.Version == 0 {
 		page.Update = updateFormOf(page.Case)
 	}

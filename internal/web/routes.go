@@ -66,6 +66,8 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET /cases/{id}/residence", signedIn, h.handleResidence)
 	h.route(mux, "POST /cases/{id}/residence", signedIn, h.handleRecordResidence)
 	h.route(mux, "POST /cases/{id}/residence/{rid}/reveal", signedIn, h.handleRevealResidence)
+	h.route(mux, "POST /cases/{id}/events", signedIn, h.handleSaveEvent)
+	h.route(mux, "POST /cases/{id}/events/{eventID}/remove", signedIn, h.handleRemoveEvent)
 	h.route(mux, "GET /cases/{id}/merge", signedIn, h.handleMergeForm)
 	h.route(mux, "POST /cases/{id}/merge", signedIn, h.handleMerge)
 	h.route(mux, "GET /cases/{id}/indicators", signedIn, h.handleIndicators)

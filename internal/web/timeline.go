@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -139,6 +140,17 @@ func (h *Handler) handleTimeline(w http.ResponseWriter, r *http.Request) error {
 		} else if t.Kind == fristad.TaskOwn {
 			add(t.CreatedAt, "task", "/tasks", "timeline.task", "Task", title, "Due", t.DueOn)
 		}
+	}
+	events, err := h.cfg.Cases.FindEvents(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		period := page.T("events.period.unknown")
+		if e.From != "" || e.To != "" {
+			period = cmp.Or(e.From, "?") + " – " + cmp.Or(e.To, "?")
+		}
+		add(e.CreatedAt, "event", "#event-"+e.ID, "timeline.event", "Kind", page.Label("event.kind", e.Kind), "Country", cmp.Or(e.Country, "–"), "Period", period)
 	}
 	slices.SortStableFunc(page.Events, func(a, b TimelineEvent) int { return b.At.Compare(a.At) })
 	page.Title = page.T("timeline.title", "Ref", c.Reference)
