@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -63,6 +64,24 @@ func TestMergeAPI(t *testing.T) {
 		if resp.StatusCode != http.StatusConflict {
 			t.Errorf("merging into a tombstone: %d %s; want 409", resp.StatusCode, body)
 		}
+		// A protected identity stays hidden on the comparison and in the
+		// API (DP-05): neither shows her name.
+		resp, _ = worker.post("/cases", url.Values{"alias": {"Skyddad"}, "name": {"CANARY Skyddadsson"}, "protection": {fristad.ProtectionRegistration}, "confirm_new": {"on"}})
+		protected := strings.TrimPrefix(resp.Header.Get("Location"), "/cases/")
+		resp, body = worker.get("/cases/" + first + "/merge?with=" + protected)
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, "CANARY") || strings.Contains(body, "Skyddad<") || !strings.Contains(body, `name="keep-name"`) {
+			t.Errorf("comparing with a protected record: %d, name shown or no choice\n%s", resp.StatusCode, body)
+		}
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/persons/"+protected, "")
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, "CANARY") || !strings.Contains(body, `"hidden":true`) {
+			t.Errorf("a protected record in the API: %d %s", resp.StatusCode, body)
+		}
+		// Merged into an unprotected record, the survivor is protected.
+		resp, body = apiDo(t, s, worker.token, "POST", path, `{"from":"`+protected+`","confirm":true}`)
+		if resp.StatusCode != http.StatusOK || strings.Contains(body, "CANARY") || !strings.Contains(body, `"protection":"protected_registration"`) {
+			t.Errorf("merging a protected record: %d %s", resp.StatusCode, body)
+		}
+
 		// The stranger learns nothing of either.
 		resp, _ = apiDo(t, s, stranger.token, "GET", "/api/v1/persons/"+tomb, "")
 		if resp.StatusCode != http.StatusNotFound {
