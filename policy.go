@@ -43,6 +43,10 @@ var rolePolicy = map[Action][]Role{
 	// those who build or deliver plans read them.
 	ActionProgrammeManage: {RoleCoordinator},
 	ActionProgrammeRead:   {RoleCoordinator, RoleCaseWorker, RolePartner, RoleGuardian},
+	// Coordinators call back those who asked on the portal (IN-08);
+	// which requests each one takes is decided per request.
+	ActionCallbackRead:   {RoleCoordinator},
+	ActionCallbackHandle: {RoleCoordinator},
 }
 
 // readActions change nothing: a read-scoped API token may take them and
@@ -55,6 +59,7 @@ var readActions = map[Action]bool{
 	ActionNoteRead:         true,
 	ActionConsentRead:      true,
 	ActionProgrammeRead:    true,
+	ActionCallbackRead:     true,
 }
 
 // systemActions are what the command line may do. Whoever runs it holds
@@ -89,6 +94,8 @@ func Can(actor *Actor, action Action, record any) bool {
 		return canCase(actor, action, rec)
 	case *NoteAccess:
 		return canNote(actor, action, rec)
+	case *CallbackAccess:
+		return canCallback(actor, action, rec)
 	default:
 		return false // a record the policy does not know how to judge
 	}
