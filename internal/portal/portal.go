@@ -51,6 +51,9 @@ type Config struct {
 	// Now is the clock, for the day certifications are checked on;
 	// default time.Now.
 	Now func() time.Time
+	// Callbacks takes call-back requests in (callback.go); without it
+	// the form says to call instead.
+	Callbacks fristad.CallbackInbox
 }
 
 // Handler serves the portal.
@@ -68,6 +71,7 @@ type Handler struct {
 	dir          atomic.Pointer[snapshot] // the service directory as served
 	dirTemplate  *template.Template       // the directory's, for rendering while serving
 	progTemplate *template.Template       // the programmes page's
+	form         *callbackForm            // the call-back form's state
 }
 
 // New renders every page in every language and returns the portal's
@@ -97,6 +101,7 @@ func New(cfg Config) (*Handler, error) {
 		pages:   map[string]*response{},
 		roots:   map[language.Tag]*response{},
 		clones:  map[string]*template.Template{},
+		form:    newCallbackForm(cfg.Callbacks),
 	}
 	h.matcher = newLanguageMatcher(h.catalog.Languages())
 	for _, tag := range h.catalog.Languages() {
@@ -155,6 +160,7 @@ func (h *Handler) Addresses() []string { return append([]string{"/"}, h.addrs...
 // portal is listed here.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", h.handle(h.handleRoot))
+	h.registerCallback(mux)
 	mux.Handle("GET /{lang}/{$}", h.handle(h.handlePage)) // a language's start page
 	h.registerHSDS(mux)
 	mux.Handle("GET /{lang}/{page...}", h.handle(h.handlePage)) // its other pages
@@ -189,6 +195,8 @@ func (h *Handler) handlePage(w http.ResponseWriter, r *http.Request) error {
 		return h.handleDirectory(w, r)
 	case ProgrammesPath:
 		return h.handleProgrammes(w, r)
+	case callbackPath:
+		return h.handleCallbackForm(w, r) // rendered for each request
 	}
 	res, ok := h.pages[r.URL.Path]
 	if !ok {

@@ -34,6 +34,7 @@ func TestTemplates(t *testing.T) {
 		"error":      &ErrorPage{},
 		"directory":  &DirectoryPage{},
 		"programmes": &ProgrammesPage{},
+		"callback":   &CallbackPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Portal())
 }
