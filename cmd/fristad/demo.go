@@ -140,7 +140,9 @@ type demoAccount struct {
 // staff of the demo. Every name is made up; the addresses use the
 // reserved .invalid domain.
 var demoOrganisations = []fristad.Organisation{
-	{Name: "Länsstyrelsen Demolän (samordning)", Type: "regional_coordinator", Region: "Demolän"},
+	// The coordinator serves a real county, so that call-back requests
+	// for it from the portal reach her (IN-08).
+	{Name: "Länsstyrelsen Demolän (samordning)", Type: "regional_coordinator", Region: "Stockholms län"},
 	{Name: "Socialtjänsten Demostad", Type: "social_services", Region: "Demolän"},
 	{Name: "Kvinnojouren Fiktiva", Type: "ngo", Region: "Demolän"},
 	{Name: "Polisen Demoregion", Type: "police", Region: "Demolän"},

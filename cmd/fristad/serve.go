@@ -113,6 +113,8 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Programmes:    c.DB,
 		Plans:         c.DB,
 		Directory:     c.DB,
+		Callbacks:     c.DB,
+		CallbackInbox: c.DB,
 		Collectors:    []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {

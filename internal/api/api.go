@@ -36,6 +36,7 @@ type Config struct {
 	Documents     fristad.DocumentService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
+	Callbacks     fristad.CallbackService
 }
 
 // Handler serves the API.
@@ -112,6 +113,11 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"providers", allowed(fristad.ActionProgrammeRead), h.handleProviders)
 	h.route(mux, "PUT "+Prefix+"providers/{id}", allowed(fristad.ActionProgrammeManage), h.handleSaveProvider)
 	h.route(mux, "GET "+Prefix+"budget", allowed(fristad.ActionProgrammeManage), h.handleBudget)
+	// Call-back requests (IN-08): the service decides which coordinator
+	// takes each one and audits every refusal.
+	h.route(mux, "GET "+Prefix+"callbacks", allowed(fristad.ActionCallbackRead), h.handleCallbacks)
+	h.route(mux, "GET "+Prefix+"callbacks/{id}", allowed(fristad.ActionCallbackRead), h.handleCallback)
+	h.route(mux, "POST "+Prefix+"callbacks/{id}/handle", allowed(fristad.ActionCallbackHandle), h.handleHandleCallback)
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}

@@ -75,6 +75,8 @@ type Config struct {
 	Documents     fristad.DocumentService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
+	Callbacks     fristad.CallbackService // the coordinators' inbox
+	CallbackInbox fristad.CallbackInbox   // where the portal hands requests in
 	// Directory feeds the portal's service directory and HSDS API; nil
 	// for none. DirectoryRefresh is how often the portal reads it again
 	// (default a minute).
@@ -125,11 +127,13 @@ func New(cfg Config) (*Server, error) {
 		Documents:     cfg.Documents,
 		Programmes:    cfg.Programmes,
 		Plans:         cfg.Plans,
+		Callbacks:     cfg.Callbacks,
 	})
 	if err != nil {
 		return nil, err
 	}
-	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory})
+	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory,
+		Callbacks: cfg.CallbackInbox})
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
 		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Indicators: cfg.Indicators, Programmes: cfg.Programmes, Plans: cfg.Plans,
-		Documents: cfg.Documents}).Register(staffMux)
+		Documents: cfg.Documents, Callbacks: cfg.Callbacks}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -45,6 +45,8 @@ func mustStartWith(t *testing.T, db *sqlstore.DB, change func(*server.Config)) *
 		Documents:     db,
 		Programmes:    db,
 		Plans:         db,
+		Callbacks:     db,
+		CallbackInbox: db,
 		Directory:     db,
 	}
 	if change != nil {

@@ -113,6 +113,12 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /providers", allowed(fristad.ActionProgrammeManage), h.handleSaveProvider)
 	h.route(mux, "GET /budget", allowed(fristad.ActionProgrammeManage), h.handleBudget)
 
+	// Call-back requests from the portal (IN-08): the service decides
+	// per request which coordinator takes it, and audits every refusal.
+	h.route(mux, "GET /callbacks", allowed(fristad.ActionCallbackRead), h.handleCallbacks)
+	h.route(mux, "GET /callbacks/{id}", allowed(fristad.ActionCallbackRead), h.handleCallback)
+	h.route(mux, "POST /callbacks/{id}/handle", allowed(fristad.ActionCallbackHandle), h.handleHandleCallback)
+
 	h.route(mux, "GET /", anyone, h.handleNotFound)
 }
 

@@ -46,6 +46,8 @@ func TestTemplates(t *testing.T) {
 		"deadlines":     &DeadlinesPage{},
 		"timeline":      &TimelinePage{},
 		"indicators":    &IndicatorsPage{},
+		"callbacks":     &CallbacksPage{},
+		"callback":      &CallbackPage{},
 		"programmes":    &ProgrammesPage{},
 		"programme":     &ProgrammePage{},
 		"providers":     &ProvidersPage{},

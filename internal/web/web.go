@@ -50,6 +50,7 @@ type Config struct {
 	Documents     fristad.DocumentService
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
+	Callbacks     fristad.CallbackService
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }
@@ -246,6 +247,7 @@ var menu = []struct {
 	{"/admin/organisations", "admin.orgs.title", fristad.ActionOrganisationCreate},
 	{"/admin/users", "admin.users.title", fristad.ActionUserList},
 	{"/programmes", "programmes.title", fristad.ActionProgrammeRead},
+	{"/callbacks", "callbacks.title", fristad.ActionCallbackRead},
 	{"/audit", "audit.title", fristad.ActionAuditRead},
 	{"/account/sessions", "sessions.title", ""},
 }
