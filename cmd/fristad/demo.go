@@ -270,6 +270,13 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 	if err := seedDemoPlans(ctx, wctx, cctx, db, cases); err != nil {
 		return nil, err
 	}
+	// A fictional call-back request from the portal, waiting for the
+	// coordinator of Stockholms län (IN-08).
+	callback := &fristad.CallbackRequest{Channel: "sms", Phone: "070-000 00 99", Times: []string{"afternoon"}, TimeNote: "Påhittat: skicka sms först, ring sedan.",
+		Language: "th", Interpreter: true, Region: "AB"}
+	if err := db.SubmitCallback(ctx, callback); err != nil {
+		return nil, err
+	}
 	return accounts, nil
 }
 
