@@ -84,6 +84,11 @@ func TestBrowserCallback(t *testing.T) {
 	// The coordinator of Stockholms län takes it.
 	s := browsertest.New(t)
 	signInAs(t, s, staff, "samordnare@demo.fristad.invalid")
+	en := i18n.Staff().Printer(language.English)
+	s.Navigate(staff + "/")
+	if got, want := s.Text(`main a[href="/callbacks"]`), en.Plural("home.callbacks", 2); got != want {
+		t.Errorf("the start page says %q, want %q", got, want)
+	}
 	s.Navigate(staff + "/callbacks")
 	s.Check()
 	// The demo's request came first; hers is the newest, last.
@@ -105,7 +110,7 @@ func TestBrowserCallback(t *testing.T) {
 	// Handled without an outcome: told so beside the form.
 	s.ClickAndWait("form.form button[type=submit]")
 	s.Check()
-	if want := i18n.Staff().Printer(language.English).T("callback.outcome.invalid"); s.Text("#error-summary") != want {
+	if want := en.T("callback.outcome.invalid"); s.Text("#error-summary") != want {
 		t.Errorf("handling without an outcome: %q", s.Text("#error-summary"))
 	}
 	s.SendKeys("#outcome", kb.ArrowDown) // reached
@@ -116,5 +121,9 @@ func TestBrowserCallback(t *testing.T) {
 	}
 	if n := rows(); n != 1 || s.Text("main tbody code") != "th" {
 		t.Errorf("after handling the inbox has %d rows: %q; want only the demo's", n, s.Text("main tbody"))
+	}
+	s.Navigate(staff + "/")
+	if got, want := s.Text(`main a[href="/callbacks"]`), en.Plural("home.callbacks", 1); got != want {
+		t.Errorf("after handling the start page says %q, want %q", got, want)
 	}
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -178,4 +179,43 @@ func TestCallbackIDORMatrix(t *testing.T) {
 			t.Errorf("an unknown outcome: %d %s; want 422 naming the field", resp.StatusCode, body)
 		}
 	})
+}
+
+// TestCallbackPostThroughServer sends the portal's call-back form through
+// the whole middleware chain: a post from another site is refused before
+// the portal sees it, the request log carries neither the body nor the
+// visitor's address, and no answer sets a cookie or may be cached.
+func TestCallbackPostThroughServer(t *testing.T) {
+	var buf syncBuffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(&buf, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+	s := mustStartMigrated(t)
+	form := url.Values{"channel": {"call"}, "phone": {"070-999 88 77"}, "time_note": {"Canary-Svensson"}, "language": {"sv"}, "form_token": {"x"}}.Encode()
+	for _, tc := range []struct {
+		site string
+		want int
+	}{
+		{"cross-site", http.StatusForbidden},   // the server's cross-origin protection
+		{"same-origin", http.StatusBadRequest}, // the portal: a form token not its own
+	} {
+		resp, body := do(t, "POST", s.PublicURL()+"/sv/call-back", strings.NewReader(form),
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": tc.site})
+		if resp.StatusCode != tc.want {
+			t.Errorf("a %s post: %d, want %d", tc.site, resp.StatusCode, tc.want)
+		}
+		if len(resp.Header.Values("Set-Cookie")) > 0 || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("a %s post: cookies %v, Cache-Control %q", tc.site, resp.Header.Values("Set-Cookie"), resp.Header.Get("Cache-Control"))
+		}
+		if tc.want == http.StatusBadRequest && !strings.Contains(body, `value="070-999 88 77"`) {
+			t.Error("the refused form does not keep what she typed")
+		}
+	}
+	logs := buf.String()
+	if strings.Contains(logs, "Canary") || strings.Contains(logs, "999 88 77") || strings.Contains(logs, "999+88+77") || strings.Contains(logs, "127.0.0.1") {
+		t.Errorf("the log carries the form or the address:\n%s", logs)
+	}
+	if !strings.Contains(logs, `"pattern":"POST /{lang}/call-back"`) {
+		t.Errorf("the log lacks the route:\n%s", logs)
+	}
 }

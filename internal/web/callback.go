@@ -76,3 +76,17 @@ func (h *Handler) handleHandleCallback(w http.ResponseWriter, r *http.Request) e
 	}
 	return err
 }
+
+// callbackCount counts the call-back requests waiting for a coordinator,
+// for the start page.
+func (h *Handler) callbackCount(r *http.Request, page *HomePage) error {
+	if h.cfg.Callbacks == nil || !fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCallbackRead, nil) {
+		return nil
+	}
+	list, err := h.cfg.Callbacks.FindCallbacks(r.Context())
+	if err != nil {
+		return err
+	}
+	page.TakesCallbacks, page.Callbacks = true, len(list)
+	return nil
+}

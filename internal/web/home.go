@@ -19,6 +19,10 @@ type HomePage struct {
 	Overdue, ThisWeek int
 	HighRisk          []*fristad.Case
 	WorksCases        bool
+
+	// For coordinators: the call-back requests waiting for them (IN-08).
+	Callbacks      int
+	TakesCallbacks bool
 }
 
 func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
@@ -32,6 +36,9 @@ func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if err := h.dashboard(r, &page); err != nil {
+			return err
+		}
+		if err := h.callbackCount(r, &page); err != nil {
 			return err
 		}
 	}
