@@ -33,6 +33,15 @@ var CallbackTimes = []string{"morning", "afternoon", "evening", "weekend"}
 // handled.
 var CallbackOutcomes = []string{"reached", "not_reached", "case_opened", "referred", "withdrawn"}
 
+// CallbackExpired is the outcome of a request nobody handled within
+// CallbackRetention: its contact details are erased all the same (DP-12),
+// for a number that was safe a month ago may not be safe now.
+const CallbackExpired = "expired"
+
+// CallbackRetention is how long an open request keeps its contact
+// details.
+const CallbackRetention = 30 * 24 * time.Hour
+
 // Counties are Sweden's counties (län) by their ISO 3166-2:SE codes, with
 // their names. A visitor may choose one so that her request reaches the
 // regional coordinator; the names are proper names and stay in Swedish.
@@ -110,7 +119,7 @@ type CallbackRequest struct {
 	// Set when handled; the contact details are erased then.
 	HandledAt *time.Time
 	HandledBy string
-	Outcome   string // one of CallbackOutcomes
+	Outcome   string // one of CallbackOutcomes, or CallbackExpired
 	Erased    bool   // the contact details are gone
 }
 
@@ -192,7 +201,8 @@ func FieldErrors(err error) []*Error {
 type CallbackInbox interface {
 	// SubmitCallback validates a request, seals its contact details and
 	// stores it with its region and the time it arrived. EINVALID for a
-	// bad field (all of them, joined).
+	// bad field (all of them, joined). Requests open longer than
+	// CallbackRetention are expired first.
 	SubmitCallback(ctx context.Context, c *CallbackRequest) error
 }
 
@@ -235,7 +245,8 @@ func canCallback(actor *Actor, action Action, c *CallbackAccess) bool {
 // read and write is audited.
 type CallbackService interface {
 	// FindCallbacks returns the open requests the actor may take, oldest
-	// first, without their contact details.
+	// first, without their contact details. Requests open longer than
+	// CallbackRetention are expired first.
 	FindCallbacks(ctx context.Context) ([]*CallbackRequest, error)
 	// FindCallbackByID returns one request with its contact details while
 	// it is open; ENOTFOUND for one the actor may not take.

@@ -40,7 +40,12 @@ func (db *DB) SubmitCallback(ctx context.Context, c *fristad.CallbackRequest) er
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	expired := 0
+	err := db.write(ctx, func(tx *Tx) error {
+		var err error
+		if expired, err = db.expireCallbacks(ctx, tx); err != nil {
+			return err
+		}
 		c.ID, c.ReceivedAt = auth.NewID(), tx.now
 		c.HandledAt, c.HandledBy, c.Outcome, c.Erased = nil, "", "", false
 		dk, err := db.dataKey(ctx, tx, callbackSubject(c.ID), true)
@@ -64,6 +69,72 @@ func (db *DB) SubmitCallback(ctx context.Context, c *fristad.CallbackRequest) er
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "callback.received", ObjectType: "callback", ObjectID: c.ID, ActorID: "portal"})
 	})
+	if err != nil {
+		return err
+	}
+	return db.checkpointKeys(ctx, expired)
+}
+
+// expireCallbacks erases the contact details of every request open
+// longer than fristad.CallbackRetention, as if handled with the outcome
+// fristad.CallbackExpired by the system, and returns how many it erased.
+// It runs whenever requests come in or are listed, so no number outlives
+// the retention by long while the inbox is in use.
+func (db *DB) expireCallbacks(ctx context.Context, tx *Tx) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM callback_requests WHERE handled_at IS NULL AND received_at < $1`, tx.now.Add(-fristad.CallbackRetention))
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := db.eraseCallback(ctx, tx, id, "system:retention", fristad.CallbackExpired); err != nil {
+			return 0, err
+		}
+		if err := db.audit(ctx, tx, auditEvent{Action: "callback.expired", ObjectType: "callback", ObjectID: id, ActorID: "system:retention"}); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// eraseCallback marks an open request handled and erases its contact
+// details: the sealed column is emptied and its data key destroyed.
+func (db *DB) eraseCallback(ctx context.Context, tx *Tx, id, by, outcome string) error {
+	res, err := tx.ExecContext(ctx, `
+		UPDATE callback_requests SET handled_at = $1, handled_by = $2, outcome = $3, contact_ct = NULL
+		WHERE id = $4 AND handled_at IS NULL`, tx.now, by, outcome, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fristad.Localized(fristad.ECONFLICT, "callback.handled.already", nil, "the request was handled already")
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM keystore.subject_keys WHERE subject_id = $1`, callbackSubject(id))
+	return err
+}
+
+// checkpointKeys makes sure, after n data keys were destroyed, that none
+// lingers in SQLite's key-store write-ahead log, as for an erased person.
+func (db *DB) checkpointKeys(ctx context.Context, n int) error {
+	if n == 0 || db.dialect.name != SQLite {
+		return nil
+	}
+	if _, err := db.db.ExecContext(ctx, `PRAGMA keystore.wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("callback: checkpoint the key store: %w", err)
+	}
+	return nil
 }
 
 // callbackScope is what the policy needs to know about the actor's place
@@ -112,7 +183,12 @@ func (db *DB) FindCallbacks(ctx context.Context) ([]*fristad.CallbackRequest, er
 		return nil, err
 	}
 	var out []*fristad.CallbackRequest
+	expired := 0
 	err := db.write(ctx, func(tx *Tx) error {
+		var err error
+		if expired, err = db.expireCallbacks(ctx, tx); err != nil {
+			return err
+		}
 		scope, err := db.callbackScope(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -138,7 +214,10 @@ func (db *DB) FindCallbacks(ctx context.Context) ([]*fristad.CallbackRequest, er
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "callback.list", ObjectType: "callback", Purpose: fmt.Sprint(len(out))})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, db.checkpointKeys(ctx, expired)
 }
 
 // findCallback reads one request inside tx and decides action on it. A
@@ -251,16 +330,7 @@ func (db *DB) HandleCallback(ctx context.Context, id, outcome string) error {
 		if c.HandledAt != nil {
 			return fristad.Localized(fristad.ECONFLICT, "callback.handled.already", nil, "the request was handled already")
 		}
-		res, err := tx.ExecContext(ctx, `
-			UPDATE callback_requests SET handled_at = $1, handled_by = $2, outcome = $3, contact_ct = NULL
-			WHERE id = $4 AND handled_at IS NULL`, tx.now, actor.UserID, outcome, c.ID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fristad.Localized(fristad.ECONFLICT, "callback.handled.already", nil, "the request was handled already")
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM keystore.subject_keys WHERE subject_id = $1`, callbackSubject(c.ID)); err != nil {
+		if err := db.eraseCallback(ctx, tx, c.ID, actor.UserID, outcome); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, auditEvent{Action: "callback.handled", ObjectType: "callback", ObjectID: c.ID, Purpose: outcome})
@@ -271,12 +341,5 @@ func (db *DB) HandleCallback(ctx context.Context, id, outcome string) error {
 	if denied {
 		return fristad.Errorf(fristad.ENOTFOUND, "not found")
 	}
-	if db.dialect.name == SQLite {
-		// As for an erased person: the destroyed key must not linger in
-		// the key store's write-ahead log.
-		if _, err := db.db.ExecContext(ctx, `PRAGMA keystore.wal_checkpoint(TRUNCATE)`); err != nil {
-			return fmt.Errorf("callback: checkpoint the key store: %w", err)
-		}
-	}
-	return nil
+	return db.checkpointKeys(ctx, 1)
 }

@@ -176,6 +176,37 @@ func TestCallbacks(t *testing.T) {
 			t.Errorf("after a refused request the national list is %q", got)
 		}
 
+		// Nobody handled the other two within the retention: listing the
+		// inbox erases them, a request that came in since stays (DP-12).
+		f.clk.Add(fristad.CallbackRetention)
+		recent := &fristad.CallbackRequest{Channel: "call", Phone: "0705556677", Times: []string{"morning"}, Language: "uk"}
+		if err := db.SubmitCallback(anon, recent); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids(nationwide); got != recent.ID {
+			t.Errorf("after the retention the national list is %q; want only the recent request", got)
+		}
+		gone, err := db.FindCallbackByID(nationwide, nowhere.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gone.Outcome != fristad.CallbackExpired || gone.HandledBy != "system:retention" || !gone.Erased || gone.Phone != "" {
+			t.Errorf("an expired request: %+v", gone)
+		}
+		err = db.Read(t.Context(), func(tx *sqlstore.Tx) error {
+			var keys int
+			if err := tx.QueryRowContext(t.Context(), `SELECT COUNT(*) FROM keystore.subject_keys WHERE subject_id LIKE 'callback:%'`).Scan(&keys); err != nil {
+				return err
+			}
+			if keys != 1 {
+				t.Errorf("%d call-back keys remain; want the recent request's only", keys)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
 		// The trail: received anonymously, listed, opened, refused, handled.
 		events, err := db.FindAuditEvents(cli(t), fristad.AuditFilter{ObjectID: &inAB.ID})
 		if err != nil {
