@@ -67,7 +67,7 @@ func TestBrowserCallback(t *testing.T) {
 	b.Click("#times-evening")
 	b.Click("#interpreter")
 	b.SendKeys("#region", kb.ArrowDown) // the first county: Stockholms län
-	b.Run(chromedp.Sleep(3500 * time.Millisecond))
+	// No second wait: the corrected form keeps the token of the first.
 	b.ClickAndWait("form.form button[type=submit]")
 	checkWithoutJS(b)
 	wantStatus(t, b, netlog, http.StatusOK)

@@ -255,6 +255,11 @@ func (h *Handler) handleCallbackPost(w http.ResponseWriter, r *http.Request) err
 	case !h.form.checkToken(f.Get("form_token")):
 		page.Problem = page.T("callback.retry")
 		return h.renderCallback(w, r, http.StatusBadRequest, page)
+	}
+	// Her form's token stays hers: correcting a field is quick, and must
+	// not be taken for a bot's speed.
+	page.Token = f.Get("form_token")
+	switch {
 	case f.Get("website") != "":
 		// Only a bot fills in the field no person sees. It is told what a
 		// person would be, and nothing is kept.

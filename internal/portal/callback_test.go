@@ -207,6 +207,9 @@ func TestCallbackPost(t *testing.T) {
 	if !strings.Contains(body, `value="ring mig"`) || !strings.Contains(body, ">CANARY sent</textarea>") || !strings.Contains(body, `aria-invalid="true"`) {
 		t.Error("bad fields: what she typed is not kept, or the fields are not marked")
 	}
+	if m := formTokenRE.FindStringSubmatch(body); m == nil || m[1] != token {
+		t.Errorf("bad fields: the form's token is %v, want hers kept, so a quick correction is not refused", m)
+	}
 	if len(in.got) != 0 {
 		t.Fatal("a bad request was stored")
 	}
