@@ -68,6 +68,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"cases/{id}/indicators", signedIn, h.handleIndicators)
 	h.route(mux, "POST "+Prefix+"cases/{id}/indicators", signedIn, h.handleSaveIndicators)
 	h.route(mux, "GET "+Prefix+"cases/{id}/residences", signedIn, h.handleResidences)
+	h.route(mux, "GET "+Prefix+"cases/{id}/timeline", signedIn, h.handleTimeline)
 	h.route(mux, "POST "+Prefix+"cases/{id}/residences", signedIn, h.handleRecordResidence)
 	h.route(mux, "POST "+Prefix+"cases/{id}/status", signedIn, h.handleAddStatus)
 	h.route(mux, "GET "+Prefix+"cases/{id}/assessments", signedIn, h.handleAssessments)

@@ -212,6 +212,7 @@ func TestIDORMatrix(t *testing.T) {
 			{name: "api withdraw", method: "POST", path: "/api/v1/cases/%s/consents/" + consent.ID + "/withdraw", api: true, needs: "update", ok: 200},
 			{name: "web tasks", method: "GET", path: "/cases/%s/tasks", needs: "read", ok: 200},
 			{name: "web timeline", method: "GET", path: "/cases/%s/timeline", needs: "read", ok: 200},
+			{name: "api timeline", method: "GET", path: "/api/v1/cases/%s/timeline", api: true, needs: "read", ok: 200},
 			{name: "web task", method: "POST", path: "/cases/%s/tasks", form: url.Values{"title": {"Boka tolk"}, "due_on": {"2026-05-08"}}, needs: "update", ok: 303},
 			{name: "web task done", method: "POST", path: "/cases/%s/tasks/" + task.ID + "/done", form: url.Values{}, needs: "update", ok: 303},
 			{name: "api tasks", method: "GET", path: "/api/v1/cases/%s/tasks", api: true, needs: "read", ok: 200},

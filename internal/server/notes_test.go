@@ -156,6 +156,21 @@ func TestNotesPages(t *testing.T) {
 		if resp, body := other.get(timeline); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "tandläkaren") {
 			t.Errorf("another organisation's timeline: %d; want 404", resp.StatusCode)
 		}
+		// The same timeline through the API, in codes, with the same rule.
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1"+timeline, "")
+		var tl struct {
+			Entries []struct{ Kind, Code, Text string }
+		}
+		if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &tl) != nil || len(tl.Entries) == 0 || tl.Entries[len(tl.Entries)-1].Kind != "opened" ||
+			!strings.Contains(body, "CANARY Samtal: sover dåligt.") {
+			t.Errorf("the case worker's timeline through the API: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := apiDo(t, s, police.token, "GET", "/api/v1"+timeline, ""); resp.StatusCode != 200 || strings.Contains(body, "CANARY") || !strings.Contains(body, "tandläkaren") {
+			t.Errorf("the police liaison's timeline through the API: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := apiDo(t, s, other.token, "GET", "/api/v1"+timeline, ""); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("another organisation's timeline through the API: %d; want 404", resp.StatusCode)
+		}
 		// Another organisation: no such case.
 		if resp, body := other.get(path); resp.StatusCode != http.StatusNotFound || strings.Contains(body, "CANARY") || strings.Contains(body, "tandläkaren") {
 			t.Errorf("another organisation's journal: %d; want 404", resp.StatusCode)

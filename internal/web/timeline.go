@@ -3,13 +3,11 @@ package web
 import (
 	"cmp"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fristad"
 	"fristad/internal/render"
+	"fristad/internal/timeline"
 )
 
 // TimelinePage is a case's timeline: everything that happened on it that
@@ -29,20 +27,6 @@ type TimelineEvent struct {
 	Href    string // where it is kept
 }
 
-// excerpt returns the first line of s, cut to n characters.
-func excerpt(s string, n int) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
-}
-
-// forbidden reports a part of a case the user's role may not read at
-// all; the timeline leaves it out.
-func forbidden(err error) bool { return fristad.ErrorCode(err) == fristad.EFORBIDDEN }
-
 // handleTimeline gathers the case's history from its services, each of
 // which applies the policy and audits the read: notes the user may not
 // read never reach the timeline.
@@ -57,102 +41,62 @@ func (h *Handler) handleTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	entries, err := timeline.Build(ctx, timeline.Sources{Cases: h.cfg.Cases, Assessments: h.cfg.Assessments, Notes: h.cfg.Notes,
+		Documents: h.cfg.Documents, Consents: h.cfg.Consents, Tasks: h.cfg.Tasks}, c)
+	if err != nil {
+		return err
+	}
 	base := "/cases/" + c.ID
-	add := func(at time.Time, kind, href, key string, args ...any) *TimelineEvent {
-		page.Events = append(page.Events, TimelineEvent{At: at, Kind: kind, Href: base + href, Text: page.T(key, args...)})
-		return &page.Events[len(page.Events)-1]
-	}
-	for i, e := range c.History {
-		key := "timeline.status"
-		if i == 0 {
-			key = "timeline.opened"
+	for _, e := range entries {
+		ev := TimelineEvent{At: e.At}
+		say := func(kind, href, key string, args ...any) {
+			ev.Kind, ev.Href, ev.Text = kind, base+href, page.T(key, args...)
 		}
-		add(e.RecordedAt, "status", "", key, "Status", page.Label("status", e.Status), "On", e.DecidedOn, "Org", orgs[e.DecidingOrg])
-	}
-	as, err := h.cfg.Assessments.Assessments(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, a := range as.Risk {
-		add(a.CreatedAt, "assessment", "/assessments", "timeline.risk", "Level", page.Label("risk", a.Level), "On", a.AssessedOn)
-	}
-	for _, a := range as.Needs {
-		add(a.CreatedAt, "assessment", "/assessments", "timeline.needs", "On", a.AssessedOn)
-	}
-	plan, err := h.cfg.Assessments.SafetyPlan(ctx, id)
-	if err != nil {
-		return err
-	}
-	if plan != nil {
-		add(plan.CreatedAt, "safety", "/safety", "timeline.safety", "Version", plan.Version)
-	}
-	residences, err := h.cfg.Cases.Residences(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, res := range residences {
-		// The kind and the day, never the address (DP-08).
-		add(res.RecordedAt, "residence", "/residence", "timeline.residence", "Kind", page.Label("residence.kind", res.Kind), "Since", res.Since)
-	}
-	notes, err := h.cfg.Notes.FindNotes(ctx, id)
-	if err != nil && !forbidden(err) {
-		return err
-	}
-	for _, n := range notes {
-		e := add(n.CreatedAt, "note", "/notes#note-"+n.ID, "timeline.note", "Org", orgs[n.AuthorOrganisation], "Who", page.Label("sensitivity", n.Sensitivity))
-		e.Excerpt = excerpt(n.Body, 120)
-	}
-	documents, err := h.cfg.Documents.FindDocuments(ctx, id)
-	if err != nil && !forbidden(err) {
-		return err
-	}
-	for _, d := range documents {
-		add(d.CreatedAt, "document", "/documents#document-"+d.ID, "timeline.document", "Name", d.Filename, "Org", orgs[d.UploadedByOrganisation])
-	}
-	consents, err := h.cfg.Consents.FindConsents(ctx, id)
-	if err != nil && !forbidden(err) {
-		return err
-	}
-	for _, k := range consents {
-		add(k.RecordedAt, "consent", "/consents#consent-"+k.ID, "timeline.consent", "Purpose", page.Label("purpose", k.Purpose), "Org", orgs[k.RecipientOrganisation])
-		if k.WithdrawnAt != nil {
-			add(*k.WithdrawnAt, "consent", "/consents#consent-"+k.ID, "timeline.withdrawn", "Purpose", page.Label("purpose", k.Purpose), "Org", orgs[k.RecipientOrganisation])
+		switch e.Kind {
+		case "opened", "status":
+			say("status", "", "timeline."+e.Kind, "Status", page.Label("status", e.Code), "On", e.Day, "Org", orgs[e.Org])
+		case "risk":
+			say("assessment", "/assessments", "timeline.risk", "Level", page.Label("risk", e.Code), "On", e.Day)
+		case "needs":
+			say("assessment", "/assessments", "timeline.needs", "On", e.Day)
+		case "safety":
+			say("safety", "/safety", "timeline.safety", "Version", e.Version)
+		case "residence":
+			say("residence", "/residence", "timeline.residence", "Kind", page.Label("residence.kind", e.Code), "Since", e.Day)
+		case "event":
+			period := page.T("events.period.unknown")
+			if e.Day != "" || e.Until != "" {
+				period = cmp.Or(e.Day, "?") + " – " + cmp.Or(e.Until, "?")
+			}
+			say("event", "#event-"+e.ID, "timeline.event", "Kind", page.Label("event.kind", e.Code), "Country", cmp.Or(e.Text, "–"), "Period", period)
+		case "note":
+			say("note", "/notes#note-"+e.ID, "timeline.note", "Org", orgs[e.Org], "Who", page.Label("sensitivity", e.Code))
+			ev.Excerpt = e.Text
+		case "document":
+			say("document", "/documents#document-"+e.ID, "timeline.document", "Name", e.Text, "Org", orgs[e.Org])
+		case "consent", "withdrawn":
+			key := "timeline.consent"
+			if e.Kind == "withdrawn" {
+				key = "timeline.withdrawn"
+			}
+			say("consent", "/consents#consent-"+e.ID, key, "Purpose", page.Label("purpose", e.Code), "Org", orgs[e.Org])
+		case "disclosure":
+			say("disclosure", "/consents", "timeline.disclosure", "Org", orgs[e.Org], "Basis", page.Label("legalbasis", e.Code))
+		case "task", "task_done":
+			title := e.Text
+			if e.Code != fristad.TaskOwn {
+				title = page.Label("task.kind", e.Code)
+			}
+			if e.Kind == "task_done" {
+				say("task", "/tasks", "timeline.task.done", "Task", title)
+			} else {
+				say("task", "/tasks", "timeline.task", "Task", title, "Due", e.Day)
+			}
+		default:
+			continue
 		}
+		page.Events = append(page.Events, ev)
 	}
-	disclosures, err := h.cfg.Consents.FindDisclosures(ctx, id)
-	if err != nil && !forbidden(err) {
-		return err
-	}
-	for _, d := range disclosures {
-		add(d.RecordedAt, "disclosure", "/consents", "timeline.disclosure", "Org", orgs[d.RecipientOrganisation], "Basis", page.Label("legalbasis", d.LegalBasis))
-	}
-	tasks, err := h.cfg.Tasks.FindTasks(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, t := range tasks {
-		title := t.Title
-		if t.Kind != fristad.TaskOwn {
-			title = page.Label("task.kind", t.Kind)
-		}
-		if t.DoneAt != nil {
-			add(*t.DoneAt, "task", "/tasks", "timeline.task.done", "Task", title)
-		} else if t.Kind == fristad.TaskOwn {
-			add(t.CreatedAt, "task", "/tasks", "timeline.task", "Task", title, "Due", t.DueOn)
-		}
-	}
-	events, err := h.cfg.Cases.FindEvents(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, e := range events {
-		period := page.T("events.period.unknown")
-		if e.From != "" || e.To != "" {
-			period = cmp.Or(e.From, "?") + " – " + cmp.Or(e.To, "?")
-		}
-		add(e.CreatedAt, "event", "#event-"+e.ID, "timeline.event", "Kind", page.Label("event.kind", e.Kind), "Country", cmp.Or(e.Country, "–"), "Period", period)
-	}
-	slices.SortStableFunc(page.Events, func(a, b TimelineEvent) int { return b.At.Compare(a.At) })
 	page.Title = page.T("timeline.title", "Ref", c.Reference)
 	return h.engine.Render(w, r, http.StatusOK, "timeline", page)
 }
