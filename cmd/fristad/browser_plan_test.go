@@ -22,6 +22,12 @@ func TestBrowserPlan(t *testing.T) {
 	coord := browsertest.New(t)
 	signInAs(t, coord, staff, "samordnare@demo.fristad.invalid")
 	coord.ClickAndWait(`.langs button[lang="sv"]`)
+	// The portal's pages as their editors see them (IN-10).
+	coord.ClickAndWait(`.menu a[href="/portal-content"]`)
+	coord.Check()
+	if !strings.Contains(coord.Text("main"), "Utlänningslagen 5 kap. 15 §") {
+		t.Errorf("the portal content page: %q", coord.Text("main"))
+	}
 	coord.ClickAndWait(`.menu a[href="/programmes"]`)
 	coord.Check()
 	if n := evalString(coord, `String(document.querySelector("main table").tBodies[0].rows.length)`); n != "2" {

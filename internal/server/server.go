@@ -109,7 +109,13 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory,
+		Callbacks: cfg.CallbackInbox})
+	if err != nil {
+		return nil, err
+	}
 	staffUI, err := web.New(web.Config{
+		PortalContent: portalUI.Editorial,
 		Demo:          cfg.Demo,
 		Assets:        assets,
 		StaffURL:      cfg.StaffURL,
@@ -129,11 +135,6 @@ func New(cfg Config) (*Server, error) {
 		Plans:         cfg.Plans,
 		Callbacks:     cfg.Callbacks,
 	})
-	if err != nil {
-		return nil, err
-	}
-	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory,
-		Callbacks: cfg.CallbackInbox})
 	if err != nil {
 		return nil, err
 	}

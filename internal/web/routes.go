@@ -112,6 +112,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET /providers", allowed(fristad.ActionProgrammeRead), h.handleProviders)
 	h.route(mux, "POST /providers", allowed(fristad.ActionProgrammeManage), h.handleSaveProvider)
 	h.route(mux, "GET /budget", allowed(fristad.ActionProgrammeManage), h.handleBudget)
+	h.route(mux, "GET /portal-content", allowed(fristad.ActionProgrammeManage), h.handlePortalContent)
 
 	// Call-back requests from the portal (IN-08): the service decides
 	// per request which coordinator takes it, and audits every refusal.

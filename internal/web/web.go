@@ -51,6 +51,8 @@ type Config struct {
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 	Callbacks     fristad.CallbackService
+	// PortalContent reports the public portal's pages to their editors.
+	PortalContent func() *fristad.ContentReport
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }
@@ -248,6 +250,7 @@ var menu = []struct {
 	{"/admin/users", "admin.users.title", fristad.ActionUserList},
 	{"/programmes", "programmes.title", fristad.ActionProgrammeRead},
 	{"/callbacks", "callbacks.title", fristad.ActionCallbackRead},
+	{"/portal-content", "content.title", fristad.ActionProgrammeManage},
 	{"/audit", "audit.title", fristad.ActionAuditRead},
 	{"/account/sessions", "sessions.title", ""},
 }
