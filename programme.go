@@ -96,6 +96,9 @@ type ProgrammeVersion struct {
 	Budget      int64  // whole kronor
 	ValidFrom   string // YYYY-MM-DD
 	ValidTo     string // YYYY-MM-DD, or "" for open-ended
+	// Public shows the version on the public portal once it is published
+	// and applies (IN-01): what it offers, for whom, at no cost.
+	Public      bool
 	CreatedBy   string
 	CreatedAt   time.Time
 	PublishedAt *time.Time

@@ -25,7 +25,7 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 		Types:       []string{"accommodation", "subsistence", "psychological", "interpreting", "legal_help", "swedish_tuition"},
 		Funding:     []string{"programme", "municipality", "region"},
 		Eligibility: fristad.Eligibility{MinStatus: fristad.StatusReasonableGrounds},
-		Budget:      2000000, ValidFrom: day(-730), ValidTo: day(-120),
+		Budget:      2000000, ValidFrom: day(-730), ValidTo: day(-120), Public: true,
 	}
 	if err := db.CreateProgrammeVersion(coordinator, v1); err != nil {
 		return err

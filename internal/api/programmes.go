@@ -34,11 +34,12 @@ type ProgrammeJSON struct {
 	ValidFrom         string            `json:"valid_from"`
 	ValidTo           string            `json:"valid_to"`
 	PublishedAt       *time.Time        `json:"published_at,omitempty"`
+	Public            bool              `json:"public"`
 }
 
 func programmeJSON(v *fristad.ProgrammeVersion) ProgrammeJSON {
 	out := ProgrammeJSON{v.ID, v.ProgrammeID, v.Version, v.Status, v.Name, v.Description, v.TargetGroup, []PhaseJSON{},
-		nonNil(v.Types), nonNil(v.Funding), v.Eligibility.MinStatus, nonNil(v.Eligibility.Pathways), v.Budget, v.ValidFrom, v.ValidTo, v.PublishedAt}
+		nonNil(v.Types), nonNil(v.Funding), v.Eligibility.MinStatus, nonNil(v.Eligibility.Pathways), v.Budget, v.ValidFrom, v.ValidTo, v.PublishedAt, v.Public}
 	for _, p := range v.Phases {
 		out.Phases = append(out.Phases, PhaseJSON{p.Code, p.MaxDays, p.Renewals})
 	}
@@ -48,7 +49,7 @@ func programmeJSON(v *fristad.ProgrammeVersion) ProgrammeJSON {
 func (in ProgrammeJSON) version() *fristad.ProgrammeVersion {
 	v := &fristad.ProgrammeVersion{ProgrammeID: in.ProgrammeID, Name: in.Name, Description: in.Description, TargetGroup: in.TargetGroup,
 		Types: in.InterventionTypes, Funding: in.FundingSources, Eligibility: fristad.Eligibility{MinStatus: in.MinStatus, Pathways: in.Pathways},
-		Budget: in.Budget, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo}
+		Budget: in.Budget, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, Public: in.Public}
 	if v.Name == nil {
 		v.Name = map[string]string{}
 	}

@@ -82,9 +82,11 @@ func TestPublicDirectory(t *testing.T) {
 		}
 		waitFor(t, public+"/hsds/organizations", `"total_items":0`)
 
-		// A programme the coordinator publishes appears on the portal's
-		// programmes page; a draft does not.
-		resp, _ = coord.post("/programmes", programmeForm("Stödprogram för vuxna"))
+		// A programme the coordinator publishes, marked for the portal,
+		// appears on the portal's programmes page; a draft does not.
+		programme := programmeForm("Stödprogram för vuxna")
+		programme.Set("public", "on")
+		resp, _ = coord.post("/programmes", programme)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("creating a programme: %d", resp.StatusCode)
 		}

@@ -59,13 +59,18 @@ func (db *DB) PublicProgrammes(ctx context.Context, day string) ([]fristad.Publi
 			return err
 		}
 		defer rows.Close()
+		seen := map[string]bool{}
 		for rows.Next() {
 			v, err := scanProgramme(rows)
 			if err != nil {
 				return err
 			}
-			if n := len(out); n > 0 && out[n-1].ID == v.ProgrammeID {
+			if seen[v.ProgrammeID] {
 				continue // an older version of the same programme
+			}
+			seen[v.ProgrammeID] = true
+			if !v.Public {
+				continue // the version that applies is not for the portal
 			}
 			out = append(out, fristad.PublicProgramme{ID: v.ProgrammeID, Name: v.Name, Description: v.Description,
 				TargetGroup: v.TargetGroup, Phases: v.Phases, Types: v.Types})

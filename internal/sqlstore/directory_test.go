@@ -75,12 +75,14 @@ func TestPublicListings(t *testing.T) {
 }
 
 // TestPublicProgrammes checks that the portal gets the latest published
-// version of each programme that applies on the day, and no draft.
+// version of each programme that applies on the day, and no draft, and
+// only when that version is marked for the portal.
 func TestPublicProgrammes(t *testing.T) {
 	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newCaseFixture(t, db)
 		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
 		v1 := newProgramme("Stödprogrammet")
+		v1.Public = true
 		mustPublish(t, db, coord, v1)
 		draft := newProgramme("Stödprogrammet")
 		draft.ProgrammeID, draft.Description["sv"] = v1.ProgrammeID, "Utkast."
@@ -88,10 +90,12 @@ func TestPublicProgrammes(t *testing.T) {
 			t.Fatal(err)
 		}
 		later := newProgramme("Barnprogrammet")
-		later.TargetGroup, later.ValidFrom = "children", "2027-01-01"
+		later.TargetGroup, later.ValidFrom, later.Public = "children", "2027-01-01", true
 		mustPublish(t, db, coord, later)
 		ended := newProgramme("Avslutat program")
-		ended.ValidTo = "2026-03-31"
+		ended.ValidTo, ended.Public = "2026-03-31", true
+		internal := newProgramme("Internt program")
+		mustPublish(t, db, coord, internal) // not marked for the portal
 		mustPublish(t, db, coord, ended)
 
 		got, err := db.PublicProgrammes(t.Context(), "2026-05-04")
@@ -102,11 +106,21 @@ func TestPublicProgrammes(t *testing.T) {
 
 		// A second version is published: it replaces the first.
 		v2 := newProgramme("Stödprogrammet")
-		v2.ProgrammeID, v2.Description["sv"] = v1.ProgrammeID, "Andra versionen."
+		v2.ProgrammeID, v2.Description["sv"], v2.Public = v1.ProgrammeID, "Andra versionen.", true
 		mustPublish(t, db, coord, v2)
 		got, err = db.PublicProgrammes(t.Context(), "2027-02-01")
 		if err != nil || len(got) != 2 || got[0].Name["sv"] != "Barnprogrammet" || got[1].Description["sv"] != "Andra versionen." {
 			t.Errorf("programmes on 2027-02-01: %+v, %v; want Barnprogrammet and the second version of Stödprogrammet", got, err)
+		}
+
+		// A third version taken off the portal takes the programme off,
+		// rather than showing an older version.
+		v3 := newProgramme("Stödprogrammet")
+		v3.ProgrammeID = v1.ProgrammeID
+		mustPublish(t, db, coord, v3)
+		got, err = db.PublicProgrammes(t.Context(), "2027-02-01")
+		if err != nil || len(got) != 1 || got[0].Name["sv"] != "Barnprogrammet" {
+			t.Errorf("programmes after a version off the portal: %+v, %v; want Barnprogrammet alone", got, err)
 		}
 	})
 }

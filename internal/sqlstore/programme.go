@@ -20,6 +20,7 @@ type programmeRules struct {
 	Phases            []fristad.Phase
 	Types, Funding    []string
 	Eligibility       fristad.Eligibility
+	Public            bool `json:",omitempty"`
 }
 
 const programmeColumns = `id, programme_id, version, status, target_group, rules, budget, valid_from, valid_to, created_by, created_at, published_at`
@@ -37,6 +38,7 @@ func scanProgramme(row interface{ Scan(...any) error }) (*fristad.ProgrammeVersi
 		return nil, err
 	}
 	v.Name, v.Description, v.Phases, v.Types, v.Funding, v.Eligibility = r.Name, r.Description, r.Phases, r.Types, r.Funding, r.Eligibility
+	v.Public = r.Public
 	if published.Valid {
 		t := published.Time
 		v.PublishedAt = &t
@@ -45,7 +47,7 @@ func scanProgramme(row interface{ Scan(...any) error }) (*fristad.ProgrammeVersi
 }
 
 func rulesOf(v *fristad.ProgrammeVersion) (string, error) {
-	buf, err := json.Marshal(programmeRules{v.Name, v.Description, v.Phases, v.Types, v.Funding, v.Eligibility})
+	buf, err := json.Marshal(programmeRules{v.Name, v.Description, v.Phases, v.Types, v.Funding, v.Eligibility, v.Public})
 	return string(buf), err
 }
 

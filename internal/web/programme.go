@@ -94,6 +94,7 @@ func programmeFromForm(r *http.Request) *fristad.ProgrammeVersion {
 		renewals, _ := strconv.Atoi(f.Get("phase_renewals_" + n))
 		v.Phases = append(v.Phases, fristad.Phase{Code: code, MaxDays: days, Renewals: renewals})
 	}
+	v.Public = f.Get("public") == "on"
 	budget := strings.NewReplacer(" ", "", "\u00a0", "").Replace(f.Get("budget"))
 	if b, err := strconv.ParseInt(budget, 10, 64); err == nil {
 		v.Budget = b
