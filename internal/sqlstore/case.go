@@ -514,7 +514,8 @@ func caseListSQL(actor *fristad.Actor, filter fristad.CaseFilter, limit int, now
 		JOIN cases c ON c.id = bg.case_id
 		JOIN persons p ON p.id = c.person_id
 		LEFT JOIN case_team t ON t.case_id = c.id AND t.org_id = $1
-		WHERE t.case_id IS NULL AND p.erased_at IS NULL` + where + `
+		WHERE c.id IN (SELECT case_id FROM break_glass WHERE user_id = $2 AND expires_at > $3)
+		  AND t.case_id IS NULL AND p.erased_at IS NULL` + where + `
 		ORDER BY c.created_at DESC, c.id DESC LIMIT ` + n
 	return team, glass, args
 }
