@@ -34,9 +34,12 @@ var contentFS embed.FS
 type Site struct {
 	// FeedbackEmail is where the accessibility statement asks visitors to
 	// write; a page's text puts it where it says {feedback}.
-	FeedbackEmail string      `json:"feedback_email"`
-	Contacts      []*Contact  `json:"contacts"`
-	Pages         []*PageInfo `json:"pages"`
+	FeedbackEmail string `json:"feedback_email"`
+	// Address is where the portal is, as leaflets print it:
+	// "https://fristad.example".
+	Address  string      `json:"address"`
+	Contacts []*Contact  `json:"contacts"`
+	Pages    []*PageInfo `json:"pages"`
 }
 
 // Contact is a place to turn to for help, such as a help line.
@@ -170,6 +173,9 @@ var pageTemplates = []string{"home", "help", "rights", "article"}
 
 // check checks site.json on its own.
 func (s *Site) check() error {
+	if !strings.HasPrefix(s.Address, "https://") || strings.ContainsAny(s.Address, " ?#") {
+		return fmt.Errorf("address %q: want the portal's https:// address", s.Address)
+	}
 	ids := map[string]*PageInfo{}
 	paths := map[string]bool{}
 	homes := 0

@@ -143,7 +143,7 @@ func TestSiteData(t *testing.T) {
 }
 
 func TestLoadContentRejects(t *testing.T) {
-	site := `{"contacts": [], "pages": [
+	site := `{"address": "https://portal.example", "contacts": [], "pages": [
 		{"id": "home", "path": "", "template": "home", "owner": "o", "updated": "2026-01-01", "next_review": "2026-06-01"},
 		{"id": "help", "path": "help", "template": "help", "owner": "o", "updated": "2026-01-01", "next_review": "2026-06-01"}]}`
 	page := `{"title": "t", "heading": "h", "lead": "l", "summary": "s", "body": [%s]}`
@@ -161,6 +161,8 @@ func TestLoadContentRejects(t *testing.T) {
 		"unknown page link": {site, text(`"see [[nowhere]]"`)},
 		"feedback, no addr": {site, text(`"write to {feedback}"`)},
 		"missing page":      {site, `{"contacts": {}, "pages": {}}`},
+		"no address":        {strings.Replace(site, "https://portal.example", "", 1), text(`"x"`)},
+		"http address":      {strings.Replace(site, "https://", "http://", 1), text(`"x"`)},
 	} {
 		dir := t.TempDir()
 		os.MkdirAll(dir+"/languages", 0o755)

@@ -63,6 +63,7 @@ type snapshot struct {
 	hsds                         *hsdsData
 	programmes                   []fristad.PublicProgramme
 	programmePages               map[language.Tag]*response
+	leaflets                     map[string]*response // by address and size (leafletKey)
 
 	mu       sync.Mutex
 	filtered map[string]*response // by language and query
@@ -250,7 +251,7 @@ func (h *Handler) setDirectory(ls []fristad.Listing, ps []fristad.PublicProgramm
 		return false, nil
 	}
 	s := &snapshot{version: v, listings: ls, programmes: ps, pages: map[language.Tag]*response{},
-		programmePages: map[language.Tag]*response{}, filtered: map[string]*response{}}
+		programmePages: map[language.Tag]*response{}, leaflets: map[string]*response{}, filtered: map[string]*response{}}
 	for _, l := range ls {
 		for _, r := range l.Regions {
 			if !slices.Contains(s.regions, r) {
@@ -280,6 +281,9 @@ func (h *Handler) setDirectory(ls []fristad.Listing, ps []fristad.PublicProgramm
 		}
 		s.pages[tag] = res
 		if s.programmePages[tag], err = h.renderProgrammes(s, tag); err != nil {
+			return false, err
+		}
+		if err := h.renderLeaflets(s, tag); err != nil {
 			return false, err
 		}
 	}

@@ -68,10 +68,11 @@ type Handler struct {
 	addrs   []string                      // every page address, in site order per language
 	clones  map[string]*template.Template // the page templates for rendering ahead of time
 
-	dir          atomic.Pointer[snapshot] // the service directory as served
-	dirTemplate  *template.Template       // the directory's, for rendering while serving
-	progTemplate *template.Template       // the programmes page's
-	form         *callbackForm            // the call-back form's state
+	dir             atomic.Pointer[snapshot] // the service directory as served
+	dirTemplate     *template.Template       // the directory's, for rendering while serving
+	progTemplate    *template.Template       // the programmes page's
+	leafletTemplate *template.Template       // the leaflets'
+	form            *callbackForm            // the call-back form's state
 }
 
 // New renders every page in every language and returns the portal's
@@ -121,6 +122,9 @@ func New(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	if h.progTemplate, err = h.cloneTemplate("programmes"); err != nil {
+		return nil, err
+	}
+	if h.leafletTemplate, err = h.cloneTemplate("leaflet"); err != nil {
 		return nil, err
 	}
 	if _, err := h.setDirectory(nil, nil); err != nil {
@@ -198,6 +202,9 @@ func (h *Handler) handlePage(w http.ResponseWriter, r *http.Request) error {
 	case callbackPath:
 		return h.handleCallbackForm(w, r) // rendered for each request
 	}
+	if rest, ok := strings.CutPrefix(r.PathValue("page"), ProgrammesPath+"/"); ok && strings.HasSuffix(rest, "/"+leafletPath) {
+		return h.handleLeaflet(w, r)
+	}
 	res, ok := h.pages[r.URL.Path]
 	if !ok {
 		return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
@@ -271,6 +278,8 @@ type Page struct {
 	// Unreviewed says that no native speaker has reviewed the language's
 	// text yet (the catalog's meta.reviewed is not "yes").
 	Unreviewed bool
+	// Class is the class of <html>, such as the paper size of a leaflet.
+	Class string
 }
 
 // Alternate is a link to a page in one language.

@@ -85,11 +85,11 @@ func TestPageWeight(t *testing.T) {
 	extra := assets.Size("style.css", true) + assets.Size("quick-exit.js", true) + assets.Size("favicon.svg", true)
 	maxByLang := map[string]int{}
 	worst := map[string]string{}
-	check := func(addr, lang string, headers ...string) {
+	check := func(addr, lang string, headers ...string) int {
 		rec := get(t, srv, addr, append([]string{"Accept-Encoding", "gzip"}, headers...)...)
 		if rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "gzip" {
 			t.Errorf("%s: status %d, Content-Encoding %q; want 200, gzip", addr, rec.Code, rec.Header().Get("Content-Encoding"))
-			return
+			return 0
 		}
 		weight := rec.Body.Len() + extra
 		if weight > pageBudget {
@@ -98,6 +98,7 @@ func TestPageWeight(t *testing.T) {
 		if weight > maxByLang[lang] {
 			maxByLang[lang], worst[lang] = weight, addr
 		}
+		return weight
 	}
 	for _, addr := range h.Addresses() {
 		if addr == "/" {
@@ -109,10 +110,21 @@ func TestPageWeight(t *testing.T) {
 			check(addr+"?group=women&language=sv", lang) // rendered on request
 		}
 	}
+	leaflet, leafletAddr := 0, ""
+	for _, addr := range h.LeafletAddresses() {
+		lang, _, _ := strings.Cut(strings.TrimPrefix(addr, "/"), "/")
+		for _, size := range LeafletSizes {
+			key := leafletKey(addr, size)
+			if w := check(key, lang); w > leaflet {
+				leaflet, leafletAddr = w, key
+			}
+		}
+	}
 	for _, tag := range i18n.Portal().Languages() {
 		check("/", "/ "+tag.String(), "Accept-Language", tag.String())
 	}
 	t.Logf("stylesheet, script and icon: %d bytes gzipped", extra)
+	t.Logf("heaviest leaflet %d bytes (%s)", leaflet, leafletAddr)
 	langs := make([]string, 0, len(maxByLang))
 	for l := range maxByLang {
 		langs = append(langs, l)

@@ -2,10 +2,7 @@ package portal
 
 import (
 	"fmt"
-	"slices"
 	"strings"
-
-	"fristad"
 
 	"golang.org/x/text/language"
 )
@@ -29,6 +26,7 @@ type ProgrammesPage struct {
 // names and descriptions in Swedish and English; in other languages the
 // English text is shown, marked as English.
 type ProgrammeView struct {
+	ID          string // the leaflet's address takes it
 	Name        string
 	Description []string // paragraphs
 	Lang        string   // the language of the name and description, if not the page's
@@ -36,6 +34,10 @@ type ProgrammeView struct {
 	Phases      []PhaseView
 	Offers      []Option // Value is the directory filtered by the service
 }
+
+// Leaflet returns the address of the programme's printable leaflet in
+// lang.
+func (v ProgrammeView) Leaflet(lang string) string { return leafletHref(lang, v.ID) }
 
 // PhaseView is a phase of a programme.
 type PhaseView struct {
@@ -65,29 +67,9 @@ func (h *Handler) renderProgrammes(s *snapshot, tag language.Tag) (*response, er
 	for i := range page.Nav {
 		page.Nav[i].Current = page.Nav[i].Href == addr
 	}
-	pr := page.Printer()
 	pp := &ProgrammesPage{Page: page}
-	for _, p := range s.programmes {
-		name, textLang := programmeText(p.Name, lang)
-		desc, _ := programmeText(p.Description, textLang)
-		v := ProgrammeView{Name: name, Target: pr.T("target." + p.TargetGroup)}
-		if textLang != lang {
-			v.Lang = textLang
-		}
-		for para := range strings.SplitSeq(desc, "\n\n") {
-			if para = strings.TrimSpace(para); para != "" {
-				v.Description = append(v.Description, para)
-			}
-		}
-		for _, ph := range p.Phases {
-			v.Phases = append(v.Phases, PhaseView{Name: pr.T("phase." + ph.Code), Days: ph.MaxDays, Renewals: ph.Renewals})
-		}
-		for _, code := range fristad.InterventionTypes {
-			if slices.Contains(p.Types, code) {
-				v.Offers = append(v.Offers, Option{Value: pageHref(lang, DirectoryPath) + "?service=" + code, Label: pr.T("service." + code)})
-			}
-		}
-		pp.Programmes = append(pp.Programmes, v)
+	for i := range s.programmes {
+		pp.Programmes = append(pp.Programmes, programmeView(&s.programmes[i], &page, lang))
 	}
 	var buf strings.Builder
 	if err := h.progTemplate.ExecuteTemplate(&buf, "layout", pp); err != nil {

@@ -35,6 +35,7 @@ func TestTemplates(t *testing.T) {
 		"directory":  &DirectoryPage{},
 		"programmes": &ProgrammesPage{},
 		"callback":   &CallbackPage{},
+		"leaflet":    &LeafletPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Portal())
 }

@@ -1,0 +1,120 @@
+package portal
+
+import (
+	"html/template"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"fristad/internal/i18n"
+)
+
+// TestLeaflets renders every programme's leaflet in every language on
+// every paper size (IN-06, IN-09): in the language's direction, the quick
+// exit first, with what the programme offers, that the help is free and
+// needs no police report (SP-07), the numbers to call now (IN-07) and the
+// portal's address, and no form.
+func TestLeaflets(t *testing.T) {
+	d := &fakeDirectory{programmes: sampleProgrammes()}
+	h, srv := newDirectoryServer(t, d)
+	htmlRE := regexp.MustCompile(`<html lang="([^"]+)" dir="([^"]+)" class="([^"]+)">`)
+	n := 0
+	for _, tag := range i18n.Portal().Languages() {
+		lang := tag.String()
+		pr := i18n.Portal().Printer(tag)
+		wantDir := "ltr"
+		if lang == "ar" || lang == "fa-AF" {
+			wantDir = "rtl"
+		}
+		progs := get(t, srv, "/"+lang+"/programmes").Body.String()
+		for _, p := range d.programmes {
+			addr := "/" + lang + "/programmes/" + p.ID + "/leaflet"
+			if !strings.Contains(progs, `<a href="`+addr+`">`+template.HTMLEscapeString(pr.T("leaflet.link"))+`</a>`) {
+				t.Errorf("/%s/programmes does not link to %s", lang, addr)
+			}
+			name, _ := programmeText(p.Name, lang)
+			for _, size := range LeafletSizes {
+				target := addr
+				if size != "a4" {
+					target += "?size=" + size
+				}
+				rec := get(t, srv, target)
+				body := rec.Body.String()
+				if rec.Code != http.StatusOK || rec.Header().Get("Cache-Control") != cacheDirectory {
+					t.Errorf("%s: %d, Cache-Control %q", target, rec.Code, rec.Header().Get("Cache-Control"))
+					continue
+				}
+				n++
+				if m := htmlRE.FindStringSubmatch(body); m == nil || m[1] != lang || m[2] != wantDir || m[3] != "leaflet-"+size {
+					t.Errorf("%s: <html> %v; want lang %s, dir %s, class leaflet-%s", target, m, lang, wantDir, size)
+				}
+				_, rest, _ := strings.Cut(body, "<body")
+				if f := focusableRE.FindAllString(rest, 1); len(f) != 1 || !strings.Contains(f[0], `class="quick-exit"`) {
+					t.Errorf("%s: the first focusable element is %q, not the quick exit", target, f)
+				}
+				want := []string{
+					template.HTMLEscapeString(name) + "</h1>",
+					template.HTMLEscapeString(pr.T("leaflet.free")),
+					template.HTMLEscapeString(pr.T("leaflet.no_police")),
+					`<a class="tel" href="tel:112" dir="ltr">112</a>`,
+					`<a class="tel" href="tel:11414" dir="ltr">114 14</a>`,
+					`<a class="tel" href="tel:020505050" dir="ltr">020-50 50 50</a>`,
+					`<a dir="ltr" href="https://fristad.example/` + lang + `/">https://fristad.example/` + lang + `/</a>`,
+					`<title>` + template.HTMLEscapeString(pr.T("leaflet.title", "Name", name)),
+					`<a href="` + addr + `?size=a5"`,
+				}
+				for _, w := range want {
+					if !strings.Contains(body, w) {
+						t.Errorf("%s lacks %s", target, w)
+					}
+				}
+				if strings.Contains(body, "<form") {
+					t.Errorf("%s has a form", target)
+				}
+			}
+		}
+	}
+	if want := len(i18n.Portal().Languages()) * len(d.programmes) * len(LeafletSizes); n != want {
+		t.Errorf("%d leaflets served, want %d", n, want)
+	}
+	if got, want := len(h.LeafletAddresses()), len(i18n.Portal().Languages())*len(d.programmes); got != want {
+		t.Errorf("LeafletAddresses: %d, want %d", got, want)
+	}
+
+	// The offers in the code list's order, in the page's language.
+	body := get(t, srv, "/ar/programmes/p1/leaflet?size=a5").Body.String()
+	if a, p := strings.Index(body, "<li>سكن آمن</li>"), strings.Index(body, "<li>دعم نفسي</li>"); a < 0 || p < a {
+		t.Errorf("/ar/programmes/p1/leaflet: the offers are missing or out of order")
+	}
+
+	for _, target := range []string{
+		"/sv/programmes/p1/leaflet?size=a3",
+		"/sv/programmes/nosuch/leaflet",
+		"/SV/programmes/p1/leaflet",
+		"/xx/programmes/p1/leaflet",
+		"/sv/programmes/p1/leaflet/more",
+		"/sv/programmes/p1/p2/leaflet",
+	} {
+		if rec := get(t, srv, target); rec.Code != http.StatusNotFound {
+			t.Errorf("%s: %d; want 404", target, rec.Code)
+		}
+	}
+
+	// The leaflets follow the snapshot: a new name shows, a programme no
+	// longer published has none.
+	ps := sampleProgrammes()[1:]
+	ps[0].Name["sv"] = "Trygg återvändo 2027"
+	d.mu.Lock()
+	d.programmes = ps
+	d.mu.Unlock()
+	if err := h.Refresh(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if body := get(t, srv, "/sv/programmes/p2/leaflet").Body.String(); !strings.Contains(body, "<h1>Trygg återvändo 2027</h1>") {
+		t.Error("the leaflet did not follow the refresh")
+	}
+	if rec := get(t, srv, "/sv/programmes/p1/leaflet"); rec.Code != http.StatusNotFound {
+		t.Errorf("the leaflet of a programme no longer published: %d; want 404", rec.Code)
+	}
+}
