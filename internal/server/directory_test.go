@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -94,16 +95,36 @@ func TestPublicDirectory(t *testing.T) {
 			t.Error("a draft programme is on the portal")
 		}
 		id := idRE.FindStringSubmatch(resp.Header.Get("Location"))[1]
+		if resp, _ := do(t, "GET", public+"/sv/programmes/"+id+"/leaflet", nil, nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the leaflet of a draft programme: %d; want 404", resp.StatusCode)
+		}
 		if resp, _ := coord.post("/programmes/"+id+"/publish", url.Values{}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("publishing: %d", resp.StatusCode)
 		}
 		waitFor(t, public+"/en/programmes", "Stödprogram för vuxna (en)")
 		waitFor(t, public+"/sv/programmes", `<a href="/sv/services?service=job_coaching">Jobbcoachning</a>`)
+		// Its printable leaflet too, in every language and on A5 (IN-06).
+		_, body = do(t, "GET", public+"/sv/programmes", nil, nil)
+		m := regexp.MustCompile(`<a href="/sv/programmes/([^/"]+)/leaflet">`).FindAllStringSubmatch(body, -1)
+		if len(m) == 0 {
+			t.Fatal("the programmes page links to no leaflet")
+		}
+		leaflet := ""
+		for _, m := range m {
+			if _, body := do(t, "GET", public+"/en/programmes/"+m[1]+"/leaflet", nil, nil); strings.Contains(body, "Stödprogram för vuxna (en)</h1>") {
+				leaflet = "/programmes/" + m[1] + "/leaflet"
+			}
+		}
+		if leaflet == "" {
+			t.Fatal("the published programme has no leaflet")
+		}
+		waitFor(t, public+"/ar"+leaflet+"?size=a5", `<html lang="ar" dir="rtl" class="leaflet-a5">`)
 
 		// Each site serves only its own routes.
 		for _, tc := range []struct{ url, not string }{
 			{s.StaffURL() + "/hsds/services", "application/json"},
 			{s.StaffURL() + "/sv/services", "Hitta stöd"},
+			{s.StaffURL() + "/sv" + leaflet, "Stödprogram för vuxna"},
 			{public + "/providers", "Kvinnojouren"},
 			{public + "/api/v1/providers", "Kvinnojouren"},
 		} {
