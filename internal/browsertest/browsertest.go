@@ -608,6 +608,20 @@ func RunValue[T any](b *Browser, action chromedp.Action[T]) T {
 	return v
 }
 
+// SaveArtifact writes data, such as a PDF the page printed to, as name in
+// the artifact directory and returns its path.
+func (b *Browser) SaveArtifact(name string, data []byte) string {
+	b.t.Helper()
+	path := filepath.Join(artifactDir(), unsafeInName.ReplaceAllString(name, "_"))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		b.fatalf("artifact directory: %v", err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		b.fatalf("artifact: %v", err)
+	}
+	return path
+}
+
 // Screenshot saves a full-page PNG of the current page as name.png in the
 // artifact directory and returns its path.
 func (b *Browser) Screenshot(name string) string {
