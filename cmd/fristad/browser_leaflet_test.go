@@ -96,6 +96,9 @@ func TestBrowserPortalLeaflets(t *testing.T) {
 				t.Errorf("%s in print: %s is %s, not black", addr, sel, got)
 			}
 		}
+		if got := evalString(b, `String(document.documentElement.scrollWidth - document.documentElement.clientWidth)`); got != "0" {
+			t.Errorf("%s in print: the page is %s px wider than the window", addr, got)
+		}
 		if got := evalString(b, `getComputedStyle(document.body).backgroundColor`); got != "rgb(255, 255, 255)" && got != "rgba(0, 0, 0, 0)" {
 			t.Errorf("%s in print: the background is %s, not white", addr, got)
 		}

@@ -84,6 +84,12 @@ func TestLeaflets(t *testing.T) {
 
 	// The offers in the code list's order, in the page's language.
 	body := get(t, srv, "/ar/programmes/p1/leaflet?size=a5").Body.String()
+	// English in an Arabic leaflet says so, and runs left to right.
+	for _, w := range []string{`<h1 lang="en" dir="auto">National support programme</h1>`, `<p lang="en" dir="auto">Support starts with rest and goes on with rehabilitation.</p>`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("/ar/programmes/p1/leaflet lacks %s", w)
+		}
+	}
 	if a, p := strings.Index(body, "<li>سكن آمن</li>"), strings.Index(body, "<li>دعم نفسي</li>"); a < 0 || p < a {
 		t.Errorf("/ar/programmes/p1/leaflet: the offers are missing or out of order")
 	}
