@@ -480,9 +480,10 @@ func TestProgrammesPage(t *testing.T) {
 		{"sv", []string{`<h2>Nationellt stödprogram</h2>`, `<p>Stödet börjar med vila och fortsätter med rehabilitering.</p>`,
 			`<li>Rehabilitering: längsta tid i dagar: 90; antal förlängningar: 3</li>`, `<li>Vila och återhämtning: längsta tid i dagar: 30</li>`,
 			`<dd>Personer som återvänder till sitt land</dd>`, `<a href="/sv/services?service=accommodation">Skyddat boende</a>`}},
-		{"sv-x-easy", []string{`<h2 lang="sv">Nationellt stödprogram</h2>`}}, // plain Swedish, marked so
+		{"sv-x-easy", []string{`<h2 lang="sv" dir="auto">Nationellt stödprogram</h2>`}}, // plain Swedish, marked so
 		{"en", []string{`<h2>Safe return</h2>`}},
-		{"ar", []string{`<h2 lang="en">National support programme</h2>`, `<p lang="en">Support before and after the journey home.</p>`,
+		// English in an Arabic page runs left to right.
+		{"ar", []string{`<h2 lang="en" dir="auto">National support programme</h2>`, `<p lang="en" dir="auto">Support before and after the journey home.</p>`,
 			`<a href="/ar/services?service=legal_help">مساعدة قانونية</a>`, `<li>المتابعة: أطول مدة بالأيام: 365</li>`}},
 	} {
 		rec := get(t, srv, "/"+tc.lang+"/programmes")
