@@ -45,6 +45,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{"no master key", nil, []string{"serve", "--data-dir", dir}, 2, "no master key: give --master-key-file"},
 		{"schema behind", nil, []string{"serve", "--data-dir", dir, "--master-key-file", keyFile, "--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}, 1, "run 'fristad migrate'"},
 		{"missing master key file", nil, []string{"serve", "--data-dir", dir, "--master-key-file", keyFile + ".missing"}, 1, "does not exist"},
+		{"bad proxy list", nil, []string{"serve", "--trusted-proxies", "10.0.0.0/8,proxy.internal"}, 2, "--trusted-proxies"},
 		{"mail without a sender", nil, []string{"serve", "--smtp-url", "smtp://relay.example.org"}, 2, "the From address is not an e-mail address"},
 		{"unreadable secret file", map[string]string{"FRISTAD_DB_FILE": filepath.Join(dir, "missing")}, []string{"serve"}, 2, "FRISTAD_DB_FILE: cannot read"},
 	} {

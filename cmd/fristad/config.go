@@ -14,6 +14,7 @@ import (
 	"fristad"
 	"fristad/internal/mail"
 	"fristad/internal/portal"
+	"fristad/internal/server"
 	"fristad/internal/sqlstore"
 )
 
@@ -34,6 +35,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	IdleTimeout     time.Duration
 	SessionMaxAge   time.Duration
+	TrustedProxies  string // comma-separated addresses or CIDR prefixes
 	SMTPURL         string // where notice mail goes; none sent when empty
 	MailFrom        string
 	Demo            bool
@@ -106,6 +108,7 @@ func serverFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.StaffAddr, "staff-addr", c.StaffAddr, "`address` of the staff workspace (keep it on an internal network)")
 	fs.StringVar(&c.PublicAddr, "public-addr", c.PublicAddr, "`address` of the public portal")
 	fs.StringVar(&c.QuickExitURL, "quick-exit-url", c.QuickExitURL, "neutral `URL` the portal's quick exit leaves for")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "reverse proxies, as comma-separated `addresses` or CIDR prefixes, whose X-Forwarded-For names the client (for login throttling and the portal's call-back limit); from anyone else the header is ignored")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to let requests finish when stopping")
 	fs.DurationVar(&c.IdleTimeout, "session-idle-timeout", c.IdleTimeout, "a staff session ends after this long without a request")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", c.SessionMaxAge, "a staff session ends this long after login in any case")
@@ -191,6 +194,9 @@ func (c *Config) validate() error {
 	}
 	if strings.Contains(c.DB, "://") && !sqlstore.IsPostgres(c.DB) {
 		return usageError{fmt.Sprintf("--db %q: want a postgres:// URL or a SQLite file path", sqlstore.RedactURL(c.DB))}
+	}
+	if _, err := server.ParseProxies(c.TrustedProxies); err != nil {
+		return usageError{fmt.Sprintf("--trusted-proxies %q: want addresses or CIDR prefixes, separated by commas", c.TrustedProxies)}
 	}
 	if c.SMTPURL != "" {
 		if _, err := mail.NewSender(c.SMTPURL, c.MailFrom); err != nil {

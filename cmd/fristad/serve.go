@@ -90,32 +90,37 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 	case !demo && c.Config.Demo:
 		return fristad.Errorf(fristad.EINVALID, "--demo given, but %s holds no demo data", c.DB)
 	}
+	proxies, err := server.ParseProxies(c.Config.TrustedProxies)
+	if err != nil {
+		return err
+	}
 	c.Server, err = server.New(server.Config{
-		StaffAddr:     c.Config.StaffAddr,
-		PublicAddr:    c.Config.PublicAddr,
-		Demo:          demo,
-		QuickExitURL:  c.Config.QuickExitURL,
-		DB:            c.DB,
-		StaffURL:      c.Config.StaffURL,
-		Auth:          c.DB,
-		Organisations: c.DB,
-		Users:         c.DB,
-		Audit:         c.DB,
-		Tokens:        c.DB,
-		Passkeys:      c.DB,
-		Cases:         c.DB,
-		Assessments:   c.DB,
-		Notes:         c.DB,
-		Consents:      c.DB,
-		Tasks:         c.DB,
-		Indicators:    c.DB,
-		Documents:     c.DB,
-		Programmes:    c.DB,
-		Plans:         c.DB,
-		Directory:     c.DB,
-		Callbacks:     c.DB,
-		CallbackInbox: c.DB,
-		Collectors:    []prometheus.Collector{c.DB.Collector()},
+		TrustedProxies: proxies,
+		StaffAddr:      c.Config.StaffAddr,
+		PublicAddr:     c.Config.PublicAddr,
+		Demo:           demo,
+		QuickExitURL:   c.Config.QuickExitURL,
+		DB:             c.DB,
+		StaffURL:       c.Config.StaffURL,
+		Auth:           c.DB,
+		Organisations:  c.DB,
+		Users:          c.DB,
+		Audit:          c.DB,
+		Tokens:         c.DB,
+		Passkeys:       c.DB,
+		Cases:          c.DB,
+		Assessments:    c.DB,
+		Notes:          c.DB,
+		Consents:       c.DB,
+		Tasks:          c.DB,
+		Indicators:     c.DB,
+		Documents:      c.DB,
+		Programmes:     c.DB,
+		Plans:          c.DB,
+		Directory:      c.DB,
+		Callbacks:      c.DB,
+		CallbackInbox:  c.DB,
+		Collectors:     []prometheus.Collector{c.DB.Collector()},
 	})
 	if err != nil {
 		return err

@@ -17,7 +17,8 @@ import (
 )
 
 // chain wraps a site's mux in the middleware every response passes
-// through, outermost first: request id, logging and metrics, recovery,
+// through, outermost first: request id, the client's address behind a
+// trusted proxy, logging and metrics, recovery,
 // security headers, body limit, cross-origin protection.
 func (s *Server) chain(site string, mux *http.ServeMux) http.Handler {
 	s.registerCSPReports(mux, site)
@@ -27,6 +28,7 @@ func (s *Server) chain(site string, mux *http.ServeMux) http.Handler {
 	h = secureHeaders(site, h)
 	h = s.recoverPanics(h)
 	h = s.logRequests(site, h)
+	h = realClient(s.cfg.TrustedProxies, h)
 	return requestID(h)
 }
 

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -54,29 +55,32 @@ type Database interface {
 
 // Config configures both sites.
 type Config struct {
-	StaffAddr     string
-	PublicAddr    string
-	Demo          bool
-	QuickExitURL  string
-	DB            Database
-	StaffURL      string // where staff reach the workspace, for links in pages
-	Auth          fristad.AuthService
-	Organisations fristad.OrganisationService
-	Users         fristad.UserService
-	Audit         fristad.AuditService
-	Tokens        fristad.TokenService
-	Passkeys      fristad.PasskeyService
-	Cases         fristad.CaseService
-	Assessments   fristad.AssessmentService
-	Notes         fristad.NoteService
-	Consents      fristad.ConsentService
-	Tasks         fristad.TaskService
-	Indicators    fristad.IndicatorService
-	Documents     fristad.DocumentService
-	Programmes    fristad.ProgrammeService
-	Plans         fristad.PlanService
-	Callbacks     fristad.CallbackService // the coordinators' inbox
-	CallbackInbox fristad.CallbackInbox   // where the portal hands requests in
+	StaffAddr    string
+	PublicAddr   string
+	Demo         bool
+	QuickExitURL string
+	DB           Database
+	StaffURL     string // where staff reach the workspace, for links in pages
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
+	// client; from any other peer the header is ignored.
+	TrustedProxies []netip.Prefix
+	Auth           fristad.AuthService
+	Organisations  fristad.OrganisationService
+	Users          fristad.UserService
+	Audit          fristad.AuditService
+	Tokens         fristad.TokenService
+	Passkeys       fristad.PasskeyService
+	Cases          fristad.CaseService
+	Assessments    fristad.AssessmentService
+	Notes          fristad.NoteService
+	Consents       fristad.ConsentService
+	Tasks          fristad.TaskService
+	Indicators     fristad.IndicatorService
+	Documents      fristad.DocumentService
+	Programmes     fristad.ProgrammeService
+	Plans          fristad.PlanService
+	Callbacks      fristad.CallbackService // the coordinators' inbox
+	CallbackInbox  fristad.CallbackInbox   // where the portal hands requests in
 	// Directory feeds the portal's service directory and HSDS API; nil
 	// for none. DirectoryRefresh is how often the portal reads it again
 	// (default a minute).
