@@ -411,3 +411,57 @@ func (c *formClient) get(path string) *http.Response { return c.do("GET", path, 
 func (c *formClient) post(path string, form url.Values) *http.Response {
 	return c.do("POST", path, form)
 }
+
+// TestBackup copies a running installation's embedded database: the case
+// data and the key store in two owner-only files, the data copy at the
+// current schema; on PostgreSQL it points to pg_dump.
+func TestBackup(t *testing.T) {
+	dir, to := t.TempDir(), filepath.Join(t.TempDir(), "copies")
+	if code, _, stderr := runCommand(t, nil, "migrate", "--data-dir", dir); code != 0 {
+		t.Fatalf("migrate: %s", stderr)
+	}
+	if code, _, stderr := runCommand(t, nil, "backup", "--data-dir", dir); code != 2 || !strings.Contains(stderr, "--to is required") {
+		t.Errorf("backup without --to: %d %q", code, stderr)
+	}
+	code, stdout, stderr := runCommand(t, nil, "backup", "--data-dir", dir, "--to", to)
+	if code != 0 {
+		t.Fatalf("backup: %d %s", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(to, "*.db"))
+	if len(files) != 2 || !strings.Contains(stdout, "case data: ") || !strings.Contains(stdout, "key store: ") {
+		t.Fatalf("backup wrote %v, said %q", files, stdout)
+	}
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v, mode %v; want 0600", f, err, fi.Mode())
+		}
+		buf, _ := os.ReadFile(f)
+		if !strings.HasPrefix(string(buf), "SQLite format 3") {
+			t.Errorf("%s is no SQLite database", f)
+		}
+		isKeys := strings.Contains(filepath.Base(f), "keys-")
+		if got := strings.Contains(string(buf), "CREATE TABLE subject_keys"); got != isKeys {
+			t.Errorf("%s holds the key store: %v", f, got)
+		}
+	}
+	// The copy of the case data is a database at the current schema.
+	for _, f := range files {
+		if !strings.Contains(filepath.Base(f), "fristad-") {
+			continue
+		}
+		restored := filepath.Join(t.TempDir(), "fristad.db")
+		buf, _ := os.ReadFile(f)
+		os.WriteFile(restored, buf, 0o600)
+		if code, stdout, _ := runCommand(t, nil, "migrate", "--data-dir", filepath.Dir(restored), "--status"); code != 0 || !strings.Contains(stdout, "schema version") {
+			t.Errorf("the restored copy: %d %q", code, stdout)
+		}
+	}
+	if dsn := os.Getenv("FRISTAD_TEST_POSTGRES_URL"); dsn != "" {
+		pg := sqlstoretest.NewDSN(t, sqlstore.Postgres)
+		runCommand(t, nil, "migrate", "--db", pg)
+		if code, _, stderr := runCommand(t, nil, "backup", "--db", pg, "--to", to); code != 1 || !strings.Contains(stderr, "pg_dump") {
+			t.Errorf("backup on PostgreSQL: %d %q; want a pointer to pg_dump", code, stderr)
+		}
+	}
+}

@@ -41,6 +41,7 @@ func commands() []command {
 		{"serve", "run the staff workspace and the public portal", runServe, false},
 		{"demo", "run both sites on fictional demo data", runDemo, false},
 		{"migrate", "bring the database schema up to date", runMigrate, false},
+		{"backup", "copy the embedded database and its key store, apart", runBackup, false},
 		{"org", "create and list organisations", runOrg, true},
 		{"user", "create, list and disable users", runUser, true},
 		{"keys", "generate, rotate and retire master keys", runKeys, true},
