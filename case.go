@@ -103,6 +103,16 @@ type Case struct {
 	BreakGlassUntil *time.Time
 }
 
+// Reach is what the policy knows about how the actor reaches the case as
+// read: their organisation's place on the team, or break-glass.
+func (c *Case) Reach() CaseAccess {
+	access := CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
+	if c.Access == "break-glass" {
+		access.TeamLevel = ""
+	}
+	return access
+}
+
 // CaseUpdate changes where a case stands: its step in the referral model,
 // its pathway and the forms of exploitation. A nil field stays as it is.
 // Version is the version of the case the change was made from: if the

@@ -47,6 +47,23 @@ func (db *DB) CreateCase(ctx context.Context, c *fristad.Case) error {
 	})
 }
 
+// sealPerson seals a person's identifying fields for the persons row id,
+// by column; an empty field stays NULL.
+func sealPerson(dk *seal.DataKey, p *fristad.Person, id string) (map[string][]byte, error) {
+	sealed := map[string][]byte{}
+	for col, v := range map[string]string{"alias_ct": p.Alias, "name_ct": p.Name, "identity_ct": p.IdentityNumber, "birth_date_ct": p.BirthDate} {
+		if v == "" {
+			continue
+		}
+		ct, err := dk.Seal([]byte(v), "persons", col, id)
+		if err != nil {
+			return nil, err
+		}
+		sealed[col] = ct
+	}
+	return sealed, nil
+}
+
 // insertCase records a new, validated case led by the actor's
 // organisation, with its person, in tx.
 func (db *DB) insertCase(ctx context.Context, tx *Tx, ix *seal.Indexer, actor *fristad.Actor, c *fristad.Case) error {
@@ -58,14 +75,9 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, ix *seal.Indexer, actor *f
 	if err != nil {
 		return err
 	}
-	sealed := map[string][]byte{}
-	for col, v := range map[string]string{"alias_ct": p.Alias, "name_ct": p.Name, "identity_ct": p.IdentityNumber, "birth_date_ct": p.BirthDate} {
-		if v == "" {
-			continue
-		}
-		if sealed[col], err = dk.Seal([]byte(v), "persons", col, p.ID); err != nil {
-			return err
-		}
+	sealed, err := sealPerson(dk, p, p.ID)
+	if err != nil {
+		return err
 	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO persons (id, reference, alias_ct, name_ct, identity_ct, birth_date_ct, age_band, presumed_child, sex,
@@ -267,15 +279,12 @@ func (db *DB) findCase(ctx context.Context, tx *Tx, actor *fristad.Actor, id str
 	if err != nil {
 		return nil, nil, err
 	}
-	access := &fristad.CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
-	if c.Access == "break-glass" {
-		access.TeamLevel = ""
-	}
-	if !fristad.Can(actor, action, access) {
+	access := c.Reach()
+	if !fristad.Can(actor, action, &access) {
 		if err := db.denyCase(ctx, tx, id, action); !errors.Is(err, errDenied) {
 			return nil, nil, err
 		}
-		if fristad.Can(actor, fristad.ActionCaseRead, access) {
+		if fristad.Can(actor, fristad.ActionCaseRead, &access) {
 			// The case is visible to the actor: say no, not "no such case".
 			return nil, nil, errForbidden
 		}

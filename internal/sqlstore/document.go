@@ -18,7 +18,7 @@ var _ fristad.DocumentService = (*DB)(nil)
 // journal notes (see noteScope), decided by the policy. It appends its
 // argument to args.
 func documentScope(actor *fristad.Actor, c *fristad.Case, args *[]any) string {
-	access := caseAccessOf(c)
+	access := c.Reach()
 	var or []string
 	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityTeam}) {
 		or = append(or, `d.sensitivity = 'team'`)
@@ -48,7 +48,7 @@ func scanDocument(row interface{ Scan(...any) error }, actor *fristad.Actor, c *
 	if err := row.Scan(&d.ID, &d.Sensitivity, &d.ContentType, &d.Size, &name, &description, &d.UploadedBy, &d.UploadedByOrganisation, &d.CreatedAt); err != nil {
 		return nil, err
 	}
-	if !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: caseAccessOf(c), Sensitivity: d.Sensitivity, AuthorOrganisation: d.UploadedByOrganisation}) {
+	if !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: c.Reach(), Sensitivity: d.Sensitivity, AuthorOrganisation: d.UploadedByOrganisation}) {
 		return nil, nil
 	}
 	b, err := dk.Open(name, "case_documents", "filename_ct", d.ID)
@@ -107,7 +107,7 @@ func (db *DB) CreateDocument(ctx context.Context, caseID string, d *fristad.Docu
 		actor := fristad.ActorFromContext(ctx)
 		// Nobody uploads what they could not read: a police liaison
 		// keeps nothing to an organisation.
-		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: caseAccessOf(c), Sensitivity: d.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
+		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: c.Reach(), Sensitivity: d.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
 			forbidden = true
 			return db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.Sensitivity, Result: audit.ResultDenied})
 		}

@@ -13,16 +13,6 @@ import (
 
 var _ fristad.NoteService = (*DB)(nil)
 
-// caseAccessOf returns what the policy knows about how the actor reaches
-// a case read within their scope.
-func caseAccessOf(c *fristad.Case) fristad.CaseAccess {
-	access := fristad.CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
-	if c.Access == "break-glass" {
-		access.TeamLevel = ""
-	}
-	return access
-}
-
 // noteScope returns the SQL condition on case_notes n that admits the
 // notes of a case the actor may read, decided by the policy: notes for
 // the team, and notes kept to the actor's own organisation when the
@@ -30,7 +20,7 @@ func caseAccessOf(c *fristad.Case) fristad.CaseAccess {
 // appends its argument to args. An actor who may read no note gets a
 // condition that is never true.
 func noteScope(actor *fristad.Actor, c *fristad.Case, args *[]any) string {
-	access := caseAccessOf(c)
+	access := c.Reach()
 	var or []string
 	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityTeam}) {
 		or = append(or, `n.sensitivity = 'team'`)
@@ -64,7 +54,7 @@ func (db *DB) FindNotes(ctx context.Context, caseID string) ([]*fristad.Note, er
 			return err
 		}
 		defer rows.Close()
-		access := caseAccessOf(c)
+		access := c.Reach()
 		for rows.Next() {
 			n := &fristad.Note{CaseID: c.ID}
 			var body []byte
@@ -111,7 +101,7 @@ func (db *DB) CreateNote(ctx context.Context, caseID string, n *fristad.Note) er
 		actor := fristad.ActorFromContext(ctx)
 		// Nobody writes a note they could not read: a police liaison
 		// keeps nothing to an organisation.
-		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteCreate, &fristad.NoteAccess{Case: caseAccessOf(c), Sensitivity: n.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
+		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteCreate, &fristad.NoteAccess{Case: c.Reach(), Sensitivity: n.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
 			forbidden = true
 			return db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionNoteCreate), ObjectType: "case", ObjectID: c.ID, Purpose: n.Sensitivity, Result: audit.ResultDenied})
 		}

@@ -68,7 +68,7 @@ func (db *DB) findPersonRow(ctx context.Context, tx *Tx, actor *fristad.Actor, r
 			rows.Close()
 			return nil, err
 		}
-		access := caseAccessOf(c)
+		access := c.Reach()
 		if !fristad.Can(actor, fristad.ActionCaseRead, &access) {
 			continue
 		}
@@ -259,14 +259,9 @@ func (db *DB) mergePersons(ctx context.Context, tx *Tx, into, from *personRow, k
 	if err != nil {
 		return err
 	}
-	sealed := map[string][]byte{}
-	for col, v := range map[string]string{"alias_ct": p.Alias, "name_ct": p.Name, "identity_ct": p.IdentityNumber, "birth_date_ct": p.BirthDate} {
-		if v == "" {
-			continue
-		}
-		if sealed[col], err = dk.Seal([]byte(v), "persons", col, into.id); err != nil {
-			return err
-		}
+	sealed, err := sealPerson(dk, p, into.id)
+	if err != nil {
+		return err
 	}
 	_, err = tx.ExecContext(ctx, `
 		UPDATE persons SET alias_ct = $1, name_ct = $2, identity_ct = $3, birth_date_ct = $4, age_band = $5, presumed_child = $6, sex = $7,

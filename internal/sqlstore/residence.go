@@ -12,13 +12,15 @@ import (
 
 var _ fristad.ResidenceService = (*DB)(nil)
 
+const residenceColumns = `id, kind, since, protected, address_ct, recorded_by, recorded_at`
+
 // Residences returns a case's residences, newest first. A protected
 // address stays sealed: the caller learns only that there is one.
 func (db *DB) Residences(ctx context.Context, caseID string) ([]*fristad.Residence, error) {
 	var out []*fristad.Residence
 	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, kind, since, protected, address_ct, recorded_by, recorded_at FROM case_residences
+			SELECT `+residenceColumns+` FROM case_residences
 			WHERE case_id = $1 ORDER BY since DESC, recorded_at DESC, id DESC`, c.ID)
 		if err != nil {
 			return err
@@ -98,7 +100,7 @@ func (db *DB) RevealResidence(ctx context.Context, caseID, id string) (*fristad.
 			return fristad.ErrStepUpRequired()
 		}
 		r, ct, err := scanResidence(tx.QueryRowContext(ctx, `
-			SELECT id, kind, since, protected, address_ct, recorded_by, recorded_at FROM case_residences
+			SELECT `+residenceColumns+` FROM case_residences
 			WHERE id = $1 AND case_id = $2`, id, c.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return fristad.Errorf(fristad.ENOTFOUND, "no such residence")

@@ -112,11 +112,14 @@ func (h *Handler) renderAssessments(w http.ResponseWriter, r *http.Request, page
 
 // canUpdateCase reports whether the actor may change case c.
 func canUpdateCase(r *http.Request, c *fristad.Case) bool {
-	access := &fristad.CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
-	if c.Access == "break-glass" {
-		access.TeamLevel = ""
-	}
-	return fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCaseUpdate, access)
+	return canOnCase(r, fristad.ActionCaseUpdate, c)
+}
+
+// canOnCase reports whether the request's actor may take action on c,
+// as the policy judges from how the actor reaches the case.
+func canOnCase(r *http.Request, action fristad.Action, c *fristad.Case) bool {
+	access := c.Reach()
+	return fristad.Can(fristad.ActorFromContext(r.Context()), action, &access)
 }
 
 func (h *Handler) handleAssessments(w http.ResponseWriter, r *http.Request) error {

@@ -85,7 +85,7 @@ func (h *Handler) renderConsents(w http.ResponseWriter, r *http.Request, page *C
 		page.OrgNames[o.ID] = o.Name
 	}
 	page.CaseHeader = caseHeader(c, "consents")
-	access := caseAccess(c)
+	access := c.Reach()
 	page.CanWrite = fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionConsentWrite, &access)
 	page.Codes = consentCodes
 	page.Today = h.now().Format("2006-01-02")

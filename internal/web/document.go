@@ -66,7 +66,7 @@ func (h *Handler) renderDocuments(w http.ResponseWriter, r *http.Request, page *
 	actor := fristad.ActorFromContext(r.Context())
 	if canUpdateCase(r, c) {
 		for _, s := range fristad.Sensitivities {
-			if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: caseAccess(c), Sensitivity: s, AuthorOrganisation: actor.OrganisationID}) {
+			if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: c.Reach(), Sensitivity: s, AuthorOrganisation: actor.OrganisationID}) {
 				page.Sensitivities = append(page.Sensitivities, s)
 			}
 		}

@@ -26,15 +26,6 @@ type NotesPage struct {
 // NoteForm is the new-note form as typed.
 type NoteForm struct{ Body, Sensitivity, RefersTo string }
 
-// caseAccess returns what the policy knows about how the user reaches c.
-func caseAccess(c *fristad.Case) fristad.CaseAccess {
-	access := fristad.CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
-	if c.Access == "break-glass" {
-		access.TeamLevel = ""
-	}
-	return access
-}
-
 // organisationNames maps organisation ids to names, for showing who did
 // what.
 func (h *Handler) organisationNames(r *http.Request) (map[string]string, error) {
@@ -64,7 +55,7 @@ func (h *Handler) renderNotes(w http.ResponseWriter, r *http.Request, page *Note
 	page.CaseHeader = caseHeader(c, "notes")
 	actor := fristad.ActorFromContext(r.Context())
 	for _, s := range fristad.Sensitivities {
-		if fristad.Can(actor, fristad.ActionNoteCreate, &fristad.NoteAccess{Case: caseAccess(c), Sensitivity: s, AuthorOrganisation: actor.OrganisationID}) {
+		if fristad.Can(actor, fristad.ActionNoteCreate, &fristad.NoteAccess{Case: c.Reach(), Sensitivity: s, AuthorOrganisation: actor.OrganisationID}) {
 			page.Sensitivities = append(page.Sensitivities, s)
 		}
 	}

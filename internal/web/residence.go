@@ -42,13 +42,9 @@ func (h *Handler) renderResidence(w http.ResponseWriter, r *http.Request, page *
 	if page.Residences, err = h.cfg.Cases.Residences(r.Context(), id); err != nil {
 		return err
 	}
-	access := &fristad.CaseAccess{TeamLevel: c.Access, BreakGlass: c.BreakGlassUntil != nil}
-	if c.Access == "break-glass" {
-		access.TeamLevel = ""
-	}
 	page.CaseHeader = caseHeader(c, "residence")
 	page.CanUpdate = canUpdateCase(r, c)
-	page.CanReveal = fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionResidenceReveal, access)
+	page.CanReveal = canOnCase(r, fristad.ActionResidenceReveal, c)
 	page.Kinds = fristad.ResidenceKinds
 	if page.Form.Since == "" {
 		page.Form.Since = h.now().Format("2006-01-02")
