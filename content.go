@@ -1,5 +1,16 @@
 package fristad
 
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
+
+// ActionContentEdit is editing and publishing the portal's content.
+const ActionContentEdit Action = "content.edit"
+
 // ContentPage is what the editors of the public portal need to know of
 // one page (IN-10): who answers for it, what law it rests on, when it
 // must be checked again, and in which languages its text is missing or
@@ -26,4 +37,91 @@ type ContentLanguage struct {
 type ContentReport struct {
 	Pages     []*ContentPage
 	Languages []*ContentLanguage
+}
+
+// The portal's content is edited in the staff workspace (IN-10). The
+// release carries the site's structure and a first text of every page
+// (internal/portal/content); editors change items of it, which are kept
+// as drafts until a coordinator publishes them as a new edition. An
+// edition holds only the items editors changed: a page's text in one
+// language, a page's owner and review dates, a help line, the site's
+// address. Everything else is the release's text, so a page nobody
+// edited still follows the text a release ships.
+
+// ContentEdition is one published edition of the portal's content.
+type ContentEdition struct {
+	Number int
+	// Items are the edited items in force in this edition, by key (see
+	// the portal's editor), as JSON. Editions listed for their history
+	// leave it nil.
+	Items map[string]json.RawMessage
+	// Changed are the keys of the items this edition changed.
+	Changed     []string
+	Note        string // what the publisher said of it
+	PublishedBy string // as audited: the user's id
+	PublishedAt time.Time
+}
+
+// ContentDraft is an editor's change to one item, not yet published.
+type ContentDraft struct {
+	Item      string
+	Body      json.RawMessage
+	UpdatedBy string
+	UpdatedAt time.Time
+}
+
+// ContentVersion names the value of an item as it is stored, for
+// detecting that someone else changed it since a form was read: "0" for
+// an item nobody edited, else a digest of body.
+func ContentVersion(body []byte) string {
+	if body == nil {
+		return "0"
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:8])
+}
+
+// PublicContent is where the portal reads its published content. Like
+// PublicDirectory it takes no actor: everything it returns is public.
+type PublicContent interface {
+	// PublishedContent returns the latest edition, or nil when nothing
+	// was ever published.
+	PublishedContent(ctx context.Context) (*ContentEdition, error)
+}
+
+// ContentStore keeps the editors' drafts and the published editions of
+// the portal's content. Coordinators edit and publish (ActionContentEdit);
+// every change is audited. The store keeps items as they are given: what
+// makes an item valid is the portal's (see portal.Editor).
+type ContentStore interface {
+	// ContentEditions returns the latest limit editions, newest first,
+	// without their items.
+	ContentEditions(ctx context.Context, limit int) ([]*ContentEdition, error)
+	// LatestContentEdition returns the latest edition with its items, or
+	// nil when nothing was ever published.
+	LatestContentEdition(ctx context.Context) (*ContentEdition, error)
+	// ContentDrafts returns every draft, by item.
+	ContentDrafts(ctx context.Context) ([]*ContentDraft, error)
+	// SaveContentDraft stores d as the draft of its item. version is the
+	// ContentVersion of the item as the editor read it (its draft, else
+	// its published value); when the item has changed since, it is
+	// ECONFLICT and nothing is written.
+	SaveContentDraft(ctx context.Context, d *ContentDraft, version string) error
+	// DiscardContentDraft throws away the draft of item, if any.
+	DiscardContentDraft(ctx context.Context, item string) error
+	// PublishContent makes the drafts a new edition: the latest edition's
+	// items with the drafts applied. prepare sees the items and the keys
+	// that changed, and may add to them (the date pages were updated) or
+	// refuse them; then the edition is stored and the drafts are gone,
+	// in one transaction. With no draft that changes anything it is
+	// EINVALID.
+	PublishContent(ctx context.Context, note string, prepare func(items map[string]json.RawMessage, changed []string) error) (*ContentEdition, error)
+}
+
+// MaxContentNote is the longest note a publisher may leave on an edition.
+const MaxContentNote = 500
+
+// CheckContentNote trims a publisher's note and checks it.
+func CheckContentNote(note *string) error {
+	return checkText("note", "content.note.invalid", note, MaxContentNote)
 }

@@ -47,6 +47,8 @@ var rolePolicy = map[Action][]Role{
 	// which requests each one takes is decided per request.
 	ActionCallbackRead:   {RoleCoordinator},
 	ActionCallbackHandle: {RoleCoordinator},
+	// Coordinators edit and publish the portal's content (IN-10).
+	ActionContentEdit: {RoleCoordinator},
 }
 
 // readActions change nothing: a read-scoped API token may take them and
