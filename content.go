@@ -11,32 +11,116 @@ import (
 // ActionContentEdit is editing and publishing the portal's content.
 const ActionContentEdit Action = "content.edit"
 
-// ContentPage is what the editors of the public portal need to know of
-// one page (IN-10): who answers for it, what law it rests on, when it
-// must be checked again, and in which languages its text is missing or
-// not yet reviewed by a native speaker (IN-02).
+// ContentPage is a page of the public portal as its editors see it
+// (IN-10): who answers for it, what law it rests on, when it must be
+// checked again, and its text in every language, with what waits to be
+// published.
 type ContentPage struct {
 	ID         string
 	Path       string // under /{lang}/
+	Title      string // in Swedish
 	Owner      string
 	Updated    string // YYYY-MM-DD
 	NextReview string // YYYY-MM-DD
 	Law        []string
 	EditorNote string
-	Missing    []string // BCP 47 tags of languages without its text
+	Draft      bool   // owner, law or dates wait to be published
+	Version    string // of those, as ContentVersion
+	// Missing are the BCP 47 tags of languages without its text.
+	Missing []string
+	// Stale are the languages whose text was last published before the
+	// Swedish text last changed: the translation may say something else.
+	Stale []string
+	// Drafts are the languages whose text waits to be published.
+	Drafts []string
+	// Texts is the page in every language; only ContentPage fills it.
+	Texts []*ContentText
+}
+
+// ContentText is a page's text in one language, as its editors see it.
+type ContentText struct {
+	Lang    string // BCP 47
+	Name    string // the language, named in itself
+	Dir     string // ltr or rtl
+	Title   string
+	Heading string
+	Lead    string
+	Summary string
+	Body    []string // blocks; see the portal's blocks.go
+	Draft   bool
+	Stale   bool
+	Version string
+}
+
+// ContentContact is a help line of the portal as its editors see it.
+type ContentContact struct {
+	ID      string
+	Name    string // in Swedish
+	Number  string // as the texts write it; "" for none
+	Urgent  bool   // also on every home page
+	Draft   bool
+	Version string
+	Texts   []*ContentContactText // only ContentContact fills it
+}
+
+// ContentContactText is a help line's name and text in one language.
+type ContentContactText struct {
+	Lang    string
+	Name    string
+	Dir     string
+	Label   string // the help line's name in this language
+	Text    string
+	Draft   bool
+	Version string
+}
+
+// ContentSite is what the editors set for the whole portal.
+type ContentSite struct {
+	Address       string // where the portal is, as leaflets print it
+	FeedbackEmail string // where the accessibility statement asks visitors to write
+	Draft         bool
+	Version       string
 }
 
 // ContentLanguage is one language of the portal as its editors see it.
 type ContentLanguage struct {
 	Tag      string
 	Name     string // in itself
-	Reviewed bool   // a native speaker has reviewed the translation
+	Dir      string
+	Reviewed bool // a native speaker has reviewed the translation
 }
 
 // ContentReport is the portal's content for its editors.
 type ContentReport struct {
+	Edition   *ContentEdition // the one published, without its items; nil for the release's text
+	Site      ContentSite
 	Pages     []*ContentPage
+	Contacts  []*ContentContact
 	Languages []*ContentLanguage
+	Drafts    []*ContentDraft // without their bodies
+}
+
+// ContentEditor is how editors change the portal's content (IN-10): item
+// by item into drafts, each checked as the portal will show it, then
+// published together as a new edition. Only coordinators use it; every
+// change is audited.
+type ContentEditor interface {
+	ContentReport(ctx context.Context) (*ContentReport, error)
+	ContentPage(ctx context.Context, id string) (*ContentPage, error)
+	// SavePageFacts saves p's owner, law, next review and editor note.
+	SavePageFacts(ctx context.Context, p *ContentPage, version string) error
+	SavePageText(ctx context.Context, pageID string, t *ContentText, version string) error
+	SaveSite(ctx context.Context, s *ContentSite, version string) error
+	ContentContact(ctx context.Context, id string) (*ContentContact, error)
+	SaveContactFacts(ctx context.Context, c *ContentContact, version string) error
+	SaveContactText(ctx context.Context, contactID string, t *ContentContactText, version string) error
+	// DiscardContent throws away the draft of an item.
+	DiscardContent(ctx context.Context, item string) error
+	// PreviewContent renders a page with the drafts as the portal would
+	// show it, with nonce for its script and stylesheet.
+	PreviewContent(ctx context.Context, pageID, lang, nonce string) ([]byte, error)
+	PublishContent(ctx context.Context, note string) (*ContentEdition, error)
+	ContentEditions(ctx context.Context, limit int) ([]*ContentEdition, error)
 }
 
 // The portal's content is edited in the staff workspace (IN-10). The

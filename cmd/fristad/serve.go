@@ -118,6 +118,8 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		Programmes:     c.DB,
 		Plans:          c.DB,
 		Directory:      c.DB,
+		PublicContent:  c.DB,
+		Content:        c.DB,
 		Callbacks:      c.DB,
 		CallbackInbox:  c.DB,
 		Collectors:     []prometheus.Collector{c.DB.Collector()},

@@ -37,6 +37,8 @@ type Config struct {
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 	Callbacks     fristad.CallbackService
+	// Content is where coordinators edit the portal's content (IN-10).
+	Content fristad.ContentEditor
 }
 
 // Handler serves the API.

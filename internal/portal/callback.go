@@ -198,7 +198,8 @@ func (h *Handler) callbackLanguage(r *http.Request) (language.Tag, error) {
 // newCallbackPage returns the form's page in language tag.
 func (h *Handler) newCallbackPage(r *http.Request, tag language.Tag) *CallbackPage {
 	info := &PageInfo{ID: "callback", Path: callbackPath}
-	p := &CallbackPage{Page: h.newPage(r, tag, info)}
+	c := h.content()
+	p := &CallbackPage{Page: h.newPage(c, r, tag, info)}
 	p.Title = p.T("callback.title")
 	lang := tag.String()
 	p.Form.Language = lang
@@ -208,8 +209,8 @@ func (h *Handler) newCallbackPage(r *http.Request, tag language.Tag) *CallbackPa
 	for _, other := range h.catalog.Languages() {
 		p.Languages = append(p.Languages, Alternate{Tag: other.String(), Name: h.catalog.LanguageName(other)})
 	}
-	for _, ct := range h.contacts(h.content.Texts[tag]) {
-		if h.content.Site.Contact(ct.ID).Urgent {
+	for _, ct := range contactViews(c.Site, c.Texts[tag]) {
+		if c.Site.Contact(ct.ID).Urgent {
 			p.Urgent = append(p.Urgent, ct)
 		}
 	}

@@ -3,6 +3,7 @@ package portal
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -313,4 +314,149 @@ func (s *Site) Overdue(now time.Time) []*PageInfo {
 		}
 	}
 	return due
+}
+
+// Editors change the content item by item (IN-10); an edition holds the
+// items they changed, by key:
+//
+//	site                 the portal's address and feedback address (SiteFacts)
+//	page/{id}            a page's owner, legal references and dates (PageFacts)
+//	page/{id}/{lang}     a page's text in one language (PageText)
+//	contact/{id}         a help line's number (ContactFacts)
+//	contact/{id}/{lang}  a help line's name and text in one language (ContactText)
+//
+// The pages and help lines themselves, their addresses and templates,
+// are the release's: an editor changes what a page says, not what pages
+// there are.
+
+// SiteFacts is what editors change of the site as a whole.
+type SiteFacts struct {
+	Address       string `json:"address"`
+	FeedbackEmail string `json:"feedback_email"`
+}
+
+// PageFacts is what editors change of a page besides its text.
+type PageFacts struct {
+	Owner      string   `json:"owner"`
+	Updated    string   `json:"updated"`
+	NextReview string   `json:"next_review"`
+	Law        []string `json:"law"`
+	EditorNote string   `json:"editor_note"`
+}
+
+// ContactFacts is what editors change of a help line besides its text.
+type ContactFacts struct {
+	Number string `json:"number"`
+	Urgent bool   `json:"urgent"`
+}
+
+// The keys of the items.
+const siteItem = "site"
+
+func pageItem(id string) string              { return "page/" + id }
+func pageTextItem(id, lang string) string    { return "page/" + id + "/" + lang }
+func contactItem(id string) string           { return "contact/" + id }
+func contactTextItem(id, lang string) string { return "contact/" + id + "/" + lang }
+func (p *PageInfo) facts() PageFacts {
+	return PageFacts{p.Owner, p.Updated, p.NextReview, p.Law, p.EditorNote}
+}
+func (c *Contact) facts() ContactFacts { return ContactFacts{c.Number, c.Urgent} }
+func (s *Site) facts() SiteFacts       { return SiteFacts{s.Address, s.FeedbackEmail} }
+
+// clone returns a deep copy of c.
+func (c *Content) clone() *Content {
+	out := &Content{Site: &Site{}, Texts: map[language.Tag]*Text{}}
+	mustRoundTrip(c.Site, out.Site)
+	for tag, t := range c.Texts {
+		out.Texts[tag] = &Text{}
+		mustRoundTrip(t, out.Texts[tag])
+	}
+	return out
+}
+
+func mustRoundTrip(from, to any) {
+	buf, err := json.Marshal(from)
+	if err == nil {
+		err = json.Unmarshal(buf, to)
+	}
+	if err != nil {
+		panic("portal: content does not copy: " + err.Error())
+	}
+}
+
+// apply returns a copy of c with items in place of what they name, and
+// checks the result as LoadContent checks the release's files. Items of
+// pages, help lines or languages this release does not have are left
+// out: a release may retire a page.
+func (c *Content) apply(items map[string]json.RawMessage) (*Content, error) {
+	out := c.clone()
+	for key, body := range items {
+		if err := out.applyItem(key, body); err != nil {
+			return nil, fmt.Errorf("portal: content item %s: %w", key, err)
+		}
+	}
+	if err := out.Site.check(); err != nil {
+		return nil, err
+	}
+	for tag, t := range out.Texts {
+		if err := out.Site.checkText(t); err != nil {
+			return nil, fmt.Errorf("%s: %w", tag, err)
+		}
+	}
+	return out, nil
+}
+
+func (c *Content) applyItem(key string, body []byte) error {
+	parts := strings.Split(key, "/")
+	var text *Text
+	if len(parts) == 3 {
+		tag, err := language.Parse(parts[2])
+		if err != nil || c.Texts[tag] == nil {
+			return nil // a language this release does not have
+		}
+		text = c.Texts[tag]
+	}
+	switch {
+	case key == siteItem:
+		var f SiteFacts
+		if err := unmarshalStrict(body, &f); err != nil {
+			return err
+		}
+		c.Site.Address, c.Site.FeedbackEmail = f.Address, f.FeedbackEmail
+	case len(parts) == 2 && parts[0] == "page":
+		if p := c.Site.Page(parts[1]); p != nil {
+			var f PageFacts
+			if err := unmarshalStrict(body, &f); err != nil {
+				return err
+			}
+			p.Owner, p.Updated, p.NextReview, p.Law, p.EditorNote = f.Owner, f.Updated, f.NextReview, f.Law, f.EditorNote
+		}
+	case len(parts) == 3 && parts[0] == "page":
+		if c.Site.Page(parts[1]) != nil {
+			pt := &PageText{}
+			if err := unmarshalStrict(body, pt); err != nil {
+				return err
+			}
+			text.Pages[parts[1]] = pt
+		}
+	case len(parts) == 2 && parts[0] == "contact":
+		if ct := c.Site.Contact(parts[1]); ct != nil {
+			var f ContactFacts
+			if err := unmarshalStrict(body, &f); err != nil {
+				return err
+			}
+			ct.Number, ct.Urgent = f.Number, f.Urgent
+		}
+	case len(parts) == 3 && parts[0] == "contact":
+		if c.Site.Contact(parts[1]) != nil {
+			ct := &ContactText{}
+			if err := unmarshalStrict(body, ct); err != nil {
+				return err
+			}
+			text.Contacts[parts[1]] = ct
+		}
+	default:
+		return errors.New("no such kind of item")
+	}
+	return nil
 }

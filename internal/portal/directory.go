@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -194,12 +195,29 @@ func languageName(code string) string {
 	return code
 }
 
-// Refresh takes a new snapshot of the directory, and renders its pages
-// again if the listings changed. On failure the last snapshot stays.
+// Refresh reads the published content and the directory again, and
+// renders the pages of whichever changed. On failure the pages served
+// stay as they were.
 func (h *Handler) Refresh(ctx context.Context) error {
-	if h.cfg.Directory == nil {
-		return nil
+	var errs []error
+	if h.cfg.Content != nil {
+		e, err := h.cfg.Content.PublishedContent(ctx)
+		if err == nil {
+			err = h.setEdition(ctx, e)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("portal: content: %w", err))
+		}
 	}
+	if h.cfg.Directory != nil {
+		if err := h.refreshDirectory(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (h *Handler) refreshDirectory(ctx context.Context) error {
 	day := h.now().Format(time.DateOnly)
 	ls, err := h.cfg.Directory.PublicListings(ctx, day)
 	if err != nil {
@@ -209,17 +227,20 @@ func (h *Handler) Refresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("portal: programmes: %w", err)
 	}
-	changed, err := h.setDirectory(ls, ps)
+	h.rendering.Lock()
+	changed, err := h.setDirectory(ls, ps, false)
+	h.rendering.Unlock()
 	if changed {
 		slog.InfoContext(ctx, "portal: directory updated", "listings", len(ls), "programmes", len(ps))
 	}
 	return err
 }
 
-// Run refreshes the directory every interval until ctx ends. A failure
-// is logged, without the data, and the last snapshot is served on.
+// Run refreshes the content and the directory every interval until ctx
+// ends. A failure is logged, without the data, and the last pages are
+// served on.
 func (h *Handler) Run(ctx context.Context, every time.Duration) {
-	if h.cfg.Directory == nil {
+	if h.cfg.Directory == nil && h.cfg.Content == nil {
 		return
 	}
 	t := time.NewTicker(every)
@@ -230,15 +251,16 @@ func (h *Handler) Run(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 			if err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
-				slog.WarnContext(ctx, "portal: directory refresh failed; serving the last snapshot", "err", err)
+				slog.WarnContext(ctx, "portal: refresh failed; serving the last pages", "err", err)
 			}
 		}
 	}
 }
 
 // setDirectory makes ls and ps the directory and the programmes, unless
-// they are the ones served, and reports whether it did.
-func (h *Handler) setDirectory(ls []fristad.Listing, ps []fristad.PublicProgramme) (bool, error) {
+// they are the ones served, and reports whether it did. With again it
+// renders them even so, for new content around them.
+func (h *Handler) setDirectory(ls []fristad.Listing, ps []fristad.PublicProgramme, again bool) (bool, error) {
 	b, err := json.Marshal(struct {
 		L []fristad.Listing
 		P []fristad.PublicProgramme
@@ -247,7 +269,7 @@ func (h *Handler) setDirectory(ls []fristad.Listing, ps []fristad.PublicProgramm
 		return false, err
 	}
 	v := sha256.Sum256(b)
-	if old := h.dir.Load(); old != nil && old.version == v {
+	if old := h.dir.Load(); old != nil && old.version == v && !again {
 		return false, nil
 	}
 	s := &snapshot{version: v, listings: ls, programmes: ps, pages: map[language.Tag]*response{},
@@ -297,7 +319,7 @@ func (h *Handler) setDirectory(ls []fristad.Listing, ps []fristad.PublicProgramm
 func (h *Handler) renderDirectory(s *snapshot, tag language.Tag, f DirectoryFilter) (*response, error) {
 	lang := tag.String()
 	action := pageHref(lang, DirectoryPath)
-	page := h.newPage(fakeRequest(action), tag, &PageInfo{Path: DirectoryPath})
+	page := h.newPage(h.content(), fakeRequest(action), tag, &PageInfo{Path: DirectoryPath})
 	page.Title = page.T("directory.title")
 	for i := range page.Nav {
 		page.Nav[i].Current = page.Nav[i].Href == action

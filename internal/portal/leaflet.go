@@ -93,18 +93,19 @@ func programmeView(p *fristad.PublicProgramme, page *Page, lang string) Programm
 // paper size, into s.leaflets.
 func (h *Handler) renderLeaflets(s *snapshot, tag language.Tag) error {
 	lang := tag.String()
-	text := h.content.Texts[tag]
+	c := h.content()
+	text := c.Texts[tag]
 	for i := range s.programmes {
 		p := &s.programmes[i]
 		addr := leafletHref(lang, p.ID)
 		for _, size := range LeafletSizes {
-			page := h.newPage(fakeRequest(addr), tag, &PageInfo{Path: ProgrammesPath + "/" + p.ID + "/" + leafletPath})
+			page := h.newPage(c, fakeRequest(addr), tag, &PageInfo{Path: ProgrammesPath + "/" + p.ID + "/" + leafletPath})
 			page.Class = "leaflet-" + size
 			v := programmeView(p, &page, lang)
 			page.Title = page.T("leaflet.title", "Name", v.Name)
-			lp := &LeafletPage{Page: page, Programme: v, Portal: strings.TrimRight(h.content.Site.Address, "/") + "/" + lang + "/"}
-			for _, ct := range h.contacts(text) {
-				if h.content.Site.Contact(ct.ID).Urgent {
+			lp := &LeafletPage{Page: page, Programme: v, Portal: strings.TrimRight(c.Site.Address, "/") + "/" + lang + "/"}
+			for _, ct := range contactViews(c.Site, text) {
+				if c.Site.Contact(ct.ID).Urgent {
 					lp.Urgent = append(lp.Urgent, ct)
 				}
 			}

@@ -85,15 +85,16 @@ type ChoosePage struct {
 	Languages []Alternate
 }
 
-// pageData returns the data of page p in language tag for its template.
-func (h *Handler) pageData(tag language.Tag, p *PageInfo) any {
+// pageData returns the data of page p of content cn in language tag for
+// its template.
+func (h *Handler) pageData(cn *Content, tag language.Tag, p *PageInfo) any {
 	lang := tag.String()
-	site := h.content.Site
-	text := h.content.Texts[tag]
+	site := cn.Site
+	text := cn.Texts[tag]
 	in := newInliner(lang, site, text)
 	pt := text.Pages[p.ID]
 
-	page := h.newPage(fakeRequest(pageHref(lang, p.Path)), tag, p)
+	page := h.newPage(cn, fakeRequest(pageHref(lang, p.Path)), tag, p)
 	page.Title = pt.Title
 	c := Article{
 		Heading: pt.Heading,
@@ -107,7 +108,7 @@ func (h *Handler) pageData(tag language.Tag, p *PageInfo) any {
 	switch p.Template {
 	case "home":
 		home := &HomePage{Page: page, Article: c, Help: *h.link(in, site.Page("help"))}
-		for _, ct := range h.contacts(text) {
+		for _, ct := range contactViews(site, text) {
 			if site.Contact(ct.ID).Urgent {
 				home.Urgent = append(home.Urgent, ct)
 			}
@@ -119,7 +120,7 @@ func (h *Handler) pageData(tag language.Tag, p *PageInfo) any {
 		}
 		return home
 	case "help":
-		return &HelpPage{Page: page, Article: c, Contacts: h.contacts(text)}
+		return &HelpPage{Page: page, Article: c, Contacts: contactViews(site, text)}
 	case "rights":
 		rights := &RightsPage{Page: page, Article: c}
 		for _, kid := range site.Children(p.ID) {
@@ -136,19 +137,20 @@ func (h *Handler) link(in *inliner, p *PageInfo) *PageLink {
 	return &PageLink{Href: in.href(p), Title: pt.Title, Heading: pt.Heading, Summary: pt.Summary}
 }
 
-// contacts returns every contact in the language of text, in site order.
-func (h *Handler) contacts(text *Text) []ContactView {
+// contactViews returns every contact of site in the language of text,
+// in site order.
+func contactViews(site *Site, text *Text) []ContactView {
 	var cs []ContactView
-	for _, c := range h.content.Site.Contacts {
+	for _, c := range site.Contacts {
 		ct := text.Contacts[c.ID]
 		cs = append(cs, ContactView{ID: c.ID, Name: ct.Name, Text: ct.Text, Number: c.Number, Tel: c.Tel()})
 	}
 	return cs
 }
 
-// rootData returns the data of the root in language tag.
-func (h *Handler) rootData(tag language.Tag) *ChoosePage {
-	page := h.newPage(fakeRequest("/"), tag, nil)
+// rootData returns the data of the root of content c in language tag.
+func (h *Handler) rootData(c *Content, tag language.Tag) *ChoosePage {
+	page := h.newPage(c, fakeRequest("/"), tag, nil)
 	page.Title = page.T("choose.title")
 	cp := &ChoosePage{Page: page, Continue: "/" + tag.String() + "/"}
 	for _, other := range h.catalog.Languages() {

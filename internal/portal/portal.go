@@ -3,10 +3,11 @@
 // safe to visit: no cookies, no tracking, no request to any other host, a
 // quick exit on every page, and it works without JavaScript.
 //
-// Every page is rendered once per language when the portal starts and is
-// then served from memory, gzipped and with an ETag, so it stays fast on
-// a small server and cheap on a prepaid phone. The pages' text is data
-// (see content.go); the templates only lay it out.
+// Every page is rendered once per language when the portal starts, and
+// again when editors publish a new edition of the content, and is then
+// served from memory, gzipped and with an ETag, so it stays fast on a
+// small server and cheap on a prepaid phone. The pages' text is data
+// (see content.go and editor.go); the templates only lay it out.
 //
 // The portal never imports packages that can reach case data (a test
 // enforces it): whatever happens to the public site, it holds nothing
@@ -22,7 +23,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -54,19 +57,22 @@ type Config struct {
 	// Callbacks takes call-back requests in (callback.go); without it
 	// the form says to call instead.
 	Callbacks fristad.CallbackInbox
+	// Content is where the editions editors publish come from (IN-10);
+	// nil for a portal that shows the release's own text only.
+	Content fristad.PublicContent
 }
 
 // Handler serves the portal.
 type Handler struct {
 	cfg     Config
 	catalog *i18n.Catalog
-	content *Content
+	release *Content // the content as the release ships it
 	engine  *render.Engine
 	matcher *languageMatcher
-	pages   map[string]*response          // by address: /sv/, /sv/help…
-	roots   map[language.Tag]*response    // the root, /, in each language
-	addrs   []string                      // every page address, in site order per language
-	clones  map[string]*template.Template // the page templates for rendering ahead of time
+	clones  map[string]*template.Template // the page templates for rendering ahead of time; read-only after New
+
+	site      atomic.Pointer[site] // the content pages as served
+	rendering sync.Mutex           // serialises new content and new snapshots of the directory
 
 	dir             atomic.Pointer[snapshot] // the service directory as served
 	dirTemplate     *template.Template       // the directory's, for rendering while serving
@@ -74,6 +80,18 @@ type Handler struct {
 	leafletTemplate *template.Template       // the leaflets'
 	form            *callbackForm            // the call-back form's state
 }
+
+// site is one edition of the content with its pages rendered.
+type site struct {
+	content *Content
+	edition int                        // the edition it shows; 0 for the release's text
+	pages   map[string]*response       // by address: /sv/, /sv/help…
+	roots   map[language.Tag]*response // the root, /, in each language
+	addrs   []string                   // every page address, in site order per language
+}
+
+// content returns the content as served.
+func (h *Handler) content() *Content { return h.site.Load().content }
 
 // New renders every page in every language and returns the portal's
 // handler. It fails when a language of the catalog has no content file or
@@ -97,10 +115,8 @@ func New(cfg Config) (*Handler, error) {
 	h := &Handler{
 		cfg:     cfg,
 		catalog: i18n.Portal(),
-		content: content,
+		release: content,
 		engine:  engine,
-		pages:   map[string]*response{},
-		roots:   map[language.Tag]*response{},
 		clones:  map[string]*template.Template{},
 		form:    newCallbackForm(cfg.Callbacks),
 	}
@@ -115,9 +131,20 @@ func New(cfg Config) (*Handler, error) {
 			return nil, fmt.Errorf("portal: language %s has a content file but no catalog", tag)
 		}
 	}
-	if err := h.renderAll(); err != nil {
+	for _, name := range append(slices.Clone(pageTemplates), "choose") {
+		orig := h.engine.Template(name)
+		if orig == nil {
+			return nil, fmt.Errorf("portal: no template %q", name)
+		}
+		if h.clones[name], err = orig.Clone(); err != nil {
+			return nil, err
+		}
+	}
+	s, err := h.renderSite(content, 0)
+	if err != nil {
 		return nil, err
 	}
+	h.site.Store(s)
 	if h.dirTemplate, err = h.cloneTemplate("directory"); err != nil {
 		return nil, err
 	}
@@ -127,16 +154,16 @@ func New(cfg Config) (*Handler, error) {
 	if h.leafletTemplate, err = h.cloneTemplate("leaflet"); err != nil {
 		return nil, err
 	}
-	if _, err := h.setDirectory(nil, nil); err != nil {
+	if _, err := h.setDirectory(nil, nil, false); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := h.Refresh(ctx); err != nil {
-		// The portal starts without the directory; Run tries again.
-		slog.Warn("portal: the service directory is not available yet", "err", err)
+		// The portal starts with what it has; Run tries again.
+		slog.Warn("portal: the published content or the service directory is not available yet", "err", err)
 	}
-	if due := content.Site.Overdue(time.Now()); len(due) > 0 {
+	if due := h.content().Site.Overdue(time.Now()); len(due) > 0 {
 		var ids []string
 		for _, p := range due {
 			ids = append(ids, p.ID)
@@ -158,7 +185,7 @@ func (h *Handler) Engine() *render.Engine { return h.engine }
 
 // Addresses returns the address of every page in every language, the
 // root first, for tests that visit them all.
-func (h *Handler) Addresses() []string { return append([]string{"/"}, h.addrs...) }
+func (h *Handler) Addresses() []string { return append([]string{"/"}, h.site.Load().addrs...) }
 
 // Register adds the portal's routes to mux. Every route of the public
 // portal is listed here.
@@ -185,7 +212,7 @@ func (h *Handler) handle(fn handlerFunc) http.Handler {
 // handleRoot answers / in the browser's language, and lists all the
 // others, each named in itself.
 func (h *Handler) handleRoot(w http.ResponseWriter, r *http.Request) error {
-	h.roots[h.matcher.match(r.Header.Get("Accept-Language"))].ServeHTTP(w, r)
+	h.site.Load().roots[h.matcher.match(r.Header.Get("Accept-Language"))].ServeHTTP(w, r)
 	return nil
 }
 
@@ -205,7 +232,7 @@ func (h *Handler) handlePage(w http.ResponseWriter, r *http.Request) error {
 	if rest, ok := strings.CutPrefix(r.PathValue("page"), ProgrammesPath+"/"); ok && strings.HasSuffix(rest, "/"+leafletPath) {
 		return h.handleLeaflet(w, r)
 	}
-	res, ok := h.pages[r.URL.Path]
+	res, ok := h.site.Load().pages[r.URL.Path]
 	if !ok {
 		return fristad.Errorf(fristad.ENOTFOUND, "no page at this address")
 	}
@@ -255,7 +282,7 @@ func (h *Handler) serveError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	tag := h.requestLanguage(r)
-	base := h.newPage(r, tag, nil)
+	base := h.newPage(h.content(), r, tag, nil)
 	rep := render.NewErrorPage(r, err, base.Page)
 	ep := ErrorPage{Page: base, Status: rep.Status, Code: rep.Code, Text: rep.Text}
 	ep.Title = rep.Title
@@ -296,15 +323,15 @@ type Alternate struct {
 // who did the review may set it to "yes".
 const ReviewedKey = "meta.reviewed"
 
-// newPage returns the frame of a page in language tag; p is the page
-// shown, or nil for the root and error pages.
-func (h *Handler) newPage(r *http.Request, tag language.Tag, p *PageInfo) Page {
+// newPage returns the frame of a page of content c in language tag; p is
+// the page shown, or nil for the root and error pages.
+func (h *Handler) newPage(c *Content, r *http.Request, tag language.Tag, p *PageInfo) Page {
 	pr := h.catalog.Printer(tag)
 	page := Page{Page: render.NewPage(r, pr, h.cfg.Demo)}
 	page.Unreviewed = pr.T(ReviewedKey) != "yes"
-	text := h.content.Texts[pr.Tag()]
+	text := c.Texts[pr.Tag()]
 	lang := pr.Tag().String()
-	for _, info := range h.content.Site.Pages {
+	for _, info := range c.Site.Pages {
 		link := render.NavLink{Href: pageHref(lang, info.Path), Label: text.Pages[info.ID].Title, Current: info == p}
 		switch {
 		case info.Nav:
@@ -331,46 +358,41 @@ func (h *Handler) newPage(r *http.Request, tag language.Tag, p *PageInfo) Page {
 	return page
 }
 
-// renderAll renders every page in every language, and the root in every
-// language, into memory.
-func (h *Handler) renderAll() error {
+// renderSite renders every page of content c in every language, and the
+// root in every language, into memory.
+func (h *Handler) renderSite(c *Content, edition int) (*site, error) {
+	s := &site{content: c, edition: edition, pages: map[string]*response{}, roots: map[language.Tag]*response{}}
 	for _, tag := range h.catalog.Languages() {
+		if c.Texts[tag] == nil {
+			return nil, fmt.Errorf("portal: language %s has a catalog but no content", tag)
+		}
 		lang := tag.String()
-		for _, p := range h.content.Site.Pages {
+		for _, p := range c.Site.Pages {
 			addr := pageHref(lang, p.Path)
-			data := h.pageData(tag, p)
-			body, err := h.execute(p.Template, data)
+			body, err := h.execute(p.Template, h.pageData(c, tag, p))
 			if err != nil {
-				return fmt.Errorf("portal: %s: %w", addr, err)
+				return nil, fmt.Errorf("portal: %s: %w", addr, err)
 			}
-			h.pages[addr] = newResponse(body, cacheContent)
-			h.addrs = append(h.addrs, addr)
+			s.pages[addr] = newResponse(body, cacheContent)
+			s.addrs = append(s.addrs, addr)
 		}
-		h.addrs = append(h.addrs, pageHref(lang, ProgrammesPath), pageHref(lang, DirectoryPath)) // rendered with each snapshot
-		body, err := h.execute("choose", h.rootData(tag))
+		s.addrs = append(s.addrs, pageHref(lang, ProgrammesPath), pageHref(lang, DirectoryPath)) // rendered with each snapshot
+		body, err := h.execute("choose", h.rootData(c, tag))
 		if err != nil {
-			return fmt.Errorf("portal: / in %s: %w", lang, err)
+			return nil, fmt.Errorf("portal: / in %s: %w", lang, err)
 		}
-		h.roots[tag] = newResponse(body, cacheRoot, "Accept-Language")
+		s.roots[tag] = newResponse(body, cacheRoot, "Accept-Language")
 	}
-	return nil
+	return s, nil
 }
 
-// execute renders a page template with data. It executes a clone, so
-// the engine's templates stay as parsed, for the template checks (html/
-// template rewrites a template when it first executes it).
+// execute renders a page template with data. It executes a clone, made
+// in New, so the engine's templates stay as parsed, for the template
+// checks (html/template rewrites a template when it first executes it).
 func (h *Handler) execute(name string, data any) ([]byte, error) {
 	t, ok := h.clones[name]
 	if !ok {
-		orig := h.engine.Template(name)
-		if orig == nil {
-			return nil, fmt.Errorf("no template %q", name)
-		}
-		var err error
-		if t, err = orig.Clone(); err != nil {
-			return nil, err
-		}
-		h.clones[name] = t
+		return nil, fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {

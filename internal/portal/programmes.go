@@ -62,7 +62,7 @@ func programmeText(texts map[string]string, lang string) (string, string) {
 func (h *Handler) renderProgrammes(s *snapshot, tag language.Tag) (*response, error) {
 	lang := tag.String()
 	addr := pageHref(lang, ProgrammesPath)
-	page := h.newPage(fakeRequest(addr), tag, &PageInfo{Path: ProgrammesPath})
+	page := h.newPage(h.content(), fakeRequest(addr), tag, &PageInfo{Path: ProgrammesPath})
 	page.Title = page.T("programmes.title")
 	for i := range page.Nav {
 		page.Nav[i].Current = page.Nav[i].Href == addr

@@ -86,6 +86,11 @@ type Config struct {
 	// (default a minute).
 	Directory        fristad.PublicDirectory
 	DirectoryRefresh time.Duration
+	// PublicContent is where the portal reads the content editors
+	// published, and Content where they edit it (IN-10); nil for the
+	// release's own text. The portal reads it again with the directory.
+	PublicContent fristad.PublicContent
+	Content       fristad.ContentStore
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -114,12 +119,16 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory,
-		Callbacks: cfg.CallbackInbox})
+		Callbacks: cfg.CallbackInbox, Content: cfg.PublicContent})
 	if err != nil {
 		return nil, err
 	}
+	var editor fristad.ContentEditor
+	if cfg.Content != nil {
+		editor = portalUI.Editor(cfg.Content)
+	}
 	staffUI, err := web.New(web.Config{
-		PortalContent: portalUI.Editorial,
+		Content:       editor,
 		Demo:          cfg.Demo,
 		Assets:        assets,
 		StaffURL:      cfg.StaffURL,
@@ -158,7 +167,7 @@ func New(cfg Config) (*Server, error) {
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
 		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Indicators: cfg.Indicators, Programmes: cfg.Programmes, Plans: cfg.Plans,
-		Documents: cfg.Documents, Callbacks: cfg.Callbacks}).Register(staffMux)
+		Documents: cfg.Documents, Callbacks: cfg.Callbacks, Content: editor}).Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

@@ -37,8 +37,11 @@ func (h *Handler) handlePortalContent(w http.ResponseWriter, r *http.Request) er
 	page := &ContentPage{Page: h.page(w, r)}
 	now := h.now()
 	page.Today, page.Soon = now.Format(time.DateOnly), now.Add(reviewSoon).Format(time.DateOnly)
-	if h.cfg.PortalContent != nil {
-		report := h.cfg.PortalContent()
+	if h.cfg.Content != nil {
+		report, err := h.cfg.Content.ContentReport(r.Context())
+		if err != nil {
+			return err
+		}
 		page.Pages = slices.Clone(report.Pages)
 		for _, l := range report.Languages {
 			if !l.Reviewed {

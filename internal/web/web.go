@@ -51,8 +51,9 @@ type Config struct {
 	Programmes    fristad.ProgrammeService
 	Plans         fristad.PlanService
 	Callbacks     fristad.CallbackService
-	// PortalContent reports the public portal's pages to their editors.
-	PortalContent func() *fristad.ContentReport
+	// Content is where coordinators edit the public portal's content
+	// (IN-10); nil for a workspace without it.
+	Content fristad.ContentEditor
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
 }
