@@ -100,6 +100,18 @@ type ContentReport struct {
 	Drafts    []*ContentDraft // without their bodies
 }
 
+// ContentPreview is what frames a preview of a page in the workspace: a
+// note that it is not published, in the editor's language, and the way
+// back to editing.
+type ContentPreview struct {
+	Nonce     string // the response's Content-Security-Policy nonce
+	Note      string
+	Lang      string // of Note and BackLabel
+	Dir       string
+	Back      string
+	BackLabel string
+}
+
 // ContentEditor is how editors change the portal's content (IN-10): item
 // by item into drafts, each checked as the portal will show it, then
 // published together as a new edition. Only coordinators use it; every
@@ -117,8 +129,8 @@ type ContentEditor interface {
 	// DiscardContent throws away the draft of an item.
 	DiscardContent(ctx context.Context, item string) error
 	// PreviewContent renders a page with the drafts as the portal would
-	// show it, with nonce for its script and stylesheet.
-	PreviewContent(ctx context.Context, pageID, lang, nonce string) ([]byte, error)
+	// show it, in frame.
+	PreviewContent(ctx context.Context, pageID, lang string, frame ContentPreview) ([]byte, error)
 	PublishContent(ctx context.Context, note string) (*ContentEdition, error)
 	ContentEditions(ctx context.Context, limit int) ([]*ContentEdition, error)
 }

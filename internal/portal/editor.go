@@ -511,7 +511,7 @@ func (e *Editor) DiscardContent(ctx context.Context, item string) error {
 
 // PreviewContent renders page pageID in lang with the drafts, as the
 // portal would show it once they are published.
-func (e *Editor) PreviewContent(ctx context.Context, pageID, lang, nonce string) ([]byte, error) {
+func (e *Editor) PreviewContent(ctx context.Context, pageID, lang string, frame fristad.ContentPreview) ([]byte, error) {
 	w, err := e.load(ctx, false)
 	if err != nil {
 		return nil, err
@@ -521,11 +521,13 @@ func (e *Editor) PreviewContent(ctx context.Context, pageID, lang, nonce string)
 	if p == nil || !ok || tag.String() != lang {
 		return nil, errNoPage()
 	}
-	body, err := e.h.execute(p.Template, e.h.pageData(w.content, tag, p))
+	data := e.h.pageData(w.content, tag, p)
+	data.(interface{ frame() *Page }).frame().Preview = &frame
+	body, err := e.h.execute(p.Template, data)
 	if err != nil {
 		return nil, err
 	}
-	return bytes.ReplaceAll(body, []byte(nonceMark), []byte(nonce)), nil
+	return bytes.ReplaceAll(body, []byte(nonceMark), []byte(frame.Nonce)), nil
 }
 
 // PublishContent publishes the drafts as a new edition and serves it on

@@ -307,7 +307,12 @@ type Page struct {
 	Unreviewed bool
 	// Class is the class of <html>, such as the paper size of a leaflet.
 	Class string
+	// Preview frames a page shown to its editors before it is published.
+	Preview *fristad.ContentPreview
 }
+
+// frame returns the frame of any page that embeds it.
+func (p *Page) frame() *Page { return p }
 
 // Alternate is a link to a page in one language.
 type Alternate struct {

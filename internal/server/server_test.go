@@ -48,6 +48,8 @@ func mustStartWith(t *testing.T, db *sqlstore.DB, change func(*server.Config)) *
 		Callbacks:     db,
 		CallbackInbox: db,
 		Directory:     db,
+		PublicContent: db,
+		Content:       db,
 	}
 	if change != nil {
 		change(&cfg)

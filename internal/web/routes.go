@@ -112,7 +112,23 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET /providers", allowed(fristad.ActionProgrammeRead), h.handleProviders)
 	h.route(mux, "POST /providers", allowed(fristad.ActionProgrammeManage), h.handleSaveProvider)
 	h.route(mux, "GET /budget", allowed(fristad.ActionProgrammeManage), h.handleBudget)
-	h.route(mux, "GET /portal-content", allowed(fristad.ActionProgrammeManage), h.handlePortalContent)
+
+	// The portal's content (IN-10): coordinators edit it item by item
+	// and publish the drafts together.
+	edit := allowed(fristad.ActionContentEdit)
+	h.route(mux, "GET /portal-content", edit, h.handlePortalContent)
+	h.route(mux, "POST /portal-content/site", edit, h.handleSaveContentSite)
+	h.route(mux, "POST /portal-content/publish", edit, h.handlePublishContent)
+	h.route(mux, "POST /portal-content/discard", edit, h.handleDiscardContent)
+	h.route(mux, "GET /portal-content/pages/{id}", edit, h.handleContentPage)
+	h.route(mux, "POST /portal-content/pages/{id}", edit, h.handleSaveContentPage)
+	h.route(mux, "GET /portal-content/pages/{id}/{lang}", edit, h.handleContentText)
+	h.route(mux, "POST /portal-content/pages/{id}/{lang}", edit, h.handleSaveContentText)
+	h.route(mux, "GET /portal-content/pages/{id}/{lang}/preview", edit, h.handleContentPreview)
+	h.route(mux, "GET /portal-content/contacts/{id}", edit, h.handleContentContact)
+	h.route(mux, "POST /portal-content/contacts/{id}", edit, h.handleSaveContentContact)
+	h.route(mux, "GET /portal-content/contacts/{id}/{lang}", edit, h.handleContentContactText)
+	h.route(mux, "POST /portal-content/contacts/{id}/{lang}", edit, h.handleSaveContentContactText)
 
 	// Call-back requests from the portal (IN-08): the service decides
 	// per request which coordinator takes it, and audits every refusal.

@@ -251,7 +251,7 @@ var menu = []struct {
 	{"/admin/users", "admin.users.title", fristad.ActionUserList},
 	{"/programmes", "programmes.title", fristad.ActionProgrammeRead},
 	{"/callbacks", "callbacks.title", fristad.ActionCallbackRead},
-	{"/portal-content", "content.title", fristad.ActionProgrammeManage},
+	{"/portal-content", "content.title", fristad.ActionContentEdit},
 	{"/audit", "audit.title", fristad.ActionAuditRead},
 	{"/account/sessions", "sessions.title", ""},
 }
