@@ -121,6 +121,20 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET "+Prefix+"callbacks", allowed(fristad.ActionCallbackRead), h.handleCallbacks)
 	h.route(mux, "GET "+Prefix+"callbacks/{id}", allowed(fristad.ActionCallbackRead), h.handleCallback)
 	h.route(mux, "POST "+Prefix+"callbacks/{id}/handle", allowed(fristad.ActionCallbackHandle), h.handleHandleCallback)
+	// The portal's content (IN-10): coordinators only; the editor checks
+	// every item as the portal will show it, the store audits each change.
+	content := allowed(fristad.ActionContentEdit)
+	h.route(mux, "GET "+Prefix+"portal/content", content, h.withContent(h.handleContentReport))
+	h.route(mux, "PUT "+Prefix+"portal/site", content, h.withContent(h.handleSaveContentSite))
+	h.route(mux, "GET "+Prefix+"portal/pages/{id}", content, h.withContent(h.handleContentPage))
+	h.route(mux, "PUT "+Prefix+"portal/pages/{id}", content, h.withContent(h.handleSaveContentPage))
+	h.route(mux, "PUT "+Prefix+"portal/pages/{id}/texts/{lang}", content, h.withContent(h.handleSaveContentText))
+	h.route(mux, "GET "+Prefix+"portal/contacts/{id}", content, h.withContent(h.handleContentContact))
+	h.route(mux, "PUT "+Prefix+"portal/contacts/{id}", content, h.withContent(h.handleSaveContentContact))
+	h.route(mux, "PUT "+Prefix+"portal/contacts/{id}/texts/{lang}", content, h.withContent(h.handleSaveContentContactText))
+	h.route(mux, "DELETE "+Prefix+"portal/drafts/{item...}", content, h.withContent(h.handleDiscardContent))
+	h.route(mux, "POST "+Prefix+"portal/publish", content, h.withContent(h.handlePublishContent))
+	h.route(mux, "GET "+Prefix+"portal/editions", content, h.withContent(h.handleContentEditions))
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -30,6 +32,42 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		if g, ok := routes[pattern].(*guarded); !ok || g.policy.name != want {
 			t.Errorf("route %q: want policy %q", pattern, want)
 		}
+	}
+}
+
+// TestOpenAPIListsEveryRoute fails for a route registered and missing
+// from openapi.json, or documented there and not registered.
+func TestOpenAPIListsEveryRoute(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openapi, &doc); err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method != "parameters" {
+				documented[strings.ToUpper(method)+" "+path] = true
+			}
+		}
+	}
+	routes := recorder{}
+	New(Config{}).Register(routes)
+	wildcard := regexp.MustCompile(`\{([a-zA-Z]+)\.\.\.\}`) // {item...} is {item} in OpenAPI
+	for pattern := range routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		if path == Prefix {
+			continue // the API's own 404
+		}
+		route := method + " /" + wildcard.ReplaceAllString(strings.TrimPrefix(path, Prefix), "{$1}")
+		if !documented[route] {
+			t.Errorf("route %q is not in openapi.json", pattern)
+		}
+		delete(documented, route)
+	}
+	for route := range documented {
+		t.Errorf("openapi.json documents %q, which is not registered", route)
 	}
 }
 
