@@ -369,15 +369,15 @@ func (e *Editor) SavePageText(ctx context.Context, pageID string, t *fristad.Con
 		return err
 	}
 	t.Body = body
-	pt := &PageText{Title: t.Title, Heading: t.Heading, Lead: t.Lead, Summary: t.Summary, Body: body}
-	return e.save(ctx, pageTextItem(pageID, t.Lang), pt, version, func(c *Content) error {
-		for _, b := range body {
-			for _, ref := range pageRefs(b) {
-				if c.Site.Page(ref) == nil {
-					return invalidField("body", "content.link.unknown", map[string]any{"Page": ref})
-				}
+	for _, b := range body {
+		for _, ref := range pageRefs(b) {
+			if e.h.release.Site.Page(ref) == nil { // the pages are the release's
+				return invalidField("body", "content.link.unknown", map[string]any{"Page": ref})
 			}
 		}
+	}
+	pt := &PageText{Title: t.Title, Heading: t.Heading, Lead: t.Lead, Summary: t.Summary, Body: body}
+	return e.save(ctx, pageTextItem(pageID, t.Lang), pt, version, func(c *Content) error {
 		weight, err := e.weight(c, tag, c.Site.Page(pageID))
 		if err != nil {
 			return err
