@@ -30,6 +30,7 @@ func TestBrowserContentEditing(t *testing.T) {
 	b.Check()
 	b.ClickAndWait(`main a[href="/portal-content/pages/help/en"]`)
 	b.Check()
+	b.Screenshot("content-text") // the form beside the Swedish text
 	if got := b.Value("#title"); got != "Contact" {
 		t.Fatalf("the English title in the form: %q", got)
 	}
