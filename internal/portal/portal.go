@@ -163,6 +163,10 @@ func New(cfg Config) (*Handler, error) {
 		// The portal starts with what it has; Run tries again.
 		slog.Warn("portal: the published content or the service directory is not available yet", "err", err)
 	}
+	if site := h.content().Site; !cfg.Demo && site.Address == h.release.Site.Address && strings.HasSuffix(hostOf(site.Address), ".example") {
+		slog.Warn("portal: the portal's address is still the release's placeholder; set it under Portal content before the portal opens",
+			"address", site.Address)
+	}
 	if due := h.content().Site.Overdue(time.Now()); len(due) > 0 {
 		var ids []string
 		for _, p := range due {
@@ -171,6 +175,15 @@ func New(cfg Config) (*Handler, error) {
 		slog.Warn("portal: pages are past their review date", "pages", strings.Join(ids, ","))
 	}
 	return h, nil
+}
+
+// hostOf returns the host of an address, or "".
+func hostOf(addr string) string {
+	u, err := url.Parse(addr)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 func (h *Handler) now() time.Time {
