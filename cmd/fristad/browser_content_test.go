@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fristad/internal/browsertest"
 	"fristad/internal/i18n"
@@ -28,6 +29,14 @@ func TestBrowserContentEditing(t *testing.T) {
 	b.Check()
 	b.ClickAndWait(`main a[href="/portal-content/pages/help"]`)
 	b.Check()
+	// Reviewed: the next review a year on, so that the page can be
+	// published on any day this test runs.
+	evalString(b, `(document.querySelector("#next_review").value = "`+time.Now().AddDate(1, 0, 0).Format(time.DateOnly)+`", "")`)
+	b.ClickAndWait(`main form[action="/portal-content/pages/help"] button`)
+	b.Check()
+	if got := b.Text("main form .flag"); got != en.T("content.draft.flag") {
+		t.Errorf("the new review date is not a draft: %q", got)
+	}
 	b.ClickAndWait(`main a[href="/portal-content/pages/help/en"]`)
 	b.Check()
 	b.Screenshot("content-text") // the form beside the Swedish text

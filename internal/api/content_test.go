@@ -20,10 +20,10 @@ import (
 // contentAPI is the API with the portal's editor over a real database,
 // and a token for each kind of caller.
 type contentAPI struct {
-	t                    *testing.T
-	url                  string
-	coordinator, reader  string // a coordinator's write and read tokens
-	caseWorker, stranger string // a case worker's write token; none
+	t                   *testing.T
+	url                 string
+	coordinator, reader string // a coordinator's write and read tokens
+	caseWorker          string // a case worker's write token
 }
 
 // mustContentAPI serves the API with a portal editor over db. The

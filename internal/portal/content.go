@@ -360,8 +360,6 @@ func contactTextItem(id, lang string) string { return "contact/" + id + "/" + la
 func (p *PageInfo) facts() PageFacts {
 	return PageFacts{p.Owner, p.Updated, p.NextReview, p.Law, p.EditorNote}
 }
-func (c *Contact) facts() ContactFacts { return ContactFacts{c.Number, c.Urgent} }
-func (s *Site) facts() SiteFacts       { return SiteFacts{s.Address, s.FeedbackEmail} }
 
 // clone returns a deep copy of c.
 func (c *Content) clone() *Content {
