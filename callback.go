@@ -242,8 +242,12 @@ func canCallback(actor *Actor, action Action, c *CallbackAccess) bool {
 
 // CallbackService is the coordinators' call-back inbox. Each method
 // decides through the policy which requests the actor may take, and every
-// read and write is audited.
+// read and write is audited, except counting.
 type CallbackService interface {
+	// CountCallbacks returns how many open requests the actor may take,
+	// for a start page. It reads no request's details and is not
+	// audited: a count on every visit would bury the trail.
+	CountCallbacks(ctx context.Context) (int, error)
 	// FindCallbacks returns the open requests the actor may take, oldest
 	// first, without their contact details. Requests open longer than
 	// CallbackRetention are expired first.

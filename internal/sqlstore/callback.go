@@ -220,6 +220,40 @@ func (db *DB) FindCallbacks(ctx context.Context) ([]*fristad.CallbackRequest, er
 	return out, db.checkpointKeys(ctx, expired)
 }
 
+// CountCallbacks counts the open requests the actor may take, in a read
+// transaction: requests past their time count no more, though they are
+// erased only when the inbox is next opened.
+func (db *DB) CountCallbacks(ctx context.Context) (int, error) {
+	actor := fristad.ActorFromContext(ctx)
+	if err := fristad.Authorize(actor, fristad.ActionCallbackRead, nil, fristad.ENOTFOUND); err != nil {
+		return 0, err
+	}
+	n := 0
+	err := db.read(ctx, func(tx *Tx) error {
+		scope, err := db.callbackScope(ctx, tx, actor)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT region FROM callback_requests WHERE handled_at IS NULL AND received_at >= $1`,
+			tx.now.Add(-fristad.CallbackRetention))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var region string
+			if err := rows.Scan(&region); err != nil {
+				return err
+			}
+			if fristad.Can(actor, fristad.ActionCallbackRead, scope.access(region)) {
+				n++
+			}
+		}
+		return rows.Err()
+	})
+	return n, err
+}
+
 // findCallback reads one request inside tx and decides action on it. A
 // request the actor may not take is audited as refused and answered as
 // one that does not exist (SR-21).

@@ -100,6 +100,17 @@ func TestCallbacks(t *testing.T) {
 			if got := ids(tc.ctx); got != tc.want {
 				t.Errorf("%s lists %q, want %q", tc.name, got, tc.want)
 			}
+			// The start page's count agrees with the list.
+			n, err := db.CountCallbacks(tc.ctx)
+			want := len(strings.FieldsFunc(tc.want, func(r rune) bool { return r == ',' }))
+			if strings.HasPrefix(tc.want, "error") {
+				want = 0
+				if fristad.ErrorCode(err) != fristad.ENOTFOUND {
+					t.Errorf("%s counts: %v; want not found", tc.name, err)
+				}
+			} else if err != nil || n != want {
+				t.Errorf("%s counts %d, %v; want %d", tc.name, n, err, want)
+			}
 		}
 
 		got, err := db.FindCallbackByID(regional, inAB.ID)

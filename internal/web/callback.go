@@ -83,10 +83,10 @@ func (h *Handler) callbackCount(r *http.Request, page *HomePage) error {
 	if h.cfg.Callbacks == nil || !fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionCallbackRead, nil) {
 		return nil
 	}
-	list, err := h.cfg.Callbacks.FindCallbacks(r.Context())
+	n, err := h.cfg.Callbacks.CountCallbacks(r.Context())
 	if err != nil {
 		return err
 	}
-	page.TakesCallbacks, page.Callbacks = true, len(list)
+	page.TakesCallbacks, page.Callbacks = true, n
 	return nil
 }
