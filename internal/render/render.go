@@ -22,6 +22,9 @@ import (
 
 	"fristad"
 	"fristad/internal/i18n"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // Engine holds one site's parsed page templates. Each page is the site's
@@ -211,6 +214,20 @@ var stockholm = func() *time.Location {
 	}
 	return loc
 }()
+
+// Country names a country by its ISO 3166-1 code in the page's
+// language, "Rumänien" for RO on a Swedish page; an unknown code is
+// shown as it is.
+func (p *Page) Country(code string) string {
+	region, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := display.Regions(p.p.Tag()).Name(region); name != "" {
+		return name
+	}
+	return code
+}
 
 // Printer returns the page's printer.
 func (p *Page) Printer() *i18n.Printer { return p.p }
