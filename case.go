@@ -457,6 +457,9 @@ type CaseService interface {
 	// tombstone is ECONFLICT; a record the actor may read but not merge
 	// whole is EFORBIDDEN (ID-10, DP-02).
 	MergePersons(ctx context.Context, m *PersonMerge) (*PersonRecord, error)
+	// FindMerges returns the merges of the case's person's records, for
+	// its timeline, oldest first.
+	FindMerges(ctx context.Context, caseID string) ([]*MergeRecord, error)
 	// FindEvents returns the trafficking events of a case, in the order
 	// they happened as far as known (ID-05).
 	FindEvents(ctx context.Context, caseID string) ([]*TraffickingEvent, error)

@@ -51,6 +51,18 @@ type PersonMerge struct {
 	Confirmed  bool
 }
 
+// MergeRecord is a merge as a case's timeline tells it: when, which
+// record was merged into which (by reference), and whether this case came
+// with the record merged away. Which values were kept stays in the audit
+// trail and the merge's own record.
+type MergeRecord struct {
+	ID       string
+	MergedAt time.Time
+	Into     string // the survivor's reference
+	From     string // the reference of the record merged into it
+	Moved    bool   // this case belonged to From
+}
+
 // Validate checks a merge request.
 func (m *PersonMerge) Validate() error {
 	if m.From == "" {

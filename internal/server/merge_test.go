@@ -56,6 +56,14 @@ func TestMergeAPI(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || ref == "" || ref == tomb {
 			t.Fatalf("the moved case: %d %s", resp.StatusCode, body)
 		}
+		// The moved case's timeline tells of it, in the API and the workspace.
+		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/cases/"+second+"/timeline", "")
+		if want := `"kind":"merge","id":`; resp.StatusCode != http.StatusOK || !strings.Contains(body, want) || !strings.Contains(body, `"code":"moved","text":"`+tomb+`","into":"`+ref+`"`) {
+			t.Errorf("the moved case's timeline: %d %s", resp.StatusCode, body)
+		}
+		if _, page := worker.get("/cases/" + second + "/timeline"); !strings.Contains(page, `class="timeline-merge"`) || !strings.Contains(page, tomb) {
+			t.Error("the timeline page does not tell of the merge")
+		}
 		resp, body = apiDo(t, s, worker.token, "GET", "/api/v1/persons/"+tomb, "")
 		if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/api/v1/persons/"+ref || !strings.Contains(body, `"merged_into":"`+ref+`"`) {
 			t.Errorf("reading the tombstone: %d %q %s", resp.StatusCode, resp.Header.Get("Location"), body)

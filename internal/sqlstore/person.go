@@ -328,3 +328,37 @@ func (db *DB) mergePersons(ctx context.Context, tx *Tx, into, from *personRow, k
 	}
 	return db.audit(ctx, tx, auditEvent{Action: "person.merge", ObjectType: "person", ObjectID: into.id, Purpose: from.id})
 }
+
+// FindMerges returns the merges that made the case's person what it is:
+// those into its record and into the records merged into it since, oldest
+// first. Only references are read; the values kept stay out of it.
+func (db *DB) FindMerges(ctx context.Context, caseID string) ([]*fristad.MergeRecord, error) {
+	var out []*fristad.MergeRecord
+	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT m.id, m.merged_at, pi.reference, pf.reference, m.cases
+			FROM person_merges m JOIN persons pi ON pi.id = m.into_id JOIN persons pf ON pf.id = m.from_id
+			WHERE m.into_id IN (
+				SELECT person_id FROM cases WHERE id = $1
+				UNION SELECT p.id FROM persons p JOIN cases k ON p.merged_into = k.person_id WHERE k.id = $1)
+			ORDER BY m.merged_at, m.id`, c.ID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m := &fristad.MergeRecord{}
+			var cases string
+			if err := rows.Scan(&m.ID, &m.MergedAt, &m.Into, &m.From, &cases); err != nil {
+				return err
+			}
+			m.MergedAt, m.Moved = m.MergedAt.UTC(), slices.Contains(strings.Split(cases, ","), c.ID)
+			out = append(out, m)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, auditEvent{Action: "merges.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+	})
+	return out, err
+}

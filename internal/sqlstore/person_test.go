@@ -83,6 +83,21 @@ func TestMergePersons(t *testing.T) {
 			t.Errorf("notes after the merge: %v, %v", bodies(notes), err)
 		}
 
+		// Both cases tell of the merge on their timelines; only the moved
+		// one says it came with the record merged away.
+		for _, tc := range []struct {
+			c     *fristad.Case
+			moved bool
+		}{{first, false}, {second, true}} {
+			ms, err := db.FindMerges(worker, tc.c.ID)
+			if err != nil || len(ms) != 1 || ms[0].From != second.Person.Reference || ms[0].Into != first.Person.Reference || ms[0].Moved != tc.moved || ms[0].MergedAt.IsZero() {
+				t.Errorf("the merges of case %s: %+v, %v", tc.c.Reference, ms, err)
+			}
+		}
+		if _, err := db.FindMerges(f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker), first.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND {
+			t.Errorf("another organisation reading the merges: %v", err)
+		}
+
 		// The tombstone answers with the survivor; merging it again, or
 		// into it, is a conflict.
 		tomb, err := db.FindPerson(worker, second.Person.Reference)

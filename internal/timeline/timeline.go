@@ -17,20 +17,23 @@ import (
 // Entry is one thing that happened on a case.
 type Entry struct {
 	At   time.Time `json:"at"`
-	Kind string    `json:"kind"` // opened, status, risk, needs, safety, residence, event, note, document, consent, withdrawn, disclosure, task, task_done
+	Kind string    `json:"kind"` // opened, status, risk, needs, safety, residence, event, merge, note, document, consent, withdrawn, disclosure, task, task_done
 	ID   string    `json:"id,omitempty"`
 	// Code is the entry's code: the status, the risk level, the kind of
 	// residence or event, the note's sensitivity, the consent's purpose,
-	// the disclosure's legal basis, the task's kind.
+	// the disclosure's legal basis, the task's kind; for a merge "moved"
+	// when the case came with the record merged away, else "joined".
 	Code    string `json:"code,omitempty"`
 	Day     string `json:"day,omitempty"`   // the day it speaks of: decided, assessed, since, due, from
 	Until   string `json:"until,omitempty"` // an event's end
 	Org     string `json:"organisation_id,omitempty"`
 	Version int    `json:"version,omitempty"`
 	// Text is words the reader may read: the start of a note, a
-	// document's name, an own task's title, an event's country. Never an
-	// address.
+	// document's name, an own task's title, an event's country, the
+	// reference of a person record merged away. Never an address.
 	Text string `json:"text,omitempty"`
+	// Into is the reference of the person record a merge went into.
+	Into string `json:"into,omitempty"`
 }
 
 // Sources are the services a timeline is gathered from.
@@ -100,6 +103,17 @@ func Build(ctx context.Context, src Sources, c *fristad.Case) ([]Entry, error) {
 	}
 	for _, e := range events {
 		add(Entry{At: e.CreatedAt, Kind: "event", ID: e.ID, Code: e.Kind, Day: e.From, Until: e.To, Text: e.Country})
+	}
+	merges, err := src.Cases.FindMerges(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range merges {
+		code := "joined"
+		if m.Moved {
+			code = "moved"
+		}
+		add(Entry{At: m.MergedAt, Kind: "merge", ID: m.ID, Code: code, Text: m.From, Into: m.Into})
 	}
 	notes, err := src.Notes.FindNotes(ctx, c.ID)
 	if err != nil && !forbidden(err) {

@@ -68,7 +68,13 @@ func (h *Handler) handleTimeline(w http.ResponseWriter, r *http.Request) error {
 			if e.Day != "" || e.Until != "" {
 				period = cmp.Or(e.Day, "?") + " – " + cmp.Or(e.Until, "?")
 			}
-			say("event", "#event-"+e.ID, "timeline.event", "Kind", page.Label("event.kind", e.Code), "Country", cmp.Or(e.Text, "–"), "Period", period)
+			country := "–"
+			if e.Text != "" {
+				country = page.Country(e.Text)
+			}
+			say("event", "#event-"+e.ID, "timeline.event", "Kind", page.Label("event.kind", e.Code), "Country", country, "Period", period)
+		case "merge":
+			say("merge", "", "timeline.merge."+e.Code, "From", e.Text, "Into", e.Into)
 		case "note":
 			say("note", "/notes#note-"+e.ID, "timeline.note", "Org", orgs[e.Org], "Who", page.Label("sensitivity", e.Code))
 			ev.Excerpt = e.Text
