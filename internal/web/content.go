@@ -78,6 +78,25 @@ func (p *ContentOverview) DraftLabel(item string) string {
 	return p.T("content.draft.facts", "Name", name)
 }
 
+// DraftHref leads to where a draft's item is edited.
+func (p *ContentOverview) DraftHref(item string) string {
+	parts := strings.Split(item, "/")
+	if parts[0] == "site" {
+		return "#site-h"
+	}
+	href := "/portal-content/pages/"
+	if parts[0] == "contact" {
+		href = "/portal-content/contacts/"
+	}
+	for i, part := range parts[1:] {
+		if i > 0 {
+			href += "/"
+		}
+		href += url.PathEscape(part)
+	}
+	return href
+}
+
 func (h *Handler) contentEditor() (fristad.ContentEditor, error) {
 	if h.cfg.Content == nil {
 		return nil, fristad.Errorf(fristad.ENOTFOUND, "this workspace edits no portal")
@@ -210,6 +229,7 @@ type ContentPageEdit struct {
 	Content *fristad.ContentPage
 	Form    PageFactsForm
 	Error   *FormError
+	Saved   bool
 }
 
 // PageFactsForm is the form of a page's facts as typed.
@@ -222,7 +242,7 @@ type PageFactsForm struct {
 }
 
 func (h *Handler) handleContentPage(w http.ResponseWriter, r *http.Request) error {
-	page := &ContentPageEdit{Page: h.page(w, r)}
+	page := &ContentPageEdit{Page: h.page(w, r), Saved: r.URL.Query().Get("saved") == "1"}
 	return h.renderContentPage(w, r, page, http.StatusOK)
 }
 
@@ -373,6 +393,7 @@ type ContentContactEdit struct {
 	Contact *fristad.ContentContact
 	Form    ContactForm
 	Error   *FormError
+	Saved   bool
 }
 
 // ContactForm is the form of a help line's number as typed.
@@ -383,7 +404,7 @@ type ContactForm struct {
 }
 
 func (h *Handler) handleContentContact(w http.ResponseWriter, r *http.Request) error {
-	return h.renderContentContact(w, r, &ContentContactEdit{Page: h.page(w, r)}, http.StatusOK)
+	return h.renderContentContact(w, r, &ContentContactEdit{Page: h.page(w, r), Saved: r.URL.Query().Get("saved") == "1"}, http.StatusOK)
 }
 
 func (h *Handler) renderContentContact(w http.ResponseWriter, r *http.Request, page *ContentContactEdit, status int) error {
@@ -415,7 +436,7 @@ func (h *Handler) handleSaveContentContact(w http.ResponseWriter, r *http.Reques
 			return h.renderContentContact(w, r, page, fristad.ErrorStatus(err))
 		})
 	}
-	http.Redirect(w, r, "/portal-content/contacts/"+url.PathEscape(c.ID), http.StatusSeeOther)
+	http.Redirect(w, r, "/portal-content/contacts/"+url.PathEscape(c.ID)+"?saved=1", http.StatusSeeOther)
 	return nil
 }
 
@@ -477,6 +498,6 @@ func (h *Handler) handleSaveContentContactText(w http.ResponseWriter, r *http.Re
 			return h.renderContentContactText(w, r, page, fristad.ErrorStatus(err))
 		})
 	}
-	http.Redirect(w, r, "/portal-content/contacts/"+url.PathEscape(id), http.StatusSeeOther)
+	http.Redirect(w, r, "/portal-content/contacts/"+url.PathEscape(id)+"?saved=1", http.StatusSeeOther)
 	return nil
 }
