@@ -404,12 +404,33 @@ func TestHSDS(t *testing.T) {
 		t.Errorf("a page past the end: %v", past)
 	}
 
+	// No locations are published (a shelter's address is secret), so no
+	// service is at any: an empty list, paged like the others.
+	for target, want := range map[string]map[string]any{
+		"/hsds/service_at_locations": {"total_items": 0.0, "total_pages": 1.0, "page_number": 1.0, "size": 0.0,
+			"first_page": true, "last_page": true, "empty": true},
+		"/hsds/service_at_locations?page=3&per_page=10": {"total_items": 0.0, "total_pages": 1.0, "page_number": 3.0, "size": 0.0,
+			"first_page": false, "last_page": true, "empty": true},
+	} {
+		got := getJSON(t, srv, target, http.StatusOK)
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%s %s = %v; want %v", target, k, got[k], w)
+			}
+		}
+		if c, ok := got["contents"].([]any); !ok || len(c) != 0 {
+			t.Errorf("%s contents = %v; want []", target, got["contents"])
+		}
+	}
+
 	for _, tc := range []struct {
 		target string
 		status int
 		code   string
 	}{
 		{"/hsds/services/" + hsdsID("service", "org9", "medical"), http.StatusNotFound, "not_found"},
+		{"/hsds/service_at_locations/" + first["id"].(string), http.StatusNotFound, "not_found"},
+		{"/hsds/service_at_locations?per_page=0", http.StatusBadRequest, "invalid_per_page"},
 		{"/hsds/organizations/org1", http.StatusNotFound, "not_found"},
 		{"/hsds/taxonomies", http.StatusNotFound, "not_found"},
 		{"/hsds/services?page=0", http.StatusBadRequest, "invalid_page"},

@@ -178,6 +178,8 @@ func (h *Handler) registerHSDS(mux interface {
 	mux.Handle("GET "+HSDSPrefix+"services/{id}", h.hsds(h.handleHSDSService))
 	mux.Handle("GET "+HSDSPrefix+"organizations", h.hsds(h.handleHSDSOrganizations))
 	mux.Handle("GET "+HSDSPrefix+"organizations/{id}", h.hsds(h.handleHSDSOrganization))
+	mux.Handle("GET "+HSDSPrefix+"service_at_locations", h.hsds(h.handleHSDSServiceAtLocations))
+	mux.Handle("GET "+HSDSPrefix+"service_at_locations/{id}", h.hsds(h.handleHSDSServiceAtLocation))
 	// Other addresses under /hsds/ reach the pages' routes, which find no
 	// language "hsds" and answer with serveError, in JSON here.
 }
@@ -288,4 +290,24 @@ func (h *Handler) handleHSDSOrganization(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	hsdsWrite(w, http.StatusOK, o)
+}
+
+// handleHSDSServiceAtLocations lists where services are given: nowhere
+// we may say. A service_at_location ties a service to a location, and a
+// location is an address; a shelter's address must never be published,
+// and a provider's office is not where its help is given either, so the
+// directory publishes no locations and no service at any of them. The
+// list is there, and always empty, so that a client that walks the
+// standard's endpoints finds the answer the standard expects rather
+// than an error: a Page with no contents, paged like the others.
+func (h *Handler) handleHSDSServiceAtLocations(w http.ResponseWriter, r *http.Request, d *hsdsData) {
+	if page, perPage, ok := hsdsPaging(w, r); ok {
+		writePage(w, []struct{}{}, page, perPage)
+	}
+}
+
+// handleHSDSServiceAtLocation answers that there is no such
+// service_at_location, as there are none.
+func (h *Handler) handleHSDSServiceAtLocation(w http.ResponseWriter, r *http.Request, d *hsdsData) {
+	hsdsWriteError(w, http.StatusNotFound, "not_found", "no such service at location")
 }
