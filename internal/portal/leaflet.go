@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
 
 	"fristad"
 
@@ -40,6 +41,7 @@ type LeafletPage struct {
 	Programme ProgrammeView
 	Urgent    []ContactView // the numbers to call now
 	Portal    string        // the portal's address in the leaflet's language, as printed
+	More      string        // where the whole description is, as printed, when the leaflet cuts it
 	Sizes     []LeafletSize // links to the leaflet on each paper size
 }
 
@@ -48,6 +50,80 @@ type LeafletSize struct {
 	Href    string
 	Label   string
 	Current bool
+}
+
+// A programme's description may be as long as its designer needs for
+// the programmes page (fristad.MaxProgrammeDescription, 4000
+// characters), far more than a leaflet holds. Printed, a leaflet with a
+// name on a line and a dozen offers has room for about 450 characters of
+// long Swedish words on A5 and 1450 on A4 in the language that leaves
+// the least (Romanian, Russian, Ukrainian); with the longest name and
+// every offer, A5 had no room at all, and one-word paragraphs take a
+// line each. Lowering the designer's limit to what fits would take the
+// text from the portal too, would have to be a few dozen characters to
+// hold in the worst case, and would still not hold for a text of short
+// paragraphs. So the designer keeps her limit, and a leaflet prints the
+// first part of the description, cut after a word and marked "…", and
+// says where the whole text is. The stylesheet holds the rest to one
+// sheet (IN-09): the name takes at most three lines on A5, the offers
+// run on, and if the facts beside it leave less room than usual, or
+// the printing browser's font is wider, the description gives way and
+// fades out, never the numbers to call or the portal's address.
+
+// leafletTextSize is how much description a leaflet prints on a paper
+// size: Chars characters, where each paragraph takes whole lines of Line
+// characters and half a line more for the space after it. Chars is what
+// fits beside an ordinary programme's facts, less the line that says
+// where the whole text is: then the stylesheet cuts none of it.
+// TestBrowserLeafletOneSheet in cmd/fristad prints that, and the worst
+// case, in every language on both sizes.
+type leafletTextSize struct{ Chars, Line int }
+
+// leafletText is how much description a leaflet prints, by paper size.
+var leafletText = map[string]leafletTextSize{
+	"a4": {Chars: 1250, Line: 80},
+	"a5": {Chars: 330, Line: 55},
+}
+
+// cutLeafletText returns the first paragraphs of paras that fit in
+// size, the last cut after a word and ended with "…" if it does not fit
+// whole, and whether anything was left out.
+func cutLeafletText(paras []string, size leafletTextSize) ([]string, bool) {
+	left := size.Chars
+	for i, p := range paras {
+		r := []rune(p)
+		cost := (len(r)+size.Line-1)/size.Line*size.Line + size.Line/2
+		if cost <= left {
+			left -= cost
+			continue
+		}
+		kept := slices.Clone(paras[:i])
+		// What is left holds at least one line, or the cut is made
+		// after the paragraph before.
+		if room := left - size.Line/2 - 1; room >= size.Line {
+			cut := room
+			// After the last space, if that keeps most of the room: a
+			// text without spaces (a long word, Thai) is cut anywhere.
+			if sp := lastSpace(r[:room+1]); sp > room/2 {
+				cut = sp
+			}
+			kept = append(kept, strings.TrimRightFunc(string(r[:cut]), func(c rune) bool {
+				return unicode.IsSpace(c) || unicode.IsPunct(c)
+			})+"…")
+		}
+		return kept, true
+	}
+	return paras, false
+}
+
+// lastSpace returns the index of the last space in r, or -1.
+func lastSpace(r []rune) int {
+	for i := len(r) - 1; i >= 0; i-- {
+		if unicode.IsSpace(r[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // leafletHref returns the address of programme id's leaflet in lang.
@@ -103,7 +179,12 @@ func (h *Handler) renderLeaflets(s *snapshot, tag language.Tag) error {
 			page.Class = "leaflet-" + size
 			v := programmeView(p, &page, lang)
 			page.Title = page.T("leaflet.title", "Name", v.Name)
-			lp := &LeafletPage{Page: page, Programme: v, Portal: strings.TrimRight(c.Site.Address, "/") + "/" + lang + "/"}
+			site := strings.TrimRight(c.Site.Address, "/")
+			lp := &LeafletPage{Page: page, Programme: v, Portal: site + "/" + lang + "/"}
+			var cut bool
+			if lp.Programme.Description, cut = cutLeafletText(v.Description, leafletText[size]); cut {
+				lp.More = site + pageHref(lang, ProgrammesPath)
+			}
 			for _, ct := range contactViews(c.Site, text) {
 				if c.Site.Contact(ct.ID).Urgent {
 					lp.Urgent = append(lp.Urgent, ct)

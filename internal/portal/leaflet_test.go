@@ -4,9 +4,11 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"fristad"
 	"fristad/internal/i18n"
 )
 
@@ -122,5 +124,54 @@ func TestLeaflets(t *testing.T) {
 	}
 	if rec := get(t, srv, "/sv/programmes/p1/leaflet"); rec.Code != http.StatusNotFound {
 		t.Errorf("the leaflet of a programme no longer published: %d; want 404", rec.Code)
+	}
+}
+
+// TestCutLeafletText cuts a description to what a leaflet prints (IN-09):
+// whole paragraphs while they fit, each taking whole lines and half a
+// line after it, then the next one after a word and ended with "…", or
+// anywhere in a text without spaces, and nothing of a paragraph that
+// would not get a line.
+func TestCutLeafletText(t *testing.T) {
+	size := leafletTextSize{Chars: 100, Line: 20}
+	long := strings.Repeat("ord ", 40)
+	for _, tc := range []struct {
+		name  string
+		paras []string
+		want  []string
+		cut   bool
+	}{
+		{"nothing", nil, nil, false},
+		{"fits", []string{"Stöd dygnet runt."}, []string{"Stöd dygnet runt."}, false},
+		// Two lines and a half, twice: 100 of 100.
+		{"two paragraphs fit", []string{strings.Repeat("a", 21), strings.Repeat("b", 40)}, []string{strings.Repeat("a", 21), strings.Repeat("b", 40)}, false},
+		{"after a word", []string{long}, []string{strings.TrimSpace(long[:88]) + "…"}, true},
+		{"punctuation left out", []string{strings.Repeat("Hjälp, ", 20)}, []string{strings.TrimSuffix(strings.Repeat("Hjälp, ", 12), ", ") + "…"}, true},
+		{"no spaces", []string{strings.Repeat("ก", 150)}, []string{strings.Repeat("ก", 89) + "…"}, true},
+		// One-word paragraphs take a line and a half each.
+		{"short paragraphs", slices.Repeat([]string{"Stöd."}, 10), slices.Repeat([]string{"Stöd."}, 3), true},
+		// 60 + 10 taken: 30 left, less half a line, is not a line.
+		{"no room for a line", []string{strings.Repeat("a", 50), long}, []string{strings.Repeat("a", 50)}, true},
+	} {
+		got, cut := cutLeafletText(tc.paras, size)
+		if !slices.Equal(got, tc.want) || cut != tc.cut {
+			t.Errorf("%s: %q, %v; want %q, %v", tc.name, got, cut, tc.want, tc.cut)
+		}
+	}
+
+	// Every size's leaflet cuts the longest description, and a leaflet
+	// that cuts it says where the whole text is.
+	d := &fakeDirectory{programmes: sampleProgrammes()}
+	d.programmes[0].Description["en"] = strings.Repeat("Support starts with rest. ", 200)[:fristad.MaxProgrammeDescription]
+	_, srv := newDirectoryServer(t, d)
+	for _, target := range []string{"/en/programmes/p1/leaflet", "/en/programmes/p1/leaflet?size=a5"} {
+		body := get(t, srv, target).Body.String()
+		if !strings.Contains(body, `<p class="leaflet-more">Read the whole description on the portal: <a dir="ltr" href="https://fristad.example/en/programmes">https://fristad.example/en/programmes</a></p>`) ||
+			!strings.Contains(body, "…</p>") || strings.Count(body, "Support starts") > leafletText["a4"].Chars/20 {
+			t.Errorf("%s does not cut the description, or does not say where it is whole", target)
+		}
+	}
+	if body := get(t, srv, "/en/programmes/p2/leaflet?size=a5").Body.String(); strings.Contains(body, "leaflet-more") {
+		t.Error("a leaflet says where the whole description is, but prints it whole")
 	}
 }
