@@ -201,11 +201,7 @@ func languageName(code string) string {
 func (h *Handler) Refresh(ctx context.Context) error {
 	var errs []error
 	if h.cfg.Content != nil {
-		e, err := h.cfg.Content.PublishedContent(ctx)
-		if err == nil {
-			err = h.setEdition(ctx, e)
-		}
-		if err != nil {
+		if err := h.readEdition(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("portal: content: %w", err))
 		}
 	}

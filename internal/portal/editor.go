@@ -48,12 +48,30 @@ const editionHistory = 500
 // already; nil is the release's own text. A failing edition leaves the
 // pages as they were.
 func (h *Handler) setEdition(ctx context.Context, e *fristad.ContentEdition) error {
+	h.rendering.Lock()
+	defer h.rendering.Unlock()
+	return h.applyEdition(ctx, e)
+}
+
+// readEdition reads the published edition and serves it. It holds the
+// lock from reading to serving, so that an edition read before another
+// was published cannot replace it afterwards.
+func (h *Handler) readEdition(ctx context.Context) error {
+	h.rendering.Lock()
+	defer h.rendering.Unlock()
+	e, err := h.cfg.Content.PublishedContent(ctx)
+	if err != nil {
+		return err
+	}
+	return h.applyEdition(ctx, e)
+}
+
+// applyEdition is setEdition with the lock held.
+func (h *Handler) applyEdition(ctx context.Context, e *fristad.ContentEdition) error {
 	n, items := 0, map[string]json.RawMessage(nil)
 	if e != nil {
 		n, items = e.Number, e.Items
 	}
-	h.rendering.Lock()
-	defer h.rendering.Unlock()
 	if h.site.Load().edition == n {
 		return nil
 	}
