@@ -88,6 +88,12 @@ type ContentLanguage struct {
 	Name     string // in itself
 	Dir      string
 	Reviewed bool // a native speaker has reviewed the translation
+	// ReviewedBy and ReviewedOn say who reviewed it (a role or an
+	// organisation) and when, as an editor recorded it.
+	ReviewedBy string
+	ReviewedOn string
+	Draft      bool
+	Version    string
 }
 
 // ContentReport is the portal's content for its editors.
@@ -123,6 +129,9 @@ type ContentEditor interface {
 	SavePageFacts(ctx context.Context, p *ContentPage, version string) error
 	SavePageText(ctx context.Context, pageID string, t *ContentText, version string) error
 	SaveSite(ctx context.Context, s *ContentSite, version string) error
+	// SaveLanguage records whether a native speaker has reviewed a
+	// language's translation (IN-02).
+	SaveLanguage(ctx context.Context, l *ContentLanguage, version string) error
 	ContentContact(ctx context.Context, id string) (*ContentContact, error)
 	SaveContactFacts(ctx context.Context, c *ContentContact, version string) error
 	SaveContactText(ctx context.Context, contactID string, t *ContentContactText, version string) error

@@ -126,6 +126,7 @@ func (h *Handler) Register(mux Mux) {
 	content := allowed(fristad.ActionContentEdit)
 	h.route(mux, "GET "+Prefix+"portal/content", content, h.withContent(h.handleContentReport))
 	h.route(mux, "PUT "+Prefix+"portal/site", content, h.withContent(h.handleSaveContentSite))
+	h.route(mux, "PUT "+Prefix+"portal/languages/{lang}", content, h.withContent(h.handleSaveContentLanguage))
 	h.route(mux, "GET "+Prefix+"portal/pages/{id}", content, h.withContent(h.handleContentPage))
 	h.route(mux, "PUT "+Prefix+"portal/pages/{id}", content, h.withContent(h.handleSaveContentPage))
 	h.route(mux, "PUT "+Prefix+"portal/pages/{id}/texts/{lang}", content, h.withContent(h.handleSaveContentText))

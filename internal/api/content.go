@@ -112,10 +112,27 @@ type ContentContactTextJSON struct {
 // ContentLanguageJSON is a language of the portal; Reviewed is true once
 // a native speaker has reviewed its translation.
 type ContentLanguageJSON struct {
-	Tag      string `json:"tag"`
-	Name     string `json:"name"`
-	Dir      string `json:"dir"`
-	Reviewed bool   `json:"reviewed"`
+	Tag        string `json:"tag"`
+	Name       string `json:"name"`
+	Dir        string `json:"dir"`
+	Reviewed   bool   `json:"reviewed"`
+	ReviewedBy string `json:"reviewed_by"`
+	ReviewedOn string `json:"reviewed_on"`
+	Draft      bool   `json:"draft"`
+	Version    string `json:"version"`
+}
+
+func contentLanguageJSON(l *fristad.ContentLanguage) ContentLanguageJSON {
+	return ContentLanguageJSON{Tag: l.Tag, Name: l.Name, Dir: l.Dir, Reviewed: l.Reviewed, ReviewedBy: l.ReviewedBy, ReviewedOn: l.ReviewedOn,
+		Draft: l.Draft, Version: l.Version}
+}
+
+// ContentLanguageUpdateJSON is the body of PUT /portal/languages/{lang}.
+type ContentLanguageUpdateJSON struct {
+	Reviewed   bool   `json:"reviewed"`
+	ReviewedBy string `json:"reviewed_by"`
+	ReviewedOn string `json:"reviewed_on"`
+	Version    string `json:"version"`
 }
 
 // ContentDraftJSON is an item that waits to be published.
@@ -262,7 +279,7 @@ func (h *Handler) handleContentReport(w http.ResponseWriter, r *http.Request) er
 		out.Contacts = append(out.Contacts, contentContactJSON(c))
 	}
 	for _, l := range report.Languages {
-		out.Languages = append(out.Languages, ContentLanguageJSON{Tag: l.Tag, Name: l.Name, Dir: l.Dir, Reviewed: l.Reviewed})
+		out.Languages = append(out.Languages, contentLanguageJSON(l))
 	}
 	for _, d := range report.Drafts {
 		out.Drafts = append(out.Drafts, ContentDraftJSON{Item: d.Item, UpdatedBy: d.UpdatedBy, UpdatedAt: d.UpdatedAt})
@@ -287,6 +304,31 @@ func (h *Handler) handleSaveContentSite(w http.ResponseWriter, r *http.Request) 
 	}
 	writeJSON(w, http.StatusOK, contentSiteJSON(report.Site))
 	return nil
+}
+
+// handleSaveContentLanguage records whether a native speaker has
+// reviewed a language; the answer is the language as now stored.
+func (h *Handler) handleSaveContentLanguage(w http.ResponseWriter, r *http.Request) error {
+	var in ContentLanguageUpdateJSON
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	lang := r.PathValue("lang")
+	l := &fristad.ContentLanguage{Tag: lang, Reviewed: in.Reviewed, ReviewedBy: in.ReviewedBy, ReviewedOn: in.ReviewedOn}
+	if err := h.cfg.Content.SaveLanguage(r.Context(), l, in.Version); err != nil {
+		return contentError(w, err)
+	}
+	report, err := h.cfg.Content.ContentReport(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, l := range report.Languages {
+		if l.Tag == lang {
+			writeJSON(w, http.StatusOK, contentLanguageJSON(l))
+			return nil
+		}
+	}
+	return fristad.Errorf(fristad.ENOTFOUND, "no such language")
 }
 
 func (h *Handler) handleContentPage(w http.ResponseWriter, r *http.Request) error {

@@ -212,6 +212,9 @@ func TestContentAPI(t *testing.T) {
 				{"a limit that is no number", "GET", "portal/editions?limit=all", "", 422, "limit"},
 				{"a language the portal lacks", "PUT", "portal/pages/reflection/texts/xx", mustJSON(t, edit), 404, ""},
 				{"a page the portal lacks", "GET", "portal/pages/nowhere", "", 404, ""},
+				{"a review without a reviewer", "PUT", "portal/languages/ro", `{"reviewed":true,"reviewed_by":"","reviewed_on":"2026-11-30","version":"0"}`, 422, "reviewed_by"},
+				{"a review in the future", "PUT", "portal/languages/ro", `{"reviewed":true,"reviewed_by":"Translator","reviewed_on":"2026-12-02","version":"0"}`, 422, "reviewed_on"},
+				{"a review of a language the portal lacks", "PUT", "portal/languages/xx", `{"reviewed":false,"version":"0"}`, 404, ""},
 			} {
 				status, body := c.do(c.coordinator, tt.method, tt.path, tt.body)
 				if e := errorOf(t, body); status != tt.status || e.Field != tt.field {
@@ -243,6 +246,13 @@ func TestContentAPI(t *testing.T) {
 		if site.Address != "https://stod.example" || !site.Draft || site.Version == "0" {
 			t.Errorf("the saved site: %+v", site)
 		}
+
+		var ro ContentLanguageJSON
+		c.must(200, "PUT", "portal/languages/ro", `{"reviewed":true,"reviewed_by":"Auktoriserad translator","reviewed_on":"2026-11-30","version":"0"}`, &ro)
+		if !ro.Reviewed || ro.ReviewedBy != "Auktoriserad translator" || ro.ReviewedOn != "2026-11-30" || !ro.Draft || ro.Version == "0" {
+			t.Errorf("the recorded review: %+v", ro)
+		}
+		c.must(http.StatusNoContent, "DELETE", "portal/drafts/language/ro", "", nil)
 
 		// A draft thrown away is gone, and a second time there is none.
 		c.must(http.StatusNoContent, "DELETE", "portal/drafts/contact/women/en", "", nil)
@@ -325,6 +335,7 @@ func TestContentAPIPolicy(t *testing.T) {
 			"PUT portal/contacts/{id}":              `{"number":"112","urgent":true,"version":"0"}`,
 			"PUT portal/contacts/{id}/texts/{lang}": `{"name":"N","text":"T","version":"0"}`,
 			"POST portal/publish":                   `{"note":""}`,
+			"PUT portal/languages/{lang}":           `{"reviewed":true,"reviewed_by":"Auktoriserad translator","reviewed_on":"2026-11-30","version":"0"}`,
 		}
 		n := 0
 		for pattern, h := range routes {
@@ -350,8 +361,8 @@ func TestContentAPIPolicy(t *testing.T) {
 				}
 			}
 		}
-		if n != 11 {
-			t.Errorf("%d content routes; want 11", n)
+		if n != 12 {
+			t.Errorf("%d content routes; want 12", n)
 		}
 		// Nothing the others tried reached the store.
 		var report ContentReportJSON

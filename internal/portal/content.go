@@ -117,6 +117,10 @@ type PageText struct {
 type Content struct {
 	Site  *Site
 	Texts map[language.Tag]*Text
+	// Reviews are what editors recorded of native speakers' reviews of
+	// a language (IN-02); a language without one goes by its catalog's
+	// meta.reviewed.
+	Reviews map[language.Tag]*LanguageFacts
 }
 
 var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
@@ -131,7 +135,7 @@ func LoadContent(fsys fs.FS, dir string) (*Content, error) {
 	if err != nil {
 		return nil, fmt.Errorf("portal: content: %w", err)
 	}
-	c := &Content{Site: &Site{}, Texts: map[language.Tag]*Text{}}
+	c := &Content{Site: &Site{}, Texts: map[language.Tag]*Text{}, Reviews: map[language.Tag]*LanguageFacts{}}
 	if err := unmarshalStrict(buf, c.Site); err != nil {
 		return nil, fmt.Errorf("portal: content: site.json: %w", err)
 	}
@@ -324,6 +328,7 @@ func (s *Site) Overdue(now time.Time) []*PageInfo {
 //	page/{id}/{lang}     a page's text in one language (PageText)
 //	contact/{id}         a help line's number (ContactFacts)
 //	contact/{id}/{lang}  a help line's name and text in one language (ContactText)
+//	language/{lang}      whether a native speaker has reviewed the language (LanguageFacts)
 //
 // The pages and help lines themselves, their addresses and templates,
 // are the release's: an editor changes what a page says, not what pages
@@ -350,6 +355,15 @@ type ContactFacts struct {
 	Urgent bool   `json:"urgent"`
 }
 
+// LanguageFacts records a native speaker's review of a language's
+// translation, the portal's own words and its pages (IN-02). Until one
+// is recorded, the language's pages say that it is not reviewed.
+type LanguageFacts struct {
+	Reviewed   bool   `json:"reviewed"`
+	ReviewedBy string `json:"reviewed_by"` // who reviewed: a role or an organisation, not a person's name
+	ReviewedOn string `json:"reviewed_on"` // YYYY-MM-DD
+}
+
 // The keys of the items.
 const siteItem = "site"
 
@@ -357,14 +371,19 @@ func pageItem(id string) string              { return "page/" + id }
 func pageTextItem(id, lang string) string    { return "page/" + id + "/" + lang }
 func contactItem(id string) string           { return "contact/" + id }
 func contactTextItem(id, lang string) string { return "contact/" + id + "/" + lang }
+func languageItem(lang string) string        { return "language/" + lang }
 func (p *PageInfo) facts() PageFacts {
 	return PageFacts{p.Owner, p.Updated, p.NextReview, p.Law, p.EditorNote}
 }
 
 // clone returns a deep copy of c.
 func (c *Content) clone() *Content {
-	out := &Content{Site: &Site{}, Texts: map[language.Tag]*Text{}}
+	out := &Content{Site: &Site{}, Texts: map[language.Tag]*Text{}, Reviews: map[language.Tag]*LanguageFacts{}}
 	mustRoundTrip(c.Site, out.Site)
+	for tag, f := range c.Reviews {
+		out.Reviews[tag] = &LanguageFacts{}
+		*out.Reviews[tag] = *f
+	}
 	for tag, t := range c.Texts {
 		out.Texts[tag] = &Text{}
 		mustRoundTrip(t, out.Texts[tag])
@@ -406,6 +425,18 @@ func (c *Content) apply(items map[string]json.RawMessage) (*Content, error) {
 
 func (c *Content) applyItem(key string, body []byte) error {
 	parts := strings.Split(key, "/")
+	if len(parts) == 2 && parts[0] == "language" {
+		tag, err := language.Parse(parts[1])
+		if err != nil || c.Texts[tag] == nil {
+			return nil // a language this release does not have
+		}
+		f := &LanguageFacts{}
+		if err := unmarshalStrict(body, f); err != nil {
+			return err
+		}
+		c.Reviews[tag] = f
+		return nil
+	}
 	var text *Text
 	if len(parts) == 3 {
 		tag, err := language.Parse(parts[2])

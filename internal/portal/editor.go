@@ -182,8 +182,7 @@ func (e *Editor) ContentReport(ctx context.Context) (*fristad.ContentReport, err
 		r.Edition = &ed
 	}
 	for _, tag := range e.h.catalog.Languages() {
-		r.Languages = append(r.Languages, &fristad.ContentLanguage{Tag: tag.String(), Name: e.h.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
-			Reviewed: e.h.catalog.Printer(tag).T(ReviewedKey) == "yes"})
+		r.Languages = append(r.Languages, e.language(w, tag))
 	}
 	for _, p := range w.content.Site.Pages {
 		r.Pages = append(r.Pages, e.page(w, p, false))
@@ -196,6 +195,16 @@ func (e *Editor) ContentReport(ctx context.Context) (*fristad.ContentReport, err
 	}
 	slices.SortFunc(r.Drafts, func(a, b *fristad.ContentDraft) int { return strings.Compare(a.Item, b.Item) })
 	return r, nil
+}
+
+func (e *Editor) language(w *working, tag language.Tag) *fristad.ContentLanguage {
+	item := languageItem(tag.String())
+	l := &fristad.ContentLanguage{Tag: tag.String(), Name: e.h.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
+		Reviewed: e.h.reviewed(w.content, tag), Draft: w.drafts[item] != nil, Version: w.version(item)}
+	if f := w.content.Reviews[tag]; f != nil {
+		l.ReviewedBy, l.ReviewedOn = f.ReviewedBy, f.ReviewedOn
+	}
+	return l
 }
 
 func (e *Editor) site(w *working) fristad.ContentSite {
@@ -488,6 +497,27 @@ func (e *Editor) SaveSite(ctx context.Context, s *fristad.ContentSite, version s
 		return invalidField("feedback_email", "content.email.invalid", nil)
 	}
 	return e.save(ctx, siteItem, SiteFacts{Address: s.Address, FeedbackEmail: s.FeedbackEmail}, version, nil)
+}
+
+// SaveLanguage records whether a native speaker has reviewed a
+// language's translation, by whom and when; the language's pages stop
+// saying that it is not reviewed once it is published.
+func (e *Editor) SaveLanguage(ctx context.Context, l *fristad.ContentLanguage, version string) error {
+	tag, ok := e.h.catalog.Parse(l.Tag)
+	if !ok || tag.String() != l.Tag {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
+	}
+	if err := field("reviewed_by", &l.ReviewedBy, maxOwner, l.Reviewed); err != nil {
+		return err
+	}
+	l.ReviewedOn = strings.TrimSpace(l.ReviewedOn)
+	if l.Reviewed && (!validDate(l.ReviewedOn) || l.ReviewedOn > e.h.now().Format(time.DateOnly)) {
+		return invalidField("reviewed_on", "content.reviewed_on.invalid", nil)
+	}
+	if !l.Reviewed {
+		l.ReviewedBy, l.ReviewedOn = "", ""
+	}
+	return e.save(ctx, languageItem(l.Tag), LanguageFacts{Reviewed: l.Reviewed, ReviewedBy: l.ReviewedBy, ReviewedOn: l.ReviewedOn}, version, nil)
 }
 
 // SaveContactFacts saves a help line's number and whether it is on

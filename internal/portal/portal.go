@@ -341,12 +341,21 @@ type Alternate struct {
 // who did the review may set it to "yes".
 const ReviewedKey = "meta.reviewed"
 
+// reviewed reports whether a native speaker has reviewed language tag of
+// content c: as editors recorded it, or else as its catalog says.
+func (h *Handler) reviewed(c *Content, tag language.Tag) bool {
+	if f := c.Reviews[tag]; f != nil {
+		return f.Reviewed
+	}
+	return h.catalog.Printer(tag).T(ReviewedKey) == "yes"
+}
+
 // newPage returns the frame of a page of content c in language tag; p is
 // the page shown, or nil for the root and error pages.
 func (h *Handler) newPage(c *Content, r *http.Request, tag language.Tag, p *PageInfo) Page {
 	pr := h.catalog.Printer(tag)
 	page := Page{Page: render.NewPage(r, pr, h.cfg.Demo)}
-	page.Unreviewed = pr.T(ReviewedKey) != "yes"
+	page.Unreviewed = !h.reviewed(c, pr.Tag())
 	text := c.Texts[pr.Tag()]
 	lang := pr.Tag().String()
 	for _, info := range c.Site.Pages {

@@ -180,6 +180,30 @@ func TestPortalContentEditing(t *testing.T) {
 			t.Errorf("an address without https: %d", resp.StatusCode)
 		}
 
+		// A native speaker's review of Romanian, recorded and published:
+		// its pages stop saying that no one has checked them (IN-02).
+		if _, body := public.get("/ro/help"); !strings.Contains(body, `class="unreviewed"`) {
+			t.Fatal("the Romanian help page does not say it is unreviewed")
+		}
+		_, body = coord.get("/portal-content/languages/ro")
+		review := url.Values{"reviewed": {"on"}, "reviewed_by": {""}, "reviewed_on": {time.Now().Format(time.DateOnly)}, "version": {formVersion(t, body)}}
+		if resp, body := coord.post("/portal-content/languages/ro", review); resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, sv.T("content.field.required")) {
+			t.Errorf("a review without a reviewer: %d", resp.StatusCode)
+		}
+		review.Set("reviewed_by", "Auktoriserad translator")
+		if resp, _ := coord.post("/portal-content/languages/ro", review); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("recording the review: %d", resp.StatusCode)
+		}
+		if resp, _ := coord.post("/portal-content/publish", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("publishing the review: %d", resp.StatusCode)
+		}
+		if _, body := public.get("/ro/help"); strings.Contains(body, `class="unreviewed"`) {
+			t.Error("the reviewed Romanian help page still says it is unreviewed")
+		}
+		if _, body := public.get("/bg/help"); !strings.Contains(body, `class="unreviewed"`) {
+			t.Error("the Bulgarian help page no longer says it is unreviewed")
+		}
+
 		// A portal started now serves the latest edition from the database.
 		assets, err := render.NewAssets()
 		if err != nil {

@@ -59,6 +59,13 @@ func (p *ContentOverview) DraftLabel(item string) string {
 	switch parts[0] {
 	case "site":
 		return p.T("content.site")
+	case "language":
+		for _, l := range p.Report.Languages {
+			if l.Tag == parts[1] {
+				name = l.Name
+			}
+		}
+		return p.T("content.draft.language", "Lang", name)
 	case "page":
 		for _, c := range p.Report.Pages {
 			if c.ID == parts[1] {
@@ -85,8 +92,11 @@ func (p *ContentOverview) DraftHref(item string) string {
 		return "#site-h"
 	}
 	href := "/portal-content/pages/"
-	if parts[0] == "contact" {
+	switch parts[0] {
+	case "contact":
 		href = "/portal-content/contacts/"
+	case "language":
+		href = "/portal-content/languages/"
 	}
 	for i, part := range parts[1:] {
 		if i > 0 {
@@ -499,5 +509,66 @@ func (h *Handler) handleSaveContentContactText(w http.ResponseWriter, r *http.Re
 		})
 	}
 	http.Redirect(w, r, "/portal-content/contacts/"+url.PathEscape(id)+"?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+// ContentLanguageEdit records a native speaker's review of a language.
+type ContentLanguageEdit struct {
+	render.Page
+	Language *fristad.ContentLanguage // as stored, or as typed
+	Today    string
+	Error    *FormError
+	Saved    bool
+}
+
+func (h *Handler) handleContentLanguage(w http.ResponseWriter, r *http.Request) error {
+	return h.renderContentLanguage(w, r, &ContentLanguageEdit{Page: h.page(w, r), Saved: r.URL.Query().Get("saved") == "1"}, http.StatusOK)
+}
+
+func (h *Handler) renderContentLanguage(w http.ResponseWriter, r *http.Request, page *ContentLanguageEdit, status int) error {
+	editor, err := h.contentEditor()
+	if err != nil {
+		return err
+	}
+	report, err := editor.ContentReport(r.Context())
+	if err != nil {
+		return err
+	}
+	var stored *fristad.ContentLanguage
+	for _, l := range report.Languages {
+		if l.Tag == r.PathValue("lang") {
+			stored = l
+		}
+	}
+	if stored == nil {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
+	}
+	if page.Language == nil {
+		page.Language = stored
+	} else {
+		page.Language.Name, page.Language.Dir, page.Language.Draft = stored.Name, stored.Dir, stored.Draft
+	}
+	page.Today = h.now().Format(time.DateOnly)
+	page.Title = page.T("content.language.title", "Lang", stored.Name)
+	return h.engine.Render(w, r, status, "content_language", page)
+}
+
+func (h *Handler) handleSaveContentLanguage(w http.ResponseWriter, r *http.Request) error {
+	editor, err := h.contentEditor()
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	l := &fristad.ContentLanguage{Tag: r.PathValue("lang"), Reviewed: f.Get("reviewed") == "on", ReviewedBy: f.Get("reviewed_by"), ReviewedOn: f.Get("reviewed_on"),
+		Version: f.Get("version")}
+	typed := *l
+	if err := editor.SaveLanguage(r.Context(), l, l.Version); err != nil {
+		page := &ContentLanguageEdit{Page: h.page(w, r), Language: &typed}
+		return formFailure(&page.Page, err, func(fe *FormError) error {
+			page.Error = fe
+			return h.renderContentLanguage(w, r, page, fristad.ErrorStatus(err))
+		})
+	}
+	http.Redirect(w, r, "/portal-content/languages/"+url.PathEscape(l.Tag)+"?saved=1", http.StatusSeeOther)
 	return nil
 }

@@ -129,6 +129,8 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /portal-content/contacts/{id}", edit, h.handleSaveContentContact)
 	h.route(mux, "GET /portal-content/contacts/{id}/{lang}", edit, h.handleContentContactText)
 	h.route(mux, "POST /portal-content/contacts/{id}/{lang}", edit, h.handleSaveContentContactText)
+	h.route(mux, "GET /portal-content/languages/{lang}", edit, h.handleContentLanguage)
+	h.route(mux, "POST /portal-content/languages/{lang}", edit, h.handleSaveContentLanguage)
 
 	// Call-back requests from the portal (IN-08): the service decides
 	// per request which coordinator takes it, and audits every refusal.

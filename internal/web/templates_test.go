@@ -60,6 +60,7 @@ func TestTemplates(t *testing.T) {
 		"content_text":         &ContentTextEdit{Content: &fristad.ContentPage{}, Text: &fristad.ContentText{}},
 		"content_contact":      &ContentContactEdit{Contact: &fristad.ContentContact{}},
 		"content_contact_text": &ContentContactTextEdit{Contact: &fristad.ContentContact{}, Text: &fristad.ContentContactText{}},
+		"content_language":     &ContentLanguageEdit{Language: &fristad.ContentLanguage{}},
 		"user":                 &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
