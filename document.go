@@ -27,7 +27,17 @@ const (
 	// larger one could take more memory than the server has (a
 	// decompression bomb fits in a few kilobytes).
 	MaxDocumentPixels = 40_000_000
+	// MaxCaseDocuments is the most a case keeps in documents, in bytes:
+	// enough for a few hundred scans, and a bound on what one account,
+	// taken over or careless, can fill the database with.
+	MaxCaseDocuments = 250 << 20
 )
+
+// ErrCaseDocumentsFull is the answer to an upload that would take a
+// case's documents over MaxCaseDocuments.
+func ErrCaseDocumentsFull() error {
+	return &Error{Code: ETOOLARGE, Field: "file", Key: "document.case.full", Message: "the case's documents would take more than 250 MiB"}
+}
 
 // The types of document kept, as detected from the content, never from
 // the file name or what the client claims.

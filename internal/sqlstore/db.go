@@ -82,6 +82,9 @@ type DB struct {
 	// verifies; tests use it to check that every kind of failure does
 	// the same slow work (SR-04).
 	onVerify func(hash string)
+	// documentQuota, when set, stands for fristad.MaxCaseDocuments, so
+	// that tests reach it without uploading 250 MiB.
+	documentQuota int64
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -111,6 +111,17 @@ func (db *DB) CreateDocument(ctx context.Context, caseID string, d *fristad.Docu
 			forbidden = true
 			return db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.Sensitivity, Result: audit.ResultDenied})
 		}
+		var kept int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM case_documents WHERE case_id = $1`, c.ID).Scan(&kept); err != nil {
+			return err
+		}
+		quota := int64(fristad.MaxCaseDocuments)
+		if db.documentQuota > 0 {
+			quota = db.documentQuota
+		}
+		if kept+int64(len(content)) > quota {
+			return fristad.ErrCaseDocumentsFull()
+		}
 		d.ID, d.CaseID, d.UploadedBy, d.UploadedByOrganisation, d.CreatedAt = auth.NewID(), c.ID, actor.UserID, actor.OrganisationID, tx.now
 		name, err := dk.Seal([]byte(d.Filename), "case_documents", "filename_ct", d.ID)
 		if err != nil {

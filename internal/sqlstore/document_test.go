@@ -239,3 +239,40 @@ func TestDocumentAccess(t *testing.T) {
 		}
 	})
 }
+
+// TestDocumentQuota checks that a case keeps at most its quota of
+// documents: the upload that would pass it is refused, nothing of it is
+// kept, and another case is not held back.
+func TestDocumentQuota(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
+		full, other := newCase("Maria", "", "", ""), newCase("Elena", "", "", "")
+		for _, c := range []*fristad.Case{full, other} {
+			if err := db.CreateCase(worker, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.SetDocumentQuota(1000)
+		upload := func(c *fristad.Case, n int) error {
+			d := &fristad.Document{Filename: "scan.txt", Sensitivity: fristad.SensitivityTeam}
+			return db.CreateDocument(worker, c.ID, d, []byte(strings.Repeat("a", n-1)+"\n"))
+		}
+		if err := upload(full, 600); err != nil {
+			t.Fatal(err)
+		}
+		if err := upload(full, 400); err != nil {
+			t.Fatalf("up to the quota: %v", err)
+		}
+		err := upload(full, 1)
+		if e, ok := err.(*fristad.Error); !ok || e.Code != fristad.ETOOLARGE || e.Key != "document.case.full" || e.Field != "file" {
+			t.Fatalf("past the quota: %v; want too large on the file", err)
+		}
+		if docs, err := db.FindDocuments(worker, full.ID); err != nil || len(docs) != 2 {
+			t.Errorf("after the refusal the case has %d documents, %v; want 2", len(docs), err)
+		}
+		if err := upload(other, 1000); err != nil {
+			t.Errorf("another case: %v", err)
+		}
+	})
+}

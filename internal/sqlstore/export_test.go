@@ -137,3 +137,6 @@ func (db *DB) explain(ctx context.Context, q string, args ...any) (string, error
 func (db *DB) ExplainMyDeadlines(ctx context.Context, actor *fristad.Actor) (string, error) {
 	return db.explain(ctx, myDeadlinesSQL, actor.OrganisationID, "2026-06-01", actor.UserID, 500)
 }
+
+// SetDocumentQuota makes n bytes the most a case keeps in documents.
+func (db *DB) SetDocumentQuota(n int64) { db.documentQuota = n }
