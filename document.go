@@ -3,6 +3,9 @@ package fristad
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"image"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"net/http"
@@ -158,6 +161,11 @@ func cleanImage(kind string, content []byte) ([]byte, error) {
 	if err != nil {
 		return nil, invalid("file", "document.file.broken", "the image cannot be read")
 	}
+	if kind == DocumentJPEG {
+		// The metadata goes, so the way up it gives goes into the pixels:
+		// a phone's photo of a passport stays upright.
+		img = orient(img, jpegOrientation(content))
+	}
 	var out bytes.Buffer
 	if kind == DocumentJPEG {
 		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 90})
@@ -171,6 +179,115 @@ func cleanImage(kind string, content []byte) ([]byte, error) {
 		return nil, &Error{Code: ETOOLARGE, Field: "file", Key: "document.file.too_large", Message: "the file is larger than 10 MiB"}
 	}
 	return out.Bytes(), nil
+}
+
+// jpegOrientation returns the EXIF orientation of a JPEG (1 to 8, as
+// TIFF tag 0x0112 gives it), or 1 when it has none or it cannot be read.
+func jpegOrientation(b []byte) int {
+	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
+		return 1
+	}
+	for i := 2; i+4 <= len(b); {
+		if b[i] != 0xFF {
+			return 1
+		}
+		marker := b[i+1]
+		if marker == 0xFF { // fill byte
+			i++
+			continue
+		}
+		if marker == 0xDA || marker == 0xD9 { // the image data begins, or ends
+			return 1
+		}
+		n := int(b[i+2])<<8 | int(b[i+3])
+		if n < 2 || i+2+n > len(b) {
+			return 1
+		}
+		if seg := b[i+4 : i+2+n]; marker == 0xE1 && bytes.HasPrefix(seg, []byte("Exif\x00\x00")) {
+			return tiffOrientation(seg[6:])
+		}
+		i += 2 + n
+	}
+	return 1
+}
+
+// tiffOrientation reads the orientation tag of a TIFF header's first
+// directory, as EXIF holds it.
+func tiffOrientation(t []byte) int {
+	if len(t) < 8 {
+		return 1
+	}
+	var order binary.ByteOrder
+	switch string(t[:2]) {
+	case "II":
+		order = binary.LittleEndian
+	case "MM":
+		order = binary.BigEndian
+	default:
+		return 1
+	}
+	if order.Uint16(t[2:]) != 42 {
+		return 1
+	}
+	dir := int(order.Uint32(t[4:]))
+	if dir < 8 || dir+2 > len(t) {
+		return 1
+	}
+	for k := range int(order.Uint16(t[dir:])) {
+		e := dir + 2 + 12*k
+		if e+12 > len(t) {
+			return 1
+		}
+		if order.Uint16(t[e:]) == 0x0112 && order.Uint16(t[e+2:]) == 3 { // orientation, a SHORT
+			if v := int(order.Uint16(t[e+8:])); v >= 1 && v <= 8 {
+				return v
+			}
+			return 1
+		}
+	}
+	return 1
+}
+
+// orient turns img the way EXIF orientation o says it is to be shown:
+// 2 mirrored, 3 turned half round, 4 upside down mirrored, 5 and 7
+// turned a quarter and mirrored, 6 a quarter clockwise, 8 a quarter
+// counter-clockwise.
+func orient(img image.Image, o int) image.Image {
+	if o < 2 || o > 8 {
+		return img
+	}
+	b := img.Bounds()
+	src := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
+	w, h := b.Dx(), b.Dy()
+	dw, dh := w, h
+	if o >= 5 {
+		dw, dh = h, w
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+	for y := range dh {
+		for x := range dw {
+			var sx, sy int
+			switch o {
+			case 2:
+				sx, sy = w-1-x, y
+			case 3:
+				sx, sy = w-1-x, h-1-y
+			case 4:
+				sx, sy = x, h-1-y
+			case 5:
+				sx, sy = y, x
+			case 6:
+				sx, sy = y, h-1-x
+			case 7:
+				sx, sy = w-1-y, h-1-x
+			case 8:
+				sx, sy = w-1-y, x
+			}
+			copy(dst.Pix[dst.PixOffset(x, y):dst.PixOffset(x, y)+4], src.Pix[src.PixOffset(sx, sy):src.PixOffset(sx, sy)+4])
+		}
+	}
+	return dst
 }
 
 // DocumentService keeps the documents of a case. Reading them follows
