@@ -96,7 +96,7 @@ const MaxAssessmentText = 10000
 
 func checkText(field, key string, s *string, max int) error {
 	*s = strings.TrimSpace(NormalizeNewlines(*s))
-	if utf8.RuneCountInString(*s) > max || !IsCleanText(*s) {
+	if utf8.RuneCountInString(*s) > max || !IsCleanProse(*s) {
 		return invalid(field, key, field+" is too long or holds control characters")
 	}
 	return nil

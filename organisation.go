@@ -89,6 +89,19 @@ func NormalizeNewlines(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
+// spellingMarks are invisible characters that writing itself needs: the
+// zero-width non-joiner of Persian and Dari spelling ("می‌توانم"), the
+// zero-width joiner of some scripts and emoji, and the marks that give a
+// neutral character its direction in right-to-left text.
+var spellingMarks = strings.NewReplacer("\u200c", "", "\u200d", "", "\u200e", "", "\u200f", "", "\u061c", "")
+
+// IsCleanProse is IsCleanText for running text a person writes in her own
+// language — a note, her view, a portal page: it also lets through the
+// invisible marks that spelling needs (a Dari text is full of
+// non-joiners). Names and identifiers keep to IsCleanText, where an
+// invisible character would let two names look alike.
+func IsCleanProse(s string) bool { return IsCleanText(spellingMarks.Replace(s)) }
+
 // IsCleanText reports whether s is valid UTF-8 without NUL, other control
 // characters (tab and newline aside), bidirectional overrides or
 // zero-width characters, which can hide or reorder what a reader sees

@@ -121,7 +121,7 @@ func (v *ProgrammeVersion) Validate() error {
 		if name == "" || utf8.RuneCountInString(name) > MaxShortText || !IsCleanText(name) || strings.Contains(name, "\n") {
 			return invalid("name_"+lang, "programme.name.invalid", "give the programme a name in every language, on one line")
 		}
-		if utf8.RuneCountInString(desc) > MaxProgrammeDescription || !IsCleanText(desc) {
+		if utf8.RuneCountInString(desc) > MaxProgrammeDescription || !IsCleanProse(desc) {
 			return invalid("description_"+lang, "programme.description.invalid", "the description is too long or holds control characters")
 		}
 		v.Name[lang], v.Description[lang] = name, desc

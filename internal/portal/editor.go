@@ -326,7 +326,7 @@ func field(name string, s *string, max int, required bool) error {
 		return invalidField(name, "content.field.required", nil)
 	case utf8.RuneCountInString(*s) > max:
 		return invalidField(name, "content.field.long", map[string]any{"Max": max})
-	case !fristad.IsCleanText(*s):
+	case !fristad.IsCleanProse(*s):
 		return invalidField(name, "content.field.control", nil)
 	}
 	return nil
@@ -432,7 +432,7 @@ func cleanBlocks(in []string) ([]string, error) {
 		if utf8.RuneCountInString(b) > maxBlock {
 			return nil, invalidField("body", "content.block.long", map[string]any{"Max": maxBlock, "Block": len(out) + 1})
 		}
-		if !fristad.IsCleanText(b) {
+		if !fristad.IsCleanProse(b) {
 			return nil, invalidField("body", "content.field.control", nil)
 		}
 		var lines []string

@@ -31,6 +31,8 @@ func TestCleanBlocks(t *testing.T) {
 		{in: []string{"Ring [[help]] eller 112."}, want: []string{"Ring [[help]] eller 112."}},
 		{in: []string{strings.Repeat("x", maxBlock+1)}, err: "content.block.long"},
 		{in: []string{"a\x00b"}, err: "content.field.control"},
+		{in: []string{"a\u202eb"}, err: "content.field.control"},           // a direction override
+		{in: []string{"می\u200cتوانید"}, want: []string{"می\u200cتوانید"}}, // Dari needs the non-joiner
 		{in: slices.Repeat([]string{"p"}, maxBlocks+1), err: "content.blocks.many"},
 	} {
 		got, err := cleanBlocks(tc.in)
@@ -46,6 +48,22 @@ func TestCleanBlocks(t *testing.T) {
 		for _, b := range got {
 			if err := checkBlock(b); err != nil {
 				t.Errorf("cleanBlocks(%q) made a block the markup refuses: %q: %v", tc.in, b, err)
+			}
+		}
+	}
+}
+
+// TestCleanBlocksKeepsRelease checks that every page of the release, in
+// every language, comes back from its form as it went in: saving a page
+// without changing it changes nothing.
+func TestCleanBlocksKeepsRelease(t *testing.T) {
+	c := mustLoadContent(t)
+	for tag, text := range c.Texts {
+		for id, pt := range text.Pages {
+			typed := strings.Split(strings.Join(pt.Body, "\n\n"), "\n\n")
+			got, err := cleanBlocks(typed)
+			if err != nil || !slices.Equal(got, pt.Body) {
+				t.Errorf("%s %s: the body comes back as %q, %v", tag, id, got, err)
 			}
 		}
 	}

@@ -198,6 +198,7 @@ func TestNoteAccessAndAudit(t *testing.T) {
 			"too long":            {Body: strings.Repeat("a", fristad.MaxNoteBody+1), Sensitivity: fristad.SensitivityTeam},
 			"terminal escape":     {Body: "hej\x1b[2J", Sensitivity: fristad.SensitivityTeam},
 			"bidi override":       {Body: "hej \u202e", Sensitivity: fristad.SensitivityTeam},
+			"zero-width space":    {Body: "hej\u200bdå", Sensitivity: fristad.SensitivityTeam},
 			"unknown sensitivity": {Body: "hej", Sensitivity: "police"},
 			"no sensitivity":      {Body: "hej"},
 			"unknown correction":  {Body: "hej", Sensitivity: fristad.SensitivityTeam, RefersTo: "NOSUCHNOTE"},
@@ -205,6 +206,11 @@ func TestNoteAccessAndAudit(t *testing.T) {
 			if err := db.CreateNote(workerA, c.ID, bad); fristad.ErrorCode(err) != fristad.EINVALID {
 				t.Errorf("%s: CreateNote = %v; want EINVALID", name, err)
 			}
+		}
+		// Her words in Dari keep the non-joiners its spelling needs.
+		dari := &fristad.Note{Body: "او می\u200cخواهد به خانه برگردد.", Sensitivity: fristad.SensitivityTeam}
+		if err := db.CreateNote(workerA, c.ID, dari); err != nil {
+			t.Errorf("a note in Dari: %v", err)
 		}
 		long := &fristad.Note{Body: strings.Repeat("å", fristad.MaxNoteBody), Sensitivity: fristad.SensitivityTeam}
 		if err := db.CreateNote(workerA, c.ID, long); err != nil {
