@@ -94,6 +94,8 @@ func TestCodeLabels(t *testing.T) {
 			"reason": fristad.AssessmentReasons, "domain": fristad.NeedDomains, "need": fristad.NeedLevels,
 			"channel": fristad.Channels, "action": fristad.ProtectiveActions,
 			"notice": {"passkey.added", "passkey.removed", "factors.set", "roles.changed", "signin.failures"},
+			// The kinds of entry the timeline page names (timeline.go).
+			"timeline.kind": {"status", "assessment", "safety", "residence", "event", "merge", "note", "document", "consent", "disclosure", "task"},
 		} {
 			for _, code := range list {
 				if key := prefix + "." + code; p.T(key) == key {
