@@ -163,7 +163,7 @@ func New(cfg Config) (*Handler, error) {
 		// The portal starts with what it has; Run tries again.
 		slog.Warn("portal: the published content or the service directory is not available yet", "err", err)
 	}
-	if site := h.content().Site; !cfg.Demo && site.Address == h.release.Site.Address && strings.HasSuffix(hostOf(site.Address), ".example") {
+	if site := h.content().Site; !cfg.Demo && cfg.Content != nil && site.Address == h.release.Site.Address && strings.HasSuffix(hostOf(site.Address), ".example") {
 		slog.Warn("portal: the portal's address is still the release's placeholder; set it under Portal content before the portal opens",
 			"address", site.Address)
 	}
