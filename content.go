@@ -142,6 +142,10 @@ type ContentEditor interface {
 	PreviewContent(ctx context.Context, pageID, lang string, frame ContentPreview) ([]byte, error)
 	PublishContent(ctx context.Context, note string) (*ContentEdition, error)
 	ContentEditions(ctx context.Context, limit int) ([]*ContentEdition, error)
+	// RestoreEdition makes drafts of everything edition n says otherwise
+	// than the edition published, so that publishing them brings it
+	// back; it returns how many drafts it made.
+	RestoreEdition(ctx context.Context, n int) (int, error)
 }
 
 // The portal's content is edited in the staff workspace (IN-10). The
@@ -205,6 +209,8 @@ type ContentStore interface {
 	// LatestContentEdition returns the latest edition with its items, or
 	// nil when nothing was ever published.
 	LatestContentEdition(ctx context.Context) (*ContentEdition, error)
+	// ContentEdition returns edition n with its items, or ENOTFOUND.
+	ContentEdition(ctx context.Context, n int) (*ContentEdition, error)
 	// ContentDrafts returns every draft, by item.
 	ContentDrafts(ctx context.Context) ([]*ContentDraft, error)
 	// SaveContentDraft stores d as the draft of its item. version is the

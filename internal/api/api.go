@@ -136,6 +136,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "DELETE "+Prefix+"portal/drafts/{item...}", content, h.withContent(h.handleDiscardContent))
 	h.route(mux, "POST "+Prefix+"portal/publish", content, h.withContent(h.handlePublishContent))
 	h.route(mux, "GET "+Prefix+"portal/editions", content, h.withContent(h.handleContentEditions))
+	h.route(mux, "POST "+Prefix+"portal/editions/{n}/restore", content, h.withContent(h.handleRestoreEdition))
 	for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 		h.route(mux, method+" "+Prefix, anyone, h.handleNotFound)
 	}

@@ -484,3 +484,24 @@ func (h *Handler) handleContentEditions(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+// ContentRestoreJSON answers POST /portal/editions/{n}/restore: how many
+// drafts now bring the edition back.
+type ContentRestoreJSON struct {
+	Drafts int `json:"drafts"`
+}
+
+// handleRestoreEdition makes drafts that bring an earlier edition back;
+// publishing them is a separate step.
+func (h *Handler) handleRestoreEdition(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such edition")
+	}
+	count, err := h.cfg.Content.RestoreEdition(r.Context(), n)
+	if err != nil {
+		return contentError(w, err)
+	}
+	writeJSON(w, http.StatusOK, ContentRestoreJSON{Drafts: count})
+	return nil
+}

@@ -293,6 +293,13 @@ func TestContentAPI(t *testing.T) {
 		if status, body := c.do(c.coordinator, "POST", "portal/publish", ""); status != http.StatusBadRequest {
 			t.Errorf("publishing without a body: %d %s; want 400", status, body)
 		}
+		// Restoring: not the edition shown, not one that never was; the
+		// release's text, edition 0, is not an edition either.
+		for n, want := range map[string]int{"1": http.StatusUnprocessableEntity, "99": http.StatusNotFound, "0": http.StatusNotFound} {
+			if status, body := c.do(c.coordinator, "POST", "portal/editions/"+n+"/restore", ""); status != want {
+				t.Errorf("restoring edition %s: %d %s; want %d", n, status, body, want)
+			}
+		}
 
 		var history struct {
 			Editions []ContentEditionJSON `json:"editions"`
@@ -327,7 +334,7 @@ func TestContentAPIPolicy(t *testing.T) {
 		c := mustContentAPI(t, db)
 		routes := recorder{}
 		New(Config{}).Register(routes)
-		path := strings.NewReplacer(Prefix, "", "{id}", "reflection", "{lang}", "en", "{item...}", "page/reflection/en")
+		path := strings.NewReplacer(Prefix, "", "{id}", "reflection", "{lang}", "en", "{item...}", "page/reflection/en", "{n}", "1")
 		bodies := map[string]string{
 			"PUT portal/site":                       `{"address":"https://stod.example","feedback_email":"web@stod.example","version":"0"}`,
 			"PUT portal/pages/{id}":                 `{"owner":"Redaktör","law":[],"next_review":"2027-06-01","editor_note":"","version":"0"}`,
@@ -361,8 +368,8 @@ func TestContentAPIPolicy(t *testing.T) {
 				}
 			}
 		}
-		if n != 12 {
-			t.Errorf("%d content routes; want 12", n)
+		if n != 13 {
+			t.Errorf("%d content routes; want 13", n)
 		}
 		// Nothing the others tried reached the store.
 		var report ContentReportJSON

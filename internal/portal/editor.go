@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -631,4 +632,116 @@ func (e *Editor) PublishContent(ctx context.Context, note string) (*fristad.Cont
 // ContentEditions returns the latest editions.
 func (e *Editor) ContentEditions(ctx context.Context, limit int) ([]*fristad.ContentEdition, error) {
 	return e.store.ContentEditions(ctx, limit)
+}
+
+// releaseItem returns item key as the release has it, as an edition
+// would keep it, or nil for a key the release does not know.
+func (e *Editor) releaseItem(key string) []byte {
+	c := e.h.release
+	parts := strings.Split(key, "/")
+	var v any
+	switch {
+	case key == siteItem:
+		v = SiteFacts{Address: c.Site.Address, FeedbackEmail: c.Site.FeedbackEmail}
+	case len(parts) == 2 && parts[0] == "language":
+		if tag, ok := e.h.catalog.Parse(parts[1]); ok {
+			v = LanguageFacts{Reviewed: e.h.reviewed(c, tag)}
+		}
+	case len(parts) == 2 && parts[0] == "page":
+		if p := c.Site.Page(parts[1]); p != nil {
+			v = PageFacts{Owner: p.Owner, Updated: p.Updated, NextReview: p.NextReview, Law: p.Law, EditorNote: p.EditorNote}
+		}
+	case len(parts) == 2 && parts[0] == "contact":
+		if ct := c.Site.Contact(parts[1]); ct != nil {
+			v = ContactFacts{Number: ct.Number, Urgent: ct.Urgent}
+		}
+	case len(parts) == 3:
+		tag, err := language.Parse(parts[2])
+		if err != nil || c.Texts[tag] == nil {
+			break
+		}
+		switch parts[0] {
+		case "page":
+			if pt := c.Texts[tag].Pages[parts[1]]; pt != nil {
+				v = pt
+			}
+		case "contact":
+			if ct := c.Texts[tag].Contacts[parts[1]]; ct != nil {
+				v = ct
+			}
+		}
+	}
+	if v == nil {
+		return nil
+	}
+	buf, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return buf
+}
+
+// RestoreEdition makes drafts that bring edition n back: each item that
+// edition n says otherwise than the edition published, as n had it, or
+// as the release has it where n had not changed it. Drafts of other
+// items stay. Nothing is published until someone publishes the drafts.
+func (e *Editor) RestoreEdition(ctx context.Context, n int) (int, error) {
+	old, err := e.store.ContentEdition(ctx, n)
+	if err != nil {
+		return 0, err
+	}
+	w, err := e.load(ctx, false)
+	if err != nil {
+		return 0, err
+	}
+	if w.edition != nil && w.edition.Number == n {
+		return 0, fristad.Localized(fristad.EINVALID, "content.restore.current", nil, "this edition is the one published")
+	}
+	keys := map[string]bool{}
+	for k := range old.Items {
+		keys[k] = true
+	}
+	for k := range w.published {
+		keys[k] = true
+	}
+	restore := map[string][]byte{}
+	for k := range keys {
+		want, ok := old.Items[k]
+		if !ok {
+			want = e.releaseItem(k)
+		}
+		have, ok := w.published[k]
+		if !ok {
+			have = e.releaseItem(k)
+		}
+		if want != nil && !bytes.Equal(compact(want), compact(have)) {
+			restore[k] = want
+		}
+	}
+	items := map[string]json.RawMessage{}
+	for k, v := range w.published {
+		items[k] = v
+	}
+	for k, v := range restore {
+		items[k] = v
+	}
+	if _, err := e.h.release.apply(items); err != nil {
+		return 0, invalidContent(err)
+	}
+	keysSorted := slices.Sorted(maps.Keys(restore))
+	for _, k := range keysSorted {
+		if err := e.store.SaveContentDraft(ctx, &fristad.ContentDraft{Item: k, Body: restore[k]}, w.version(k)); err != nil {
+			return 0, err
+		}
+	}
+	return len(restore), nil
+}
+
+// compact returns JSON without insignificant space, for comparing.
+func compact(b []byte) []byte {
+	var buf bytes.Buffer
+	if json.Compact(&buf, b) != nil {
+		return b
+	}
+	return buf.Bytes()
 }

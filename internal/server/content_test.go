@@ -221,6 +221,34 @@ func TestPortalContentEditing(t *testing.T) {
 			t.Errorf("a portal started later does not show the published edition: %d", rec.Code)
 		}
 
+		// Edition 1 restored: its drafts take back the Swedish text and the
+		// review published since, and leave its English text as it is.
+		resp, _ = coord.post("/portal-content/editions/1/restore", url.Values{})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/portal-content?restored=") {
+			t.Fatalf("restoring edition 1: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		_, body = coord.get(resp.Header.Get("Location"))
+		for _, want := range []string{sv.T("content.draft.text", "Name", "Kontakt", "Lang", "sv"), sv.T("content.draft.language", "Lang", "Română")} {
+			if !strings.Contains(body, want) {
+				t.Errorf("after restoring edition 1 the drafts lack %q", want)
+			}
+		}
+		if resp, _ := coord.post("/portal-content/publish", url.Values{"note": {"Tillbaka till utgåva 1"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("publishing the restored edition: %d", resp.StatusCode)
+		}
+		if _, body := public.get("/sv/help"); strings.Contains(body, "Ny svensk ingress.") {
+			t.Error("the Swedish text published after edition 1 is still shown")
+		}
+		if _, body := public.get("/ro/help"); !strings.Contains(body, `class="unreviewed"`) {
+			t.Error("the Romanian review published after edition 1 is still in force")
+		}
+		if _, body := public.get("/en/help"); !strings.Contains(body, "Call us – a new introduction.") {
+			t.Error("edition 1's English text is gone")
+		}
+		if resp, _ := coord.post("/portal-content/editions/99/restore", url.Values{}); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("restoring an edition that does not exist: %d", resp.StatusCode)
+		}
+
 		for _, path := range []string{"/portal-content", "/portal-content/pages/help", "/portal-content/pages/help/en", "/portal-content/pages/help/en/preview", "/portal-content/contacts/women"} {
 			if resp, _ := worker.get(path); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusForbidden {
 				t.Errorf("a case worker: GET %s: %d", path, resp.StatusCode)

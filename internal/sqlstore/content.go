@@ -38,11 +38,34 @@ func (db *DB) LatestContentEdition(ctx context.Context) (*fristad.ContentEdition
 	return db.PublishedContent(ctx)
 }
 
+// ContentEdition returns one edition with its items.
+func (db *DB) ContentEdition(ctx context.Context, n int) (*fristad.ContentEdition, error) {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
+		return nil, err
+	}
+	var e *fristad.ContentEdition
+	err := db.read(ctx, func(tx *Tx) error {
+		var err error
+		e, err = scanEdition(tx.QueryRowContext(ctx, `SELECT number, items, changed, note, published_by, published_at
+			FROM content_editions WHERE number = $1`, n))
+		return err
+	})
+	if err == nil && e == nil {
+		err = fristad.Errorf(fristad.ENOTFOUND, "no such edition")
+	}
+	return e, err
+}
+
 func latestEdition(ctx context.Context, tx *Tx) (*fristad.ContentEdition, error) {
+	return scanEdition(tx.QueryRowContext(ctx, `SELECT number, items, changed, note, published_by, published_at
+		FROM content_editions ORDER BY number DESC LIMIT 1`))
+}
+
+// scanEdition reads an edition with its items; nil when there is none.
+func scanEdition(row *sql.Row) (*fristad.ContentEdition, error) {
 	e := &fristad.ContentEdition{}
 	var items, changed string
-	err := tx.QueryRowContext(ctx, `SELECT number, items, changed, note, published_by, published_at
-		FROM content_editions ORDER BY number DESC LIMIT 1`).Scan(&e.Number, &items, &changed, &e.Note, &e.PublishedBy, &e.PublishedAt)
+	err := row.Scan(&e.Number, &items, &changed, &e.Note, &e.PublishedBy, &e.PublishedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

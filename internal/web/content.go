@@ -39,10 +39,12 @@ type ContentOverview struct {
 	Unreviewed []string               // languages no native speaker has reviewed, named in themselves
 	Editions   []*fristad.ContentEdition
 	Published  int // the edition just published, to say so
-	Site       fristad.ContentSite
-	Note       string
-	SiteError  *FormError
-	Error      *FormError // of publishing or discarding
+	// Restored is how many drafts restoring edition RestoredFrom made.
+	Restored, RestoredFrom int
+	Site                   fristad.ContentSite
+	Note                   string
+	SiteError              *FormError
+	Error                  *FormError // of publishing or discarding
 }
 
 // Overdue reports a review date passed.
@@ -116,7 +118,10 @@ func (h *Handler) contentEditor() (fristad.ContentEditor, error) {
 
 func (h *Handler) handlePortalContent(w http.ResponseWriter, r *http.Request) error {
 	page := &ContentOverview{Page: h.page(w, r)}
-	page.Published, _ = strconv.Atoi(r.URL.Query().Get("published"))
+	q := r.URL.Query()
+	page.Published, _ = strconv.Atoi(q.Get("published"))
+	page.Restored, _ = strconv.Atoi(q.Get("restored"))
+	page.RestoredFrom, _ = strconv.Atoi(q.Get("from"))
 	return h.renderContentOverview(w, r, page, http.StatusOK)
 }
 
@@ -213,6 +218,28 @@ func (h *Handler) handlePublishContent(w http.ResponseWriter, r *http.Request) e
 		})
 	}
 	http.Redirect(w, r, "/portal-content?published="+strconv.Itoa(e.Number), http.StatusSeeOther)
+	return nil
+}
+
+// handleRestoreEdition makes drafts that bring an earlier edition back.
+func (h *Handler) handleRestoreEdition(w http.ResponseWriter, r *http.Request) error {
+	editor, err := h.contentEditor()
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 {
+		return fristad.Errorf(fristad.ENOTFOUND, "no such edition")
+	}
+	count, err := editor.RestoreEdition(r.Context(), n)
+	if err != nil {
+		page := &ContentOverview{Page: h.page(w, r)}
+		return formFailure(&page.Page, err, func(fe *FormError) error {
+			page.Error = fe
+			return h.renderContentOverview(w, r, page, fristad.ErrorStatus(err))
+		})
+	}
+	http.Redirect(w, r, "/portal-content?restored="+strconv.Itoa(count)+"&from="+strconv.Itoa(n)+"#drafts", http.StatusSeeOther)
 	return nil
 }
 
