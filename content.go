@@ -118,6 +118,23 @@ type ContentPreview struct {
 	BackLabel string
 }
 
+// ContentChange is what a draft changes of an item: each field it says
+// otherwise than the edition shown, before and after.
+type ContentChange struct {
+	Item      string
+	Lang      string // the language of a text, "" for facts
+	Fields    []FieldChange
+	UpdatedBy string
+	UpdatedAt time.Time
+}
+
+// FieldChange is one field of a change; lists are given a line an entry.
+type FieldChange struct {
+	Field  string // as the item's JSON names it: title, body, next_review…
+	Before string
+	After  string
+}
+
 // ContentEditor is how editors change the portal's content (IN-10): item
 // by item into drafts, each checked as the portal will show it, then
 // published together as a new edition. Only coordinators use it; every
@@ -137,6 +154,9 @@ type ContentEditor interface {
 	SaveContactText(ctx context.Context, contactID string, t *ContentContactText, version string) error
 	// DiscardContent throws away the draft of an item.
 	DiscardContent(ctx context.Context, item string) error
+	// ContentDraftChange returns what the draft of item changes; no
+	// draft is ENOTFOUND.
+	ContentDraftChange(ctx context.Context, item string) (*ContentChange, error)
 	// PreviewContent renders a page with the drafts as the portal would
 	// show it, in frame.
 	PreviewContent(ctx context.Context, pageID, lang string, frame ContentPreview) ([]byte, error)

@@ -73,6 +73,12 @@ func TestBrowserContentEditing(t *testing.T) {
 	}
 
 	b.Navigate(staff + "/portal-content")
+	b.ClickAndWait(`main a[href="/portal-content/drafts/page/help/en"]`)
+	b.Check()
+	if got := b.Text("main table.change tbody"); !strings.Contains(got, "Call us, day or night.") || !strings.Contains(got, "You decide what you want to tell.") {
+		t.Errorf("the change before publishing: %q", got)
+	}
+	b.Navigate(staff + "/portal-content")
 	b.SendKeys("#note", "A shorter introduction")
 	b.ClickAndWait(`main form[action="/portal-content/publish"] button`)
 	b.Check()

@@ -134,6 +134,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "PUT "+Prefix+"portal/contacts/{id}", content, h.withContent(h.handleSaveContentContact))
 	h.route(mux, "PUT "+Prefix+"portal/contacts/{id}/texts/{lang}", content, h.withContent(h.handleSaveContentContactText))
 	h.route(mux, "DELETE "+Prefix+"portal/drafts/{item...}", content, h.withContent(h.handleDiscardContent))
+	h.route(mux, "GET "+Prefix+"portal/drafts/{item...}", content, h.withContent(h.handleContentChange))
 	h.route(mux, "POST "+Prefix+"portal/publish", content, h.withContent(h.handlePublishContent))
 	h.route(mux, "GET "+Prefix+"portal/editions", content, h.withContent(h.handleContentEditions))
 	h.route(mux, "POST "+Prefix+"portal/editions/{n}/restore", content, h.withContent(h.handleRestoreEdition))

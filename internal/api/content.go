@@ -505,3 +505,33 @@ func (h *Handler) handleRestoreEdition(w http.ResponseWriter, r *http.Request) e
 	writeJSON(w, http.StatusOK, ContentRestoreJSON{Drafts: count})
 	return nil
 }
+
+// ContentChangeJSON is what a draft changes, field by field.
+type ContentChangeJSON struct {
+	Item      string            `json:"item"`
+	Lang      string            `json:"lang,omitempty"`
+	Fields    []FieldChangeJSON `json:"fields"`
+	UpdatedBy string            `json:"updated_by"`
+	UpdatedAt time.Time         `json:"updated_at"`
+}
+
+// FieldChangeJSON is one field of a change; lists a line an entry.
+type FieldChangeJSON struct {
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
+}
+
+// handleContentChange answers what publishing a draft would change.
+func (h *Handler) handleContentChange(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.cfg.Content.ContentDraftChange(r.Context(), r.PathValue("item"))
+	if err != nil {
+		return err
+	}
+	out := ContentChangeJSON{Item: c.Item, Lang: c.Lang, Fields: []FieldChangeJSON{}, UpdatedBy: c.UpdatedBy, UpdatedAt: c.UpdatedAt}
+	for _, f := range c.Fields {
+		out.Fields = append(out.Fields, FieldChangeJSON{f.Field, f.Before, f.After})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -252,7 +252,16 @@ func TestContentAPI(t *testing.T) {
 		if !ro.Reviewed || ro.ReviewedBy != "Auktoriserad translator" || ro.ReviewedOn != "2026-11-30" || !ro.Draft || ro.Version == "0" {
 			t.Errorf("the recorded review: %+v", ro)
 		}
+		var change ContentChangeJSON
+		c.must(200, "GET", "portal/drafts/language/ro", "", &change)
+		if change.Item != "language/ro" || change.UpdatedBy == "" || len(change.Fields) != 3 || change.Fields[0].Field != "reviewed" ||
+			change.Fields[0].Before != "no" || change.Fields[0].After != "yes" || change.Fields[1].After != "Auktoriserad translator" {
+			t.Errorf("the change of the review: %+v", change)
+		}
 		c.must(http.StatusNoContent, "DELETE", "portal/drafts/language/ro", "", nil)
+		if status, body := c.do(c.coordinator, "GET", "portal/drafts/language/ro", ""); status != 404 {
+			t.Errorf("the change of a discarded draft: %d %s", status, body)
+		}
 
 		// A draft thrown away is gone, and a second time there is none.
 		c.must(http.StatusNoContent, "DELETE", "portal/drafts/contact/women/en", "", nil)
@@ -368,8 +377,8 @@ func TestContentAPIPolicy(t *testing.T) {
 				}
 			}
 		}
-		if n != 13 {
-			t.Errorf("%d content routes; want 13", n)
+		if n != 14 {
+			t.Errorf("%d content routes; want 14", n)
 		}
 		// Nothing the others tried reached the store.
 		var report ContentReportJSON

@@ -745,3 +745,59 @@ func compact(b []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// ContentDraftChange returns what the draft of item changes of the
+// edition shown, field by field.
+func (e *Editor) ContentDraftChange(ctx context.Context, item string) (*fristad.ContentChange, error) {
+	w, err := e.load(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	d := w.drafts[item]
+	if d == nil {
+		return nil, fristad.Errorf(fristad.ENOTFOUND, "no draft of this item")
+	}
+	before, ok := w.published[item]
+	if !ok {
+		before = e.releaseItem(item)
+	}
+	var was, is map[string]any
+	json.Unmarshal(before, &was) // a missing value is an empty one
+	if err := json.Unmarshal(d.Body, &is); err != nil {
+		return nil, err
+	}
+	c := &fristad.ContentChange{Item: item, UpdatedBy: d.UpdatedBy, UpdatedAt: d.UpdatedAt}
+	if parts := strings.Split(item, "/"); len(parts) == 3 {
+		c.Lang = parts[2]
+	}
+	for _, k := range slices.Sorted(maps.Keys(is)) {
+		b, a := fieldText(was[k]), fieldText(is[k])
+		if b != a {
+			c.Fields = append(c.Fields, fristad.FieldChange{Field: k, Before: b, After: a})
+		}
+	}
+	return c, nil
+}
+
+// fieldText writes a field's JSON value for people: text as it is, a
+// list a line an entry, true and false as yes and no.
+func fieldText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case bool:
+		if v {
+			return "yes"
+		}
+		return "no"
+	case []any:
+		var lines []string
+		for _, x := range v {
+			lines = append(lines, fieldText(x))
+		}
+		return strings.Join(lines, "\n\n")
+	}
+	return fmt.Sprint(v)
+}

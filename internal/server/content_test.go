@@ -110,6 +110,16 @@ func TestPortalContentEditing(t *testing.T) {
 			t.Errorf("saving over a newer draft: %d; want 409 and why", resp.StatusCode)
 		}
 
+		// What publishing it would change, before and after.
+		resp, body = coord.get("/portal-content/drafts/page/help/en")
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Here are the numbers you can call.") || !strings.Contains(body, "Call us – a new introduction.") ||
+			!strings.Contains(body, sv.T("content.fieldname.lead")) || strings.Contains(body, "<th scope=\"row\">"+sv.T("content.fieldname.title")) {
+			t.Errorf("the draft's change: %d; want the introduction before and after, and not the unchanged title", resp.StatusCode)
+		}
+		if resp, _ := coord.get("/portal-content/drafts/page/rights/en"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the change of an item without a draft: %d", resp.StatusCode)
+		}
+
 		resp, body = coord.get("/portal-content/pages/help/en/preview")
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Call us – a new introduction.") || !strings.Contains(body, sv.T("content.preview.note")) ||
 			!strings.Contains(body, `<p>Call <a class="tel" href="tel:112" dir="ltr">112</a> when someone is in danger.</p>`) {

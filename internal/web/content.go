@@ -599,3 +599,51 @@ func (h *Handler) handleSaveContentLanguage(w http.ResponseWriter, r *http.Reque
 	http.Redirect(w, r, "/portal-content/languages/"+url.PathEscape(l.Tag)+"?saved=1", http.StatusSeeOther)
 	return nil
 }
+
+// ContentChangePage shows what a draft changes, field by field, before
+// it is published.
+type ContentChangePage struct {
+	render.Page
+	Change *fristad.ContentChange
+	Item   string // the item, for people
+	Edit   string // where it is edited
+	Dir    string // of the text's language
+}
+
+func (h *Handler) handleContentChange(w http.ResponseWriter, r *http.Request) error {
+	editor, err := h.contentEditor()
+	if err != nil {
+		return err
+	}
+	item := r.PathValue("item")
+	change, err := editor.ContentDraftChange(r.Context(), item)
+	if err != nil {
+		return err
+	}
+	overview := &ContentOverview{Page: h.page(w, r)}
+	if overview.Report, err = editor.ContentReport(r.Context()); err != nil {
+		return err
+	}
+	page := &ContentChangePage{Page: overview.Page, Change: change, Item: overview.DraftLabel(item), Edit: overview.DraftHref(item), Dir: "ltr"}
+	if page.Edit == "#site-h" {
+		page.Edit = "/portal-content#site-h"
+	}
+	for _, l := range overview.Report.Languages {
+		if l.Tag == change.Lang {
+			page.Dir = l.Dir
+		}
+	}
+	for i, f := range change.Fields {
+		if f.Field == "urgent" || f.Field == "reviewed" {
+			yes := func(v string) string {
+				if v == "yes" {
+					return page.T("content.yes")
+				}
+				return page.T("content.no")
+			}
+			change.Fields[i].Before, change.Fields[i].After = yes(f.Before), yes(f.After)
+		}
+	}
+	page.Title = page.T("content.change.title", "Item", page.Item)
+	return h.engine.Render(w, r, http.StatusOK, "content_change", page)
+}

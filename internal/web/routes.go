@@ -120,6 +120,7 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "POST /portal-content/site", edit, h.handleSaveContentSite)
 	h.route(mux, "POST /portal-content/publish", edit, h.handlePublishContent)
 	h.route(mux, "POST /portal-content/discard", edit, h.handleDiscardContent)
+	h.route(mux, "GET /portal-content/drafts/{item...}", edit, h.handleContentChange)
 	h.route(mux, "POST /portal-content/editions/{n}/restore", edit, h.handleRestoreEdition)
 	h.route(mux, "GET /portal-content/pages/{id}", edit, h.handleContentPage)
 	h.route(mux, "POST /portal-content/pages/{id}", edit, h.handleSaveContentPage)

@@ -61,6 +61,7 @@ func TestTemplates(t *testing.T) {
 		"content_contact":      &ContentContactEdit{Contact: &fristad.ContentContact{}},
 		"content_contact_text": &ContentContactTextEdit{Contact: &fristad.ContentContact{}, Text: &fristad.ContentContactText{}},
 		"content_language":     &ContentLanguageEdit{Language: &fristad.ContentLanguage{}},
+		"content_change":       &ContentChangePage{Change: &fristad.ContentChange{}},
 		"user":                 &UserPage{},
 	})
 	rendertest.CheckKeys(t, templates, i18n.Staff())
@@ -96,6 +97,9 @@ func TestCodeLabels(t *testing.T) {
 			"notice": {"passkey.added", "passkey.removed", "factors.set", "roles.changed", "signin.failures"},
 			// The kinds of entry the timeline page names (timeline.go).
 			"timeline.kind": {"status", "assessment", "safety", "residence", "event", "merge", "note", "document", "consent", "disclosure", "task"},
+			// The fields of the portal's content, as a change names them.
+			"content.fieldname": {"title", "heading", "lead", "summary", "body", "owner", "law", "next_review", "editor_note", "updated",
+				"number", "urgent", "name", "text", "address", "feedback_email", "reviewed", "reviewed_by", "reviewed_on"},
 		} {
 			for _, code := range list {
 				if key := prefix + "." + code; p.T(key) == key {
