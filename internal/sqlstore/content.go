@@ -161,6 +161,9 @@ func (db *DB) SaveContentDraft(ctx context.Context, d *fristad.ContentDraft, ver
 	}
 	d.Body = body.Bytes()
 	return db.write(ctx, func(tx *Tx) error {
+		if err := db.lockContent(ctx, tx); err != nil {
+			return err
+		}
 		published, err := latestEdition(ctx, tx)
 		if err != nil {
 			return err
@@ -194,6 +197,18 @@ func (db *DB) SaveContentDraft(ctx context.Context, d *fristad.ContentDraft, ver
 	})
 }
 
+// lockContent serialises the changes of the portal's content inside tx,
+// so that checking an item's version and writing it are one step. On
+// SQLite every write transaction holds the database's write lock from its
+// start already; on PostgreSQL an advisory lock does it.
+func (db *DB) lockContent(ctx context.Context, tx *Tx) error {
+	if db.dialect.name != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7368733)`)
+	return err
+}
+
 func errContentChanged() error {
 	return fristad.Localized(fristad.ECONFLICT, "content.changed", nil,
 		"someone changed this text since you opened it; nothing was saved")
@@ -205,6 +220,9 @@ func (db *DB) DiscardContentDraft(ctx context.Context, item string) error {
 		return err
 	}
 	return db.write(ctx, func(tx *Tx) error {
+		if err := db.lockContent(ctx, tx); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM content_drafts WHERE item = $1`, item)
 		if err != nil {
 			return err
@@ -231,6 +249,9 @@ func (db *DB) PublishContent(ctx context.Context, note string, prepare func(map[
 	}
 	var e *fristad.ContentEdition
 	err := db.write(ctx, func(tx *Tx) error {
+		if err := db.lockContent(ctx, tx); err != nil {
+			return err
+		}
 		latest, err := latestEdition(ctx, tx)
 		if err != nil {
 			return err

@@ -3,6 +3,8 @@ package sqlstore_test
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
+	"sync"
 	"testing"
 
 	"fristad"
@@ -133,6 +135,68 @@ func TestContentEditions(t *testing.T) {
 			if !slices.Contains(trail, w) {
 				t.Errorf("the audit trail lacks %s: %v", w, trail)
 			}
+		}
+	})
+}
+
+// TestContentConcurrentEdits checks that two editors saving the same
+// item from the same version at the same moment cannot both win, and
+// that editions published at once get numbers of their own.
+func TestContentConcurrentEdits(t *testing.T) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newCaseFixture(t, db)
+		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
+		const editors = 8
+		errs := make(chan error, editors)
+		var wg sync.WaitGroup
+		for i := range editors {
+			wg.Go(func() {
+				body := json.RawMessage(`{"title":"Version ` + strconv.Itoa(i) + `"}`)
+				errs <- db.SaveContentDraft(coord, &fristad.ContentDraft{Item: "page/help/en", Body: body}, "0")
+			})
+		}
+		wg.Wait()
+		close(errs)
+		saved := 0
+		for err := range errs {
+			switch fristad.ErrorCode(err) {
+			case "":
+				saved++
+			case fristad.ECONFLICT:
+			default:
+				t.Errorf("a concurrent save: %v", err)
+			}
+		}
+		if saved != 1 {
+			t.Errorf("%d of %d editors saved over the same version; want exactly 1", saved, editors)
+		}
+
+		numbers := make(chan int, editors)
+		for i := range editors {
+			wg.Go(func() {
+				if err := db.SaveContentDraft(coord, &fristad.ContentDraft{Item: "page/faq" + strconv.Itoa(i) + "/sv", Body: json.RawMessage(`{}`)}, "0"); err != nil {
+					t.Error(err)
+				}
+				e, err := db.PublishContent(coord, "", nil)
+				switch {
+				case err == nil:
+					numbers <- e.Number
+				case fristad.ErrorCode(err) != fristad.EINVALID: // nothing left to publish is fine
+					t.Errorf("a concurrent publish: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		close(numbers)
+		seen := map[int]bool{}
+		for n := range numbers {
+			if seen[n] {
+				t.Errorf("edition %d published twice", n)
+			}
+			seen[n] = true
+		}
+		if len(seen) == 0 {
+			t.Error("no edition was published")
 		}
 	})
 }
