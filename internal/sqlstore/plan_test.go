@@ -2,7 +2,10 @@ package sqlstore_test
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -332,6 +335,34 @@ func TestPlan(t *testing.T) {
 		}
 
 		// Ending the plan keeps it, with her outcomes at exit.
+		// Two case workers saving her goals from the same version at the
+		// same moment: one wins, the other is told of the change.
+		p, err = db.Plan(worker, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		saved := make(chan error, 6)
+		for i := range 6 {
+			wg.Go(func() {
+				saved <- db.SaveGoals(worker, c.ID, append(slices.Clone(p.Goals), fristad.Goal{Text: "Mål " + strconv.Itoa(i)}), p.Contact, p.Version)
+			})
+		}
+		wg.Wait()
+		close(saved)
+		won := 0
+		for err := range saved {
+			switch fristad.ErrorCode(err) {
+			case "":
+				won++
+			case fristad.ECONFLICT:
+			default:
+				t.Errorf("a concurrent save of goals: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of 6 saves of goals from one version won; want 1", won)
+		}
 		if err := db.EndPlan(worker, c.ID, &fristad.PlanEnd{On: "2026-12-01", Reason: "goals_met", Outcomes: []string{"employed", "own_income"}}); err != nil {
 			t.Fatal(err)
 		}
