@@ -141,6 +141,10 @@ type FieldChange struct {
 // change is audited.
 type ContentEditor interface {
 	ContentReport(ctx context.Context) (*ContentReport, error)
+	// ContentDue returns the published pages whose review is due on or
+	// before day (YYYY-MM-DD), soonest first: for a coordinator's start
+	// page. It reads nothing from the database.
+	ContentDue(ctx context.Context, day string) ([]*ContentPage, error)
 	ContentPage(ctx context.Context, id string) (*ContentPage, error)
 	// SavePageFacts saves p's owner, law, next review and editor note.
 	SavePageFacts(ctx context.Context, p *ContentPage, version string) error

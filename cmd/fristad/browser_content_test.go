@@ -96,7 +96,7 @@ func TestBrowserContentEditing(t *testing.T) {
 		t.Errorf("the portal's English help page lacks the new link to the rights page: %q", got)
 	}
 
-	for _, path := range []string{"/portal-content/pages/help/ar", "/portal-content/contacts/women", "/portal-content/contacts/women/fa-AF", "/portal-content/pages/rights/th/preview", "/portal-content/languages/fa-AF"} {
+	for _, path := range []string{"/", "/portal-content/pages/help/ar", "/portal-content/contacts/women", "/portal-content/contacts/women/fa-AF", "/portal-content/pages/rights/th/preview", "/portal-content/languages/fa-AF"} {
 		b.Navigate(staff + path)
 		b.Check()
 	}

@@ -259,6 +259,23 @@ func (e *Editor) contact(w *working, c *Contact, full bool) *fristad.ContentCont
 
 func errNoPage() error { return fristad.Errorf(fristad.ENOTFOUND, "no such page") }
 
+// ContentDue returns the published pages due for review by day.
+func (e *Editor) ContentDue(ctx context.Context, day string) ([]*fristad.ContentPage, error) {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
+		return nil, err
+	}
+	c := e.h.content()
+	var due []*fristad.ContentPage
+	for _, p := range c.Site.Pages {
+		if p.NextReview <= day {
+			due = append(due, &fristad.ContentPage{ID: p.ID, Path: p.Path, Title: c.Texts[language.Swedish].Pages[p.ID].Title, Owner: p.Owner,
+				Updated: p.Updated, NextReview: p.NextReview})
+		}
+	}
+	slices.SortStableFunc(due, func(a, b *fristad.ContentPage) int { return strings.Compare(a.NextReview, b.NextReview) })
+	return due, nil
+}
+
 // ContentPage returns a page with its text in every language.
 func (e *Editor) ContentPage(ctx context.Context, id string) (*fristad.ContentPage, error) {
 	w, err := e.load(ctx, true)

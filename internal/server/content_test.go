@@ -259,6 +259,24 @@ func TestPortalContentEditing(t *testing.T) {
 			t.Errorf("restoring an edition that does not exist: %d", resp.StatusCode)
 		}
 
+		// A review due tomorrow is on the coordinator's start page (IN-10),
+		// and not on a case worker's.
+		_, body = coord.get("/portal-content/pages/help")
+		soon := url.Values{"owner": {"Nationell samordnare"}, "law": {"Lag A"}, "next_review": {time.Now().AddDate(0, 0, 1).Format(time.DateOnly)},
+			"version": {formVersion(t, body)}}
+		if resp, _ := coord.post("/portal-content/pages/help", soon); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a review tomorrow: %d", resp.StatusCode)
+		}
+		if resp, _ := coord.post("/portal-content/publish", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("publishing the review date: %d", resp.StatusCode)
+		}
+		if _, body := coord.get("/"); !strings.Contains(body, `<a href="/portal-content/pages/help">Kontakt</a>: `+sv.T("home.content.review", "Date", soon.Get("next_review"))) {
+			t.Error("the coordinator's start page does not list the page due for review")
+		}
+		if _, body := worker.get("/"); strings.Contains(body, `href="/portal-content`) {
+			t.Error("a case worker's start page lists the portal's reviews")
+		}
+
 		for _, path := range []string{"/portal-content", "/portal-content/pages/help", "/portal-content/pages/help/en", "/portal-content/pages/help/en/preview", "/portal-content/contacts/women"} {
 			if resp, _ := worker.get(path); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusForbidden {
 				t.Errorf("a case worker: GET %s: %d", path, resp.StatusCode)

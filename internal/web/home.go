@@ -20,9 +20,12 @@ type HomePage struct {
 	HighRisk          []*fristad.Case
 	WorksCases        bool
 
-	// For coordinators: the call-back requests waiting for them (IN-08).
+	// For coordinators: the call-back requests waiting for them (IN-08),
+	// and the portal's pages due for review within reviewSoon (IN-10).
 	Callbacks      int
 	TakesCallbacks bool
+	ContentDue     []*fristad.ContentPage
+	EditsContent   bool
 }
 
 func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
@@ -39,6 +42,9 @@ func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if err := h.callbackCount(r, &page); err != nil {
+			return err
+		}
+		if err := h.contentDue(r, &page); err != nil {
 			return err
 		}
 	}
@@ -91,5 +97,19 @@ func (h *Handler) dashboard(r *http.Request, page *HomePage) error {
 		}
 		page.HighRisk = append(page.HighRisk, cases...)
 	}
+	return nil
+}
+
+// contentDue lists, for those who edit the portal, its pages due for
+// review within reviewSoon or overdue.
+func (h *Handler) contentDue(r *http.Request, page *HomePage) error {
+	if h.cfg.Content == nil || !fristad.Can(fristad.ActorFromContext(r.Context()), fristad.ActionContentEdit, nil) {
+		return nil
+	}
+	due, err := h.cfg.Content.ContentDue(r.Context(), h.now().Add(reviewSoon).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	page.EditsContent, page.ContentDue = true, due
 	return nil
 }
