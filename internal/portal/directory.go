@@ -246,9 +246,13 @@ func (h *Handler) Run(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
+			// A database that does not answer must not hold the rendering
+			// lock, which publishing waits for, past the next refresh.
+			rctx, cancel := context.WithTimeout(ctx, every)
+			if err := h.Refresh(rctx); err != nil && ctx.Err() == nil {
 				slog.WarnContext(ctx, "portal: refresh failed; serving the last pages", "err", err)
 			}
+			cancel()
 		}
 	}
 }
