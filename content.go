@@ -8,8 +8,12 @@ import (
 	"time"
 )
 
-// ActionContentEdit is editing and publishing the portal's content.
-const ActionContentEdit Action = "content.edit"
+// Actions on the portal's content: reading its drafts and editions, and
+// editing and publishing it.
+const (
+	ActionContentRead Action = "content.read"
+	ActionContentEdit Action = "content.edit"
+)
 
 // ContentPage is a page of the public portal as its editors see it
 // (IN-10): who answers for it, what law it rests on, when it must be

@@ -48,6 +48,7 @@ var rolePolicy = map[Action][]Role{
 	ActionCallbackRead:   {RoleCoordinator},
 	ActionCallbackHandle: {RoleCoordinator},
 	// Coordinators edit and publish the portal's content (IN-10).
+	ActionContentRead: {RoleCoordinator},
 	ActionContentEdit: {RoleCoordinator},
 }
 
@@ -62,6 +63,7 @@ var readActions = map[Action]bool{
 	ActionConsentRead:      true,
 	ActionProgrammeRead:    true,
 	ActionCallbackRead:     true,
+	ActionContentRead:      true,
 }
 
 // systemActions are what the command line may do. Whoever runs it holds

@@ -261,7 +261,7 @@ func errNoPage() error { return fristad.Errorf(fristad.ENOTFOUND, "no such page"
 
 // ContentDue returns the published pages due for review by day.
 func (e *Editor) ContentDue(ctx context.Context, day string) ([]*fristad.ContentPage, error) {
-	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	c := e.h.content()

@@ -32,7 +32,7 @@ func (db *DB) PublishedContent(ctx context.Context) (*fristad.ContentEdition, er
 
 // LatestContentEdition returns the latest edition for its editors.
 func (db *DB) LatestContentEdition(ctx context.Context) (*fristad.ContentEdition, error) {
-	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	return db.PublishedContent(ctx)
@@ -40,7 +40,7 @@ func (db *DB) LatestContentEdition(ctx context.Context) (*fristad.ContentEdition
 
 // ContentEdition returns one edition with its items.
 func (db *DB) ContentEdition(ctx context.Context, n int) (*fristad.ContentEdition, error) {
-	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var e *fristad.ContentEdition
@@ -84,7 +84,7 @@ func scanEdition(row *sql.Row) (*fristad.ContentEdition, error) {
 
 // ContentEditions returns the latest editions without their items.
 func (db *DB) ContentEditions(ctx context.Context, limit int) ([]*fristad.ContentEdition, error) {
-	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var out []*fristad.ContentEdition
@@ -114,7 +114,7 @@ func (db *DB) ContentEditions(ctx context.Context, limit int) ([]*fristad.Conten
 
 // ContentDrafts returns every draft, by item.
 func (db *DB) ContentDrafts(ctx context.Context) ([]*fristad.ContentDraft, error) {
-	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
+	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var out []*fristad.ContentDraft
