@@ -362,6 +362,13 @@ func (db *DB) PlanVersion(ctx context.Context, caseID string, version int) (*fri
 // keeps the plan's new version after it.
 func (db *DB) onPlan(ctx context.Context, caseID, change string, fn func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error) error {
 	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		// One change of a plan at a time: on PostgreSQL a second change
+		// waits here, then reads the plan as the first left it, so the
+		// version it was made from is checked against the plan as it is.
+		var locked string
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM cases WHERE id = $1`+db.forUpdate(), c.ID).Scan(&locked); err != nil {
+			return err
+		}
 		p, err := loadPlan(ctx, tx, dk, c.ID)
 		if err != nil {
 			return err
