@@ -224,6 +224,9 @@ type PublicContent interface {
 	// PublishedContent returns the latest edition, or nil when nothing
 	// was ever published.
 	PublishedContent(ctx context.Context) (*ContentEdition, error)
+	// PublishedEdition returns the latest edition's number, 0 for none:
+	// a cheap look to see whether PublishedContent would say anything new.
+	PublishedEdition(ctx context.Context) (int, error)
 }
 
 // ContentStore keeps the editors' drafts and the published editions of

@@ -375,6 +375,8 @@ func languageItem(lang string) string        { return "language/" + lang }
 func (p *PageInfo) facts() PageFacts {
 	return PageFacts{p.Owner, p.Updated, p.NextReview, p.Law, p.EditorNote}
 }
+func (c *Contact) facts() ContactFacts { return ContactFacts{c.Number, c.Urgent} }
+func (s *Site) facts() SiteFacts       { return SiteFacts{s.Address, s.FeedbackEmail} }
 
 // clone returns a deep copy of c.
 func (c *Content) clone() *Content {

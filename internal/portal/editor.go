@@ -60,6 +60,12 @@ func (h *Handler) setEdition(ctx context.Context, e *fristad.ContentEdition) err
 func (h *Handler) readEdition(ctx context.Context) error {
 	h.rendering.Lock()
 	defer h.rendering.Unlock()
+	// Most refreshes find the edition served: its number says so, and
+	// the items, which may be long, are read only when it changed.
+	n, err := h.cfg.Content.PublishedEdition(ctx)
+	if err != nil || n == h.site.Load().edition {
+		return err
+	}
 	e, err := h.cfg.Content.PublishedContent(ctx)
 	if err != nil {
 		return err
@@ -659,18 +665,18 @@ func (e *Editor) releaseItem(key string) []byte {
 	var v any
 	switch {
 	case key == siteItem:
-		v = SiteFacts{Address: c.Site.Address, FeedbackEmail: c.Site.FeedbackEmail}
+		v = c.Site.facts()
 	case len(parts) == 2 && parts[0] == "language":
 		if tag, ok := e.h.catalog.Parse(parts[1]); ok {
 			v = LanguageFacts{Reviewed: e.h.reviewed(c, tag)}
 		}
 	case len(parts) == 2 && parts[0] == "page":
 		if p := c.Site.Page(parts[1]); p != nil {
-			v = PageFacts{Owner: p.Owner, Updated: p.Updated, NextReview: p.NextReview, Law: p.Law, EditorNote: p.EditorNote}
+			v = p.facts()
 		}
 	case len(parts) == 2 && parts[0] == "contact":
 		if ct := c.Site.Contact(parts[1]); ct != nil {
-			v = ContactFacts{Number: ct.Number, Urgent: ct.Urgent}
+			v = ct.facts()
 		}
 	case len(parts) == 3:
 		tag, err := language.Parse(parts[2])

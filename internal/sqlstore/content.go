@@ -30,6 +30,16 @@ func (db *DB) PublishedContent(ctx context.Context) (*fristad.ContentEdition, er
 	return e, err
 }
 
+// PublishedEdition returns the latest edition's number, 0 for none,
+// without reading its items.
+func (db *DB) PublishedEdition(ctx context.Context) (int, error) {
+	n := 0
+	err := db.read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM content_editions`).Scan(&n)
+	})
+	return n, err
+}
+
 // LatestContentEdition returns the latest edition for its editors.
 func (db *DB) LatestContentEdition(ctx context.Context) (*fristad.ContentEdition, error) {
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {

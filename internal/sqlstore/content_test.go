@@ -25,6 +25,9 @@ func TestContentEditions(t *testing.T) {
 		if e, err := db.PublishedContent(t.Context()); err != nil || e != nil {
 			t.Fatalf("before any edition: %v, %v; want nil, nil", e, err)
 		}
+		if n, err := db.PublishedEdition(t.Context()); err != nil || n != 0 {
+			t.Fatalf("the edition number before any: %d, %v; want 0", n, err)
+		}
 		draft := func(item, body, version string) error {
 			return db.SaveContentDraft(coord, &fristad.ContentDraft{Item: item, Body: json.RawMessage(body)}, version)
 		}
@@ -108,6 +111,9 @@ func TestContentEditions(t *testing.T) {
 		}
 		if _, err := db.PublishContent(coord, "", nil); err != nil {
 			t.Fatal(err)
+		}
+		if n, err := db.PublishedEdition(t.Context()); err != nil || n != 2 {
+			t.Errorf("the edition number after two: %d, %v; want 2", n, err)
 		}
 		latest, err := db.LatestContentEdition(coord)
 		if err != nil || latest.Number != 2 || len(latest.Items) != 4 || !slices.Equal(latest.Changed, []string{"page/home/sv"}) {

@@ -334,7 +334,21 @@ type ContentTextEdit struct {
 	Saved   bool
 }
 
-// blocks splits the body's textarea into blocks at blank lines.
+// textIn returns, of an item's texts, the one in lang and, when lang is
+// another language, the Swedish one that translators work from.
+func textIn[T any](texts []T, lang string, langOf func(T) string) (text, source T, ok bool) {
+	for _, t := range texts {
+		switch langOf(t) {
+		case lang:
+			text, ok = t, true
+		case "sv":
+			source = t
+		}
+	}
+	return text, source, ok
+}
+
+// blankLine splits the body's textarea into blocks.
 var blankLine = regexp.MustCompile(`\n[ \t]*\n`)
 
 func (h *Handler) handleContentText(w http.ResponseWriter, r *http.Request) error {
@@ -350,19 +364,11 @@ func (h *Handler) renderContentText(w http.ResponseWriter, r *http.Request, page
 	if page.Content, err = editor.ContentPage(r.Context(), r.PathValue("id")); err != nil {
 		return err
 	}
-	lang := r.PathValue("lang")
-	var stored *fristad.ContentText
-	for _, t := range page.Content.Texts {
-		if t.Lang == lang {
-			stored = t
-		}
-		if t.Lang == "sv" && lang != "sv" {
-			page.Source = t
-		}
-	}
-	if stored == nil {
+	stored, source, ok := textIn(page.Content.Texts, r.PathValue("lang"), func(t *fristad.ContentText) string { return t.Lang })
+	if !ok {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
 	}
+	page.Source = source
 	if page.Text == nil {
 		page.Text, page.Body = stored, strings.Join(stored.Body, "\n\n")
 	} else {
@@ -498,19 +504,11 @@ func (h *Handler) renderContentContactText(w http.ResponseWriter, r *http.Reques
 	if page.Contact, err = editor.ContentContact(r.Context(), r.PathValue("id")); err != nil {
 		return err
 	}
-	lang := r.PathValue("lang")
-	var stored *fristad.ContentContactText
-	for _, t := range page.Contact.Texts {
-		if t.Lang == lang {
-			stored = t
-		}
-		if t.Lang == "sv" && lang != "sv" {
-			page.Source = t
-		}
-	}
-	if stored == nil {
+	stored, source, ok := textIn(page.Contact.Texts, r.PathValue("lang"), func(t *fristad.ContentContactText) string { return t.Lang })
+	if !ok {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
 	}
+	page.Source = source
 	if page.Text == nil {
 		page.Text = stored
 	} else {
