@@ -182,17 +182,20 @@ func ValidateOutcome(outcome string) error {
 // FieldErrors returns each *Error in err (a joined error or one), in
 // order, for forms and the API to list beside their fields.
 func FieldErrors(err error) []*Error {
-	var out []*Error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		for _, e := range j.Unwrap() {
-			out = append(out, FieldErrors(e)...)
+	for err != nil {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			var out []*Error
+			for _, e := range j.Unwrap() {
+				out = append(out, FieldErrors(e)...)
+			}
+			return out
 		}
-		return out
+		if e, ok := err.(*Error); ok {
+			return []*Error{e}
+		}
+		err = errors.Unwrap(err)
 	}
-	if e, ok := errors.AsType[*Error](err); ok {
-		out = append(out, e)
-	}
-	return out
+	return nil
 }
 
 // CallbackInbox is all the public portal may do with call-back requests:

@@ -409,7 +409,6 @@ type Notification struct {
 // through the policy and is audited; a case the actor may not see is
 // ENOTFOUND, exactly like one that does not exist (SR-21).
 type CaseService interface {
-	ResidenceService
 	// CreateCase records a new person and their case, led by the actor's
 	// organisation.
 	CreateCase(ctx context.Context, c *Case) error

@@ -147,7 +147,8 @@ func runAuditList(ctx context.Context, args []string, stdout io.Writer) error {
 		filter.ActorID = &actor
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		events, err := db.FindAuditEvents(ctx, filter)
+		svc := sqlstore.NewServices(db)
+		events, err := svc.Audit.FindAuditEvents(ctx, filter)
 		if err != nil {
 			return err
 		}

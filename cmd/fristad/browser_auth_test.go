@@ -287,7 +287,7 @@ func demoAuditorContext(t *testing.T, c *ServeCommand) context.Context {
 	t.Helper()
 	ctx := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 	email := demoAccountWith(t, fristad.RoleAuditor).email
-	users, err := c.DB.FindUsers(ctx, fristad.UserFilter{Email: &email})
+	users, err := sqlstore.NewUserService(c.DB).FindUsers(ctx, fristad.UserFilter{Email: &email})
 	if err != nil || len(users) != 1 {
 		t.Fatalf("find the demo auditor: %v (%d users)", err, len(users))
 	}
@@ -298,7 +298,7 @@ func demoAuditorContext(t *testing.T, c *ServeCommand) context.Context {
 // auditCounts counts the audit trail's events by "action result".
 func auditCounts(t *testing.T, c *ServeCommand) map[string]int {
 	t.Helper()
-	events, err := c.DB.FindAuditEvents(demoAuditorContext(t, c), fristad.AuditFilter{})
+	events, err := sqlstore.NewAuditService(c.DB).FindAuditEvents(demoAuditorContext(t, c), fristad.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -593,7 +593,7 @@ func TestBrowserLoginActivation(t *testing.T) {
 	// An administrator created the account; the link is all the new
 	// user gets.
 	sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
-	orgs, err := c.DB.FindOrganisations(sys, fristad.OrganisationFilter{})
+	orgs, err := sqlstore.NewOrganisationService(c.DB).FindOrganisations(sys, fristad.OrganisationFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -604,7 +604,7 @@ func TestBrowserLoginActivation(t *testing.T) {
 		}
 	}
 	const email = "ny.medarbetare@demo.fristad.invalid"
-	act, err := c.DB.CreateUser(sys, &fristad.User{OrganisationID: orgID, Email: email, Name: "Ny Medarbetare", Roles: []fristad.Role{fristad.RolePartner}})
+	act, err := sqlstore.NewUserService(c.DB).CreateUser(sys, &fristad.User{OrganisationID: orgID, Email: email, Name: "Ny Medarbetare", Roles: []fristad.Role{fristad.RolePartner}})
 	if err != nil {
 		t.Fatal(err)
 	}

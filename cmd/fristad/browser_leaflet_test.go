@@ -199,13 +199,13 @@ func TestBrowserLeafletOneSheet(t *testing.T) {
 				v.Name = map[string]string{"sv": "Nationellt stödprogram", "en": "National support programme"}
 				v.Types = fristad.InterventionTypes[:12]
 			}
-			if err := c.DB.CreateProgrammeVersion(ctx, v); err != nil {
+			if err := sqlstore.NewProgrammeService(c.DB).CreateProgrammeVersion(ctx, v); err != nil {
 				t.Fatalf("%s: %v", p.name, err)
 			}
 			if utf8.RuneCountInString(v.Description["sv"]) != fristad.MaxProgrammeDescription {
 				t.Fatalf("%s: the description has %d characters", p.name, utf8.RuneCountInString(v.Description["sv"]))
 			}
-			if err := c.DB.PublishProgrammeVersion(ctx, v.ID); err != nil {
+			if err := sqlstore.NewProgrammeService(c.DB).PublishProgrammeVersion(ctx, v.ID); err != nil {
 				t.Fatal(err)
 			}
 			p.id = v.ProgrammeID

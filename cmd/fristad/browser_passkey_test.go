@@ -113,7 +113,7 @@ func TestBrowserPasskey(t *testing.T) {
 	}
 
 	// The audit trail holds the passkey's addition and both logins' fates.
-	events, err := c.DB.FindAuditEvents(auditorContext(t), fristadAuditFilter())
+	events, err := sqlstore.NewAuditService(c.DB).FindAuditEvents(auditorContext(t), fristadAuditFilter())
 	if err != nil {
 		t.Fatal(err)
 	}

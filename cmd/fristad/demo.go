@@ -167,19 +167,20 @@ func demoSecret(email string) string {
 // seedDemo loads the demo organisations and accounts unless they are
 // there, and returns the accounts.
 func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
+	svc := sqlstore.NewServices(db)
 	ctx = fristad.NewContextWithActor(ctx, fristad.SystemActor("demo"))
 	accounts := make([]demoAccount, len(demoAccounts))
 	copy(accounts, demoAccounts)
 	for i := range accounts {
 		accounts[i].secret = demoSecret(accounts[i].email)
 	}
-	users, err := db.FindUsers(ctx, fristad.UserFilter{})
+	users, err := svc.Users.FindUsers(ctx, fristad.UserFilter{})
 	if err != nil || len(users) > 0 {
 		return accounts, err
 	}
 	orgIDs := map[string]string{}
 	for _, o := range demoOrganisations {
-		if err := db.CreateOrganisation(ctx, &o); err != nil {
+		if err := svc.Organisations.CreateOrganisation(ctx, &o); err != nil {
 			return nil, err
 		}
 		orgIDs[o.Name] = o.ID
@@ -201,7 +202,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 	wctx := fristad.NewContextWithActor(ctx, &fristad.Actor{UserID: worker.ID, OrganisationID: worker.OrganisationID, Roles: worker.Roles})
 	cases := demoCases()
 	for i, c := range cases {
-		if err := db.CreateCase(wctx, c); err != nil {
+		if err := svc.Cases.CreateCase(wctx, c); err != nil {
 			return nil, err
 		}
 		if i != 0 {
@@ -213,7 +214,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 			{AssessedOn: now.AddDate(0, 0, -20).Format(time.DateOnly), Reason: "intake", Level: "medium", Factors: []string{"debt_bondage"}, ReassessOn: now.AddDate(0, 0, -6).Format(time.DateOnly)},
 			{AssessedOn: now.AddDate(0, 0, -6).Format(time.DateOnly), Reason: "incident", Level: "high", Factors: []string{"debt_bondage", "location_known", "threats_to_family"}, HerView: "De har skrivit till min mamma.", ReassessOn: now.AddDate(0, 0, 8).Format(time.DateOnly)},
 		} {
-			if _, err := db.AddRiskAssessment(wctx, c.ID, a); err != nil {
+			if _, err := svc.Assessments.AddRiskAssessment(wctx, c.ID, a); err != nil {
 				return nil, err
 			}
 		}
@@ -221,20 +222,20 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 			{Body: "Första samtalet med tolk på rumänska. Hon vill inte polisanmäla nu men vill ha skydd.", Sensitivity: fristad.SensitivityTeam},
 			{Body: "Samtalsstöd hos jourens terapeut varje tisdag. (Påhittad anteckning.)", Sensitivity: fristad.SensitivityOrganisation},
 		} {
-			if err := db.CreateNote(wctx, c.ID, n); err != nil {
+			if err := svc.Notes.CreateNote(wctx, c.ID, n); err != nil {
 				return nil, err
 			}
 		}
-		if err := db.CreateConsent(wctx, c.ID, &fristad.Consent{Purpose: "contact_coordinator", RecipientOrganisation: orgIDs["Länsstyrelsen Demolän (samordning)"],
+		if err := svc.Consents.CreateConsent(wctx, c.ID, &fristad.Consent{Purpose: "contact_coordinator", RecipientOrganisation: orgIDs["Länsstyrelsen Demolän (samordning)"],
 			DataCategories: []string{"identity", "case_history"}, GivenOn: now.AddDate(0, 0, -19).Format(time.DateOnly), Language: "ro", Interpreter: true}); err != nil {
 			return nil, err
 		}
-		if err := db.CreateTask(wctx, c.ID, &fristad.Task{Title: "Boka tolk på rumänska till mötet med advokaten", DueOn: now.AddDate(0, 0, 2).Format(time.DateOnly)}); err != nil {
+		if err := svc.Tasks.CreateTask(wctx, c.ID, &fristad.Task{Title: "Boka tolk på rumänska till mötet med advokaten", DueOn: now.AddDate(0, 0, 2).Format(time.DateOnly)}); err != nil {
 			return nil, err
 		}
 		plan := &fristad.SafetyPlan{CrisisPlan: "Ring 112. Jouren har nyckel till ett skyddat boende i annan kommun.", Contacts: "Jourens dygnstelefon (påhittad).",
 			SafeChannels: []string{"via_shelter", "in_person"}, UnsafeChannels: []string{"sms", "messaging_app"}, CoProduced: true, ReviewReason: "incident"}
-		if err := db.SaveSafetyPlan(wctx, c.ID, plan, 0); err != nil {
+		if err := svc.Assessments.SaveSafetyPlan(wctx, c.ID, plan, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -245,7 +246,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 		Person:            &fristad.Person{Alias: "Andrea", AgeBand: "unknown", Sex: "female", Citizenships: []string{"MD"}, Languages: []string{"ro", "ru"}},
 		ExploitationTypes: []string{"sexual_exploitation"},
 	}
-	if err := db.CreateCase(wctx, andrea); err != nil {
+	if err := svc.Cases.CreateCase(wctx, andrea); err != nil {
 		return nil, err
 	}
 	// What happened to Andreea, as far as she has told it (ID-05).
@@ -254,13 +255,13 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 		{Kind: "transit", Country: "DE", From: "2023-04", To: "2023-04"},
 		{Kind: "exploitation", Country: "SE", From: "2023-05", To: "2024-01", ExploitationTypes: []string{"sexual_exploitation"}, Relations: []string{"partner", "stranger"}},
 	} {
-		if err := db.SaveEvent(wctx, cases[0].ID, e); err != nil {
+		if err := svc.Cases.SaveEvent(wctx, cases[0].ID, e); err != nil {
 			return nil, err
 		}
 	}
 	// Grace came with her daughter, who has a case of her own (ID-11).
 	mira := &fristad.Case{Person: &fristad.Person{Alias: "Mira", AgeBand: "0-14", Sex: "female", Citizenships: []string{"NG"}, Languages: []string{"en"}}}
-	if err := db.AddDependant(wctx, cases[2].ID, "child", mira); err != nil {
+	if err := svc.Cases.AddDependant(wctx, cases[2].ID, "child", mira); err != nil {
 		return nil, err
 	}
 	if err := seedDemoResidences(wctx, db, cases); err != nil {
@@ -274,7 +275,7 @@ func seedDemo(ctx context.Context, db *sqlstore.DB) ([]demoAccount, error) {
 	// coordinator of Stockholms län (IN-08).
 	callback := &fristad.CallbackRequest{Channel: "sms", Phone: "070-000 00 99", Times: []string{"afternoon"}, TimeNote: "Påhittat: skicka sms först, ring sedan.",
 		Language: "th", Interpreter: true, Region: "AB"}
-	if err := db.SubmitCallback(ctx, callback); err != nil {
+	if err := svc.CallbackInbox.SubmitCallback(ctx, callback); err != nil {
 		return nil, err
 	}
 	return accounts, nil

@@ -14,6 +14,7 @@ import (
 // demo cases in the order of demoCases; wctx acts as the demo case
 // worker, coordinator as the coordinator.
 func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, cases []*fristad.Case) error {
+	svc := sqlstore.NewServices(db)
 	now := time.Now()
 	day := func(d int) string { return now.AddDate(0, 0, d).Format(time.DateOnly) }
 
@@ -27,10 +28,10 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 		Eligibility: fristad.Eligibility{MinStatus: fristad.StatusReasonableGrounds},
 		Budget:      2000000, ValidFrom: day(-730), ValidTo: day(-120), Public: true,
 	}
-	if err := db.CreateProgrammeVersion(coordinator, v1); err != nil {
+	if err := svc.Programmes.CreateProgrammeVersion(coordinator, v1); err != nil {
 		return err
 	}
-	if err := db.PublishProgrammeVersion(coordinator, v1.ID); err != nil {
+	if err := svc.Programmes.PublishProgrammeVersion(coordinator, v1.ID); err != nil {
 		return err
 	}
 	// The second version adds the forward-looking interventions and a
@@ -39,17 +40,17 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 	v2.ID, v2.ProgrammeID, v2.ValidFrom, v2.ValidTo, v2.Budget = "", v1.ProgrammeID, day(-119), "", 2500000
 	v2.Phases = []fristad.Phase{{Code: "initial_rest", MaxDays: 30}, {Code: "rehabilitation", MaxDays: 90, Renewals: 3}, {Code: "move_on", MaxDays: 45}}
 	v2.Types = append(v2.Types, "validation", "vocational_training", "job_coaching", "internship", "debt_counselling", "housing_transition")
-	if err := db.CreateProgrammeVersion(coordinator, &v2); err != nil {
+	if err := svc.Programmes.CreateProgrammeVersion(coordinator, &v2); err != nil {
 		return err
 	}
-	if err := db.PublishProgrammeVersion(coordinator, v2.ID); err != nil {
+	if err := svc.Programmes.PublishProgrammeVersion(coordinator, v2.ID); err != nil {
 		return err
 	}
 
 	// The registry: a shelter whose certification has run out. Four
 	// providers are listed in the public directory; the shelter too, but
 	// its certification does not hold, so the portal leaves it out.
-	orgs, err := db.FindOrganisations(ctx, fristad.OrganisationFilter{})
+	orgs, err := svc.Organisations.FindOrganisations(ctx, fristad.OrganisationFilter{})
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 		{Name: "Språkskolan Exempel", Type: "school", Region: "Demolän"},
 		{Name: "Mansmottagningen Exempel", Type: "ngo", Region: "Grannlän"},
 	} {
-		if err := db.CreateOrganisation(ctx, &o); err != nil {
+		if err := svc.Organisations.CreateOrganisation(ctx, &o); err != nil {
 			return err
 		}
 		byName[o.Name] = o.ID
@@ -81,7 +82,7 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 			Languages: []string{"sv", "en", "uk", "ru", "bg"}, Regions: []string{"Grannlän", "Demolän"}, Places: 5, TakesMen: true, Contact: "Mottagningen 010-000 00 04 (påhittad)",
 			Listed: true, PublicDescription: "Boende och stöd för män som utnyttjats i arbete eller på annat sätt. Påhittad verksamhet i demon.", PublicPhone: "010-000 00 04"},
 	} {
-		if err := db.SaveProvider(coordinator, p); err != nil {
+		if err := svc.Programmes.SaveProvider(coordinator, p); err != nil {
 			return err
 		}
 	}
@@ -117,28 +118,28 @@ func seedDemoPlans(ctx, wctx, coordinator context.Context, db *sqlstore.DB, case
 				{Type: "psychological", FundingSource: "region", Phase: "initial_rest", PlannedStart: day(-10), Status: "cancelled", CancelReason: "Hon ville vänta."},
 			}, nil},
 	} {
-		if _, err := db.Enrol(wctx, p.c.ID, &fristad.Enrolment{VersionID: p.v, EnrolledOn: day(p.enrolled), Goals: p.goals, Contact: "Handläggare Demo, 010-000 00 00 (påhittad)"}); err != nil {
+		if _, err := svc.Plans.Enrol(wctx, p.c.ID, &fristad.Enrolment{VersionID: p.v, EnrolledOn: day(p.enrolled), Goals: p.goals, Contact: "Handläggare Demo, 010-000 00 00 (påhittad)"}); err != nil {
 			return err
 		}
 		for _, in := range p.interventions {
-			if err := db.SaveIntervention(wctx, p.c.ID, in); err != nil {
+			if err := svc.Plans.SaveIntervention(wctx, p.c.ID, in); err != nil {
 				return err
 			}
 		}
 		for _, ch := range p.phases {
-			if err := db.ChangePhase(wctx, p.c.ID, &ch); err != nil {
+			if err := svc.Plans.ChangePhase(wctx, p.c.ID, &ch); err != nil {
 				return err
 			}
 		}
 	}
 	// Andreea's rehabilitation is renewed, and reviewed.
-	if err := db.ChangePhase(wctx, cases[0].ID, &fristad.PhaseChange{Kind: "renew", On: day(-5), Reason: "Behandlingen hos terapeuten fortsätter."}); err != nil {
+	if err := svc.Plans.ChangePhase(wctx, cases[0].ID, &fristad.PhaseChange{Kind: "renew", On: day(-5), Reason: "Behandlingen hos terapeuten fortsätter."}); err != nil {
 		return err
 	}
-	pl, err := db.Plan(wctx, cases[0].ID)
+	pl, err := svc.Plans.Plan(wctx, cases[0].ID)
 	if err != nil {
 		return err
 	}
-	return db.AddReview(wctx, cases[0].ID, &fristad.Review{HeldOn: day(-5), Attainment: map[string]string{pl.Goals[0].ID: "in_progress", pl.Goals[1].ID: "not_started"},
+	return svc.Plans.AddReview(wctx, cases[0].ID, &fristad.Review{HeldOn: day(-5), Attainment: map[string]string{pl.Goals[0].ID: "in_progress", pl.Goals[1].ID: "not_started"},
 		Outcomes: []string{"language_tuition"}, Notes: "Klarade kurs A i svenska. (Påhittad.)", NextReviewOn: day(25)})
 }

@@ -12,6 +12,7 @@ import (
 // from a friend's flat to a shelter, whose (made-up) address is protected;
 // the second lives in housing from the municipality.
 func seedDemoResidences(wctx context.Context, db *sqlstore.DB, cases []*fristad.Case) error {
+	svc := sqlstore.NewServices(db)
 	now := time.Now()
 	for _, r := range []struct {
 		c   *fristad.Case
@@ -21,7 +22,7 @@ func seedDemoResidences(wctx context.Context, db *sqlstore.DB, cases []*fristad.
 		{cases[0], &fristad.Residence{Kind: "shelter", Since: now.AddDate(0, 0, -19).Format(time.DateOnly), Address: "Jourens boende, Påhittade vägen 7, Demostad"}},
 		{cases[1], &fristad.Residence{Kind: "municipal_housing", Since: now.AddDate(0, 0, -10).Format(time.DateOnly), Address: "Lägenhet genom socialtjänsten, Demogatan 3 (påhittad)"}},
 	} {
-		if err := db.RecordResidence(wctx, r.c.ID, r.res); err != nil {
+		if err := svc.Residences.RecordResidence(wctx, r.c.ID, r.res); err != nil {
 			return err
 		}
 	}

@@ -31,7 +31,8 @@ func runOrgCreate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		if err := db.CreateOrganisation(ctx, &org); err != nil {
+		svc := sqlstore.NewServices(db)
+		if err := svc.Organisations.CreateOrganisation(ctx, &org); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, org.ID)
@@ -47,7 +48,8 @@ func runOrgList(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		orgs, err := db.FindOrganisations(ctx, fristad.OrganisationFilter{})
+		svc := sqlstore.NewServices(db)
+		orgs, err := svc.Organisations.FindOrganisations(ctx, fristad.OrganisationFilter{})
 		if err != nil {
 			return err
 		}
@@ -68,7 +70,8 @@ func runOrgTypes(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		types, err := db.OrganisationTypes(ctx)
+		svc := sqlstore.NewServices(db)
+		types, err := svc.Organisations.OrganisationTypes(ctx)
 		for _, t := range types {
 			fmt.Fprintln(stdout, t)
 		}

@@ -5,13 +5,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"fristad"
+	"fristad/internal/api"
 	"fristad/internal/mail"
+	"fristad/internal/portal"
+	"fristad/internal/render"
 	"fristad/internal/seal"
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
+	"fristad/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -94,36 +99,7 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	c.Server, err = server.New(server.Config{
-		TrustedProxies: proxies,
-		StaffAddr:      c.Config.StaffAddr,
-		PublicAddr:     c.Config.PublicAddr,
-		Demo:           demo,
-		QuickExitURL:   c.Config.QuickExitURL,
-		DB:             c.DB,
-		StaffURL:       c.Config.StaffURL,
-		Auth:           c.DB,
-		Organisations:  c.DB,
-		Users:          c.DB,
-		Audit:          c.DB,
-		Tokens:         c.DB,
-		Passkeys:       c.DB,
-		Cases:          c.DB,
-		Assessments:    c.DB,
-		Notes:          c.DB,
-		Consents:       c.DB,
-		Tasks:          c.DB,
-		Indicators:     c.DB,
-		Documents:      c.DB,
-		Programmes:     c.DB,
-		Plans:          c.DB,
-		Directory:      c.DB,
-		PublicContent:  c.DB,
-		Content:        c.DB,
-		Callbacks:      c.DB,
-		CallbackInbox:  c.DB,
-		Collectors:     []prometheus.Collector{c.DB.Collector()},
-	})
+	c.Server, err = newServer(c.Config, c.DB, demo, proxies)
 	if err != nil {
 		return err
 	}
@@ -139,11 +115,45 @@ func (c *ServeCommand) Open(ctx context.Context) (err error) {
 		c.mailStop, c.mailDone = stop, make(chan struct{})
 		go func() {
 			defer close(c.mailDone)
-			mail.Run(mctx, c.DB, sender, c.Server.StaffURL()+"/", time.Minute)
+			mail.Run(mctx, sqlstore.NewNoticeMailService(c.DB), sender, c.Server.StaffURL()+"/", time.Minute)
 		}()
 	}
 	slog.Info("serving", "staff", c.Server.StaffURL(), "public", c.Server.PublicURL(), "engine", c.DB.Engine(), "demo", demo, "version", fristad.Version)
 	return nil
+}
+
+// newServer is where Fristad is wired together, once: the domain services
+// over the database, the three sites built from them — the portal given
+// only its public side, through a read-only adapter — and the server that
+// runs them.
+func newServer(cfg Config, db *sqlstore.DB, demo bool, proxies []netip.Prefix) (*server.Server, error) {
+	services := sqlstore.NewServices(db)
+	assets, err := render.NewAssets()
+	if err != nil {
+		return nil, err
+	}
+	portalUI, err := portal.New(portal.Config{Demo: demo, Assets: assets, QuickExitURL: cfg.QuickExitURL,
+		Directory: services.Directory, Callbacks: services.CallbackInbox, Content: services.PublicContent})
+	if err != nil {
+		return nil, err
+	}
+	editor := portalUI.Editor(services.ContentStore)
+	workspace, err := web.New(web.Config{Services: services, Content: editor, Demo: demo, Assets: assets, StaffURL: cfg.StaffURL})
+	if err != nil {
+		return nil, err
+	}
+	return server.New(server.Config{
+		StaffAddr:      cfg.StaffAddr,
+		PublicAddr:     cfg.PublicAddr,
+		StaffURL:       cfg.StaffURL,
+		TrustedProxies: proxies,
+		DB:             db,
+		Assets:         assets,
+		Workspace:      workspace,
+		API:            api.New(api.Config{Services: services, Content: editor}),
+		Portal:         portalUI,
+		Collectors:     []prometheus.Collector{db.Collector()},
+	})
 }
 
 // Wait serves until ctx ends (SIGINT or SIGTERM) or a site fails, then

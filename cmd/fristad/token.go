@@ -33,11 +33,12 @@ func runTokenCreate(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
+		svc := sqlstore.NewServices(db)
 		u, err := findUserByEmail(ctx, db, email)
 		if err != nil {
 			return err
 		}
-		t, err := db.CreateToken(ctx, u.ID, name, scope, ttl)
+		t, err := svc.Tokens.CreateToken(ctx, u.ID, name, scope, ttl)
 		if err != nil {
 			return err
 		}
@@ -56,11 +57,12 @@ func runTokenList(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
+		svc := sqlstore.NewServices(db)
 		u, err := findUserByEmail(ctx, db, email)
 		if err != nil {
 			return err
 		}
-		tokens, err := db.FindTokens(ctx, u.ID)
+		tokens, err := svc.Tokens.FindTokens(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -89,7 +91,8 @@ func runTokenRevoke(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		if err := db.RevokeToken(ctx, id); err != nil {
+		svc := sqlstore.NewServices(db)
+		if err := svc.Tokens.RevokeToken(ctx, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Revoked %s.\n", id)

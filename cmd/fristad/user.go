@@ -50,13 +50,14 @@ func runUserCreate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
+		svc := sqlstore.NewServices(db)
 		var a *fristad.Activation
 		if bootstrap {
 			if orgRef == "" {
 				orgRef = "Fristad administration"
 			}
 			org := &fristad.Organisation{Name: orgRef, Type: "national_coordinator"}
-			u, act, err := db.BootstrapAdministrator(ctx, org, user.Email)
+			u, act, err := svc.Users.BootstrapAdministrator(ctx, org, user.Email)
 			if err != nil {
 				return err
 			}
@@ -71,7 +72,7 @@ func runUserCreate(ctx context.Context, args []string, stdout io.Writer) error {
 				return err
 			}
 			user.OrganisationID, user.Roles = org.ID, rs
-			if a, err = db.CreateUser(ctx, &user); err != nil {
+			if a, err = svc.Users.CreateUser(ctx, &user); err != nil {
 				return err
 			}
 		}
@@ -92,11 +93,12 @@ func runUserActivation(ctx context.Context, args []string, stdout io.Writer) err
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
+		svc := sqlstore.NewServices(db)
 		u, err := findUserByEmail(ctx, db, email)
 		if err != nil {
 			return err
 		}
-		a, err := db.CreateActivation(ctx, u.ID)
+		a, err := svc.Users.CreateActivation(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -115,11 +117,12 @@ func runUserDisable(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
+		svc := sqlstore.NewServices(db)
 		u, err := findUserByEmail(ctx, db, email)
 		if err != nil {
 			return err
 		}
-		if err := db.DisableUser(ctx, u.ID); err != nil {
+		if err := svc.Users.DisableUser(ctx, u.ID); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Disabled %s.\n", u.Email)
@@ -135,7 +138,8 @@ func runUserList(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		users, err := db.FindUsers(ctx, fristad.UserFilter{})
+		svc := sqlstore.NewServices(db)
+		users, err := svc.Users.FindUsers(ctx, fristad.UserFilter{})
 		if err != nil {
 			return err
 		}
@@ -170,13 +174,14 @@ func printActivation(w io.Writer, cfg *Config, a *fristad.Activation) {
 }
 
 func findOrg(ctx context.Context, db *sqlstore.DB, ref string) (*fristad.Organisation, error) {
+	svc := sqlstore.NewServices(db)
 	if ref == "" {
 		return nil, usageError{"--org is required"}
 	}
-	if org, err := db.FindOrganisationByID(ctx, ref); err == nil {
+	if org, err := svc.Organisations.FindOrganisationByID(ctx, ref); err == nil {
 		return org, nil
 	}
-	orgs, err := db.FindOrganisations(ctx, fristad.OrganisationFilter{Name: &ref})
+	orgs, err := svc.Organisations.FindOrganisations(ctx, fristad.OrganisationFilter{Name: &ref})
 	if err != nil {
 		return nil, err
 	}
@@ -187,10 +192,11 @@ func findOrg(ctx context.Context, db *sqlstore.DB, ref string) (*fristad.Organis
 }
 
 func findUserByEmail(ctx context.Context, db *sqlstore.DB, email string) (*fristad.User, error) {
+	svc := sqlstore.NewServices(db)
 	if email == "" {
 		return nil, usageError{"--email is required"}
 	}
-	users, err := db.FindUsers(ctx, fristad.UserFilter{Email: &email})
+	users, err := svc.Users.FindUsers(ctx, fristad.UserFilter{Email: &email})
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +225,7 @@ func runUserRoles(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
+		svc := sqlstore.NewServices(db)
 		rs, err := fristad.ParseRoles(roles)
 		if err != nil {
 			return err
@@ -227,7 +234,7 @@ func runUserRoles(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := db.SetRoles(ctx, u.ID, rs); err != nil {
+		if err := svc.Users.SetRoles(ctx, u.ID, rs); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s now has roles %s.\n", u.Email, roles)

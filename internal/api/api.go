@@ -23,20 +23,8 @@ const Prefix = "/api/v1/"
 
 // Config holds the services the API answers from.
 type Config struct {
-	Tokens        fristad.TokenService
-	Organisations fristad.OrganisationService
-	Users         fristad.UserService
-	Audit         fristad.AuditService
-	Cases         fristad.CaseService
-	Assessments   fristad.AssessmentService
-	Notes         fristad.NoteService
-	Consents      fristad.ConsentService
-	Tasks         fristad.TaskService
-	Indicators    fristad.IndicatorService
-	Documents     fristad.DocumentService
-	Programmes    fristad.ProgrammeService
-	Plans         fristad.PlanService
-	Callbacks     fristad.CallbackService
+	// Services are the domain services the API answers from.
+	fristad.Services
 	// Content is where coordinators edit the portal's content (IN-10).
 	Content fristad.ContentEditor
 }

@@ -29,7 +29,7 @@ type contentAPI struct {
 // mustContentAPI serves the API with a portal editor over db. The
 // portal's clock stands still on a day before every page's review date,
 // so that publishing keeps working as the calendar moves on.
-func mustContentAPI(t *testing.T, db *sqlstore.DB) *contentAPI {
+func mustContentAPI(t *testing.T, db *sqlstoretest.Store) *contentAPI {
 	t.Helper()
 	assets, err := render.NewAssets()
 	if err != nil {
@@ -41,7 +41,7 @@ func mustContentAPI(t *testing.T, db *sqlstore.DB) *contentAPI {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	New(Config{Tokens: db, Content: ph.Editor(db)}).Register(mux)
+	New(Config{Services: fristad.Services{Tokens: db.TokenService}, Content: ph.Editor(db.ContentStore)}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
@@ -143,7 +143,7 @@ func mustJSON(t *testing.T, v any) string {
 // the other items, a discarded draft, publishing, and the edition in the
 // history and the report.
 func TestContentAPI(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		c := mustContentAPI(t, db)
 
 		var report ContentReportJSON
@@ -339,7 +339,7 @@ func TestContentAPI(t *testing.T) {
 // every write and reads what its coordinator reads; without a token it
 // is 401.
 func TestContentAPIPolicy(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		c := mustContentAPI(t, db)
 		routes := recorder{}
 		New(Config{}).Register(routes)
@@ -402,7 +402,7 @@ func TestContentAPIWithoutEditor(t *testing.T) {
 	db := sqlstoretest.MustOpen(t, sqlstore.SQLite)
 	c := mustContentAPI(t, db)
 	mux := http.NewServeMux()
-	New(Config{Tokens: db}).Register(mux)
+	New(Config{Services: fristad.Services{Tokens: db.TokenService}}).Register(mux)
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", Prefix+"portal/content", nil)
 	req.Header.Set("Authorization", "Bearer "+c.coordinator)

@@ -31,7 +31,7 @@ func residenceJSON(r *fristad.Residence, withAddress bool) ResidenceJSON {
 }
 
 func (h *Handler) handleResidences(w http.ResponseWriter, r *http.Request) error {
-	list, err := h.cfg.Cases.Residences(r.Context(), r.PathValue("id"))
+	list, err := h.cfg.Residences.Residences(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (h *Handler) handleRecordResidence(w http.ResponseWriter, r *http.Request) 
 		return &fristad.Error{Code: fristad.EINVALID, Field: "id", Message: "id, recorded_by and recorded_at are set by the server"}
 	}
 	res := &fristad.Residence{Kind: body.Kind, Since: body.Since, Address: body.Address, Protected: body.Protected}
-	if err := h.cfg.Cases.RecordResidence(r.Context(), r.PathValue("id"), res); err != nil {
+	if err := h.cfg.Residences.RecordResidence(r.Context(), r.PathValue("id"), res); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, residenceJSON(res, true))

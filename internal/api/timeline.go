@@ -13,8 +13,7 @@ func (h *Handler) handleTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := timeline.Build(r.Context(), timeline.Sources{Cases: h.cfg.Cases, Assessments: h.cfg.Assessments, Notes: h.cfg.Notes,
-		Documents: h.cfg.Documents, Consents: h.cfg.Consents, Tasks: h.cfg.Tasks}, c)
+	entries, err := timeline.Build(r.Context(), h.cfg.Services, c)
 	if err != nil {
 		return err
 	}

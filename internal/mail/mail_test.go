@@ -194,7 +194,7 @@ func TestDeliver(t *testing.T) {
 	}
 }
 
-func mustUser(t *testing.T, db *sqlstore.DB, ctx context.Context, email string) string {
+func mustUser(t *testing.T, db *sqlstoretest.Store, ctx context.Context, email string) string {
 	users, err := db.FindUsers(ctx, fristad.UserFilter{})
 	if err != nil {
 		t.Fatal(err)

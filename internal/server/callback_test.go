@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -20,7 +19,7 @@ import (
 // request that does not exist, and the routes do not exist for those who
 // are not coordinators at all — on both databases.
 func TestCallbackIDORMatrix(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 		if err := db.InitInstance(sys, true); err != nil {

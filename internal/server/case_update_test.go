@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -16,7 +15,7 @@ import (
 // API, and checks that of two people editing at once the second gets a
 // conflict with the case as it now stands, never a silent overwrite.
 func TestUpdateCase(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
@@ -83,7 +82,7 @@ func TestUpdateCase(t *testing.T) {
 // workspace and the API (ID-11): the child's own case opens, linked both
 // ways, and a mistake comes back with what was typed.
 func TestDependants(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
@@ -127,7 +126,7 @@ func TestDependants(t *testing.T) {
 // deadline and lead organisation, in the workspace and the API, and
 // refuses codes from no list.
 func TestCaseListFilters(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
@@ -177,7 +176,7 @@ func TestCaseListFilters(t *testing.T) {
 
 // actorOfStaff returns a context acting as a member of staff, as the API
 // sees them.
-func actorOfStaff(t *testing.T, db *sqlstore.DB, u *staffUser) context.Context {
+func actorOfStaff(t *testing.T, db *sqlstoretest.Store, u *staffUser) context.Context {
 	t.Helper()
 	a, err := db.AuthenticateToken(t.Context(), u.token)
 	if err != nil {

@@ -63,7 +63,7 @@ func formVersion(t *testing.T, body string) string {
 // a portal that starts later serves the edition from the database; a
 // case worker reaches none of it.
 func TestPortalContentEditing(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Länsstyrelsen")
 		coord := mustStaff(t, db, s.StaffURL(), orgs[0], "coord@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCoordinator)

@@ -10,7 +10,6 @@ import (
 
 	"fristad"
 	"fristad/internal/server"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -20,7 +19,7 @@ import (
 // published until the coordinator lists it, the internal contact never
 // is, and the portal picks up changes without a restart.
 func TestPublicDirectory(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStartWith(t, db, func(c *server.Config) { c.DirectoryRefresh = 20 * time.Millisecond })
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren Synlig")
 		coord := mustStaff(t, db, s.StaffURL(), orgs[0], "coord@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCoordinator)

@@ -16,7 +16,6 @@ import (
 
 	"fristad"
 	"fristad/internal/server"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -109,7 +108,7 @@ func photoWithGPS(t *testing.T, marker string) []byte {
 // upload, a file over the limit is refused, and a partner or another
 // organisation gets no further than the policy lets them.
 func TestDocumentsPages(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)

@@ -12,7 +12,6 @@ import (
 	"fristad"
 	"fristad/internal/auth"
 	"fristad/internal/server"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -33,7 +32,7 @@ type matrixUser struct {
 // byte for byte like a case that does not exist, and they can do with it
 // exactly what the policy allows — on both databases.
 func TestIDORMatrix(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 		if err := db.InitInstance(sys, true); err != nil {
@@ -380,7 +379,7 @@ func apiDo(t *testing.T, s *server.Server, token, method, path, body string) (*h
 }
 
 // actorOf returns a context acting as the matrix user, as the web sees it.
-func actorOf(t *testing.T, db *sqlstore.DB, u *matrixUser) context.Context {
+func actorOf(t *testing.T, db *sqlstoretest.Store, u *matrixUser) context.Context {
 	t.Helper()
 	a, err := db.AuthenticateToken(t.Context(), u.token)
 	if err != nil {

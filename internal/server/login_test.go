@@ -80,7 +80,7 @@ func (b *browser) post(path string, form url.Values) (*http.Response, string) {
 
 // mustDemoUser creates an activated user with a known password and TOTP
 // secret.
-func mustDemoUser(t *testing.T, db *sqlstore.DB, email string, role fristad.Role) (password, secret string) {
+func mustDemoUser(t *testing.T, db *sqlstoretest.Store, email string, role fristad.Role) (password, secret string) {
 	t.Helper()
 	ctx := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 	if err := db.InitInstance(ctx, true); err != nil {
@@ -101,7 +101,7 @@ func mustDemoUser(t *testing.T, db *sqlstore.DB, email string, role fristad.Role
 	return password, secret
 }
 
-func mustStartWithUser(t *testing.T) (*server.Server, *sqlstore.DB, string, string) {
+func mustStartWithUser(t *testing.T) (*server.Server, *sqlstoretest.Store, string, string) {
 	db := sqlstoretest.MustOpen(t, sqlstore.SQLite)
 	password, secret := mustDemoUser(t, db, "maria@example.org", fristad.RoleCaseWorker)
 	return mustStart(t, db), db, password, secret
@@ -349,7 +349,7 @@ func TestAdministration(t *testing.T) {
 }
 
 // mustDemoUserSecret is mustDemoUser with a chosen password and secret.
-func mustDemoUserSecret(t *testing.T, db *sqlstore.DB, email string, role fristad.Role, password, secret string) {
+func mustDemoUserSecret(t *testing.T, db *sqlstoretest.Store, email string, role fristad.Role, password, secret string) {
 	t.Helper()
 	ctx := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 	orgs, _ := db.FindOrganisations(ctx, fristad.OrganisationFilter{})

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -17,7 +16,7 @@ import (
 // the caller cannot reach, and a tombstone that redirects to the
 // survivor.
 func TestMergeAPI(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -21,7 +20,7 @@ type staffUser struct {
 
 // mustStaff creates an activated user of org with role, signs them in
 // and gives them a write token.
-func mustStaff(t *testing.T, db *sqlstore.DB, base string, org *fristad.Organisation, email, secret string, role fristad.Role) *staffUser {
+func mustStaff(t *testing.T, db *sqlstoretest.Store, base string, org *fristad.Organisation, email, secret string, role fristad.Role) *staffUser {
 	t.Helper()
 	sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 	const password = "ett långt testlösenord"
@@ -39,7 +38,7 @@ func mustStaff(t *testing.T, db *sqlstore.DB, base string, org *fristad.Organisa
 }
 
 // mustOrgs creates the instance and organisations named.
-func mustOrgs(t *testing.T, db *sqlstore.DB, names ...string) []*fristad.Organisation {
+func mustOrgs(t *testing.T, db *sqlstoretest.Store, names ...string) []*fristad.Organisation {
 	t.Helper()
 	sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 	if err := db.InitInstance(sys, true); err != nil {
@@ -79,7 +78,7 @@ func (b *browser) withoutCSRF(path string, form url.Values) (*http.Response, str
 // with what was typed, the form token, corrections, and what a police
 // liaison and another organisation see.
 func TestNotesPages(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
@@ -203,7 +202,7 @@ func TestNotesPages(t *testing.T) {
 // a mistake that comes back with what was typed, a disclosure on the
 // consent, a withdrawal that takes effect at once, and the child's flow.
 func TestConsentsPage(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)

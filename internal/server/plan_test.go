@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -40,7 +39,7 @@ var idRE = regexp.MustCompile(`/programmes/([A-Z0-9]{26})`)
 // eligibility, enrols, plans, moves through phases, reviews and prints
 // her plan in Arabic; others see what the policy allows.
 func TestPlanPages(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
 		coord := mustStaff(t, db, s.StaffURL(), orgs[0], "coord@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCoordinator)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -16,7 +15,7 @@ import (
 // until revealed by the team's case worker; a mistake comes back with
 // what was typed (DP-05, DP-08).
 func TestResidencePages(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)

@@ -19,7 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"fristad"
 	"fristad/internal/api"
 	"fristad/internal/portal"
 	"fristad/internal/render"
@@ -53,44 +52,28 @@ type Database interface {
 	CheckSchema(ctx context.Context) error
 }
 
-// Config configures both sites.
+// Config configures both sites. The sites' handlers come built (by
+// cmd/fristad, from the domain services); the server adds the probes,
+// the metrics, the static files and the middleware every response passes
+// through, and runs the listeners.
 type Config struct {
-	StaffAddr    string
-	PublicAddr   string
-	Demo         bool
-	QuickExitURL string
-	DB           Database
-	StaffURL     string // where staff reach the workspace, for links in pages
+	StaffAddr  string
+	PublicAddr string
+	DB         Database
+	StaffURL   string // where staff reach the workspace, for links in pages
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the
 	// client; from any other peer the header is ignored.
 	TrustedProxies []netip.Prefix
-	Auth           fristad.AuthService
-	Organisations  fristad.OrganisationService
-	Users          fristad.UserService
-	Audit          fristad.AuditService
-	Tokens         fristad.TokenService
-	Passkeys       fristad.PasskeyService
-	Cases          fristad.CaseService
-	Assessments    fristad.AssessmentService
-	Notes          fristad.NoteService
-	Consents       fristad.ConsentService
-	Tasks          fristad.TaskService
-	Indicators     fristad.IndicatorService
-	Documents      fristad.DocumentService
-	Programmes     fristad.ProgrammeService
-	Plans          fristad.PlanService
-	Callbacks      fristad.CallbackService // the coordinators' inbox
-	CallbackInbox  fristad.CallbackInbox   // where the portal hands requests in
-	// Directory feeds the portal's service directory and HSDS API; nil
-	// for none. DirectoryRefresh is how often the portal reads it again
-	// (default a minute).
-	Directory        fristad.PublicDirectory
+	// Assets are the static files both sites link to.
+	Assets *render.Assets
+	// Workspace and API are served on the staff listener, Portal on the
+	// public one.
+	Workspace *web.Handler
+	API       *api.Handler
+	Portal    *portal.Handler
+	// DirectoryRefresh is how often the portal reads its directory and
+	// content again (default a minute).
 	DirectoryRefresh time.Duration
-	// PublicContent is where the portal reads the content editors
-	// published, and Content where they edit it (IN-10); nil for the
-	// release's own text. The portal reads it again with the directory.
-	PublicContent fristad.PublicContent
-	Content       fristad.ContentStore
 	// Collectors are extra metrics to expose, such as the database pool's.
 	Collectors []prometheus.Collector
 }
@@ -112,45 +95,12 @@ type Server struct {
 	errc chan error
 }
 
-// New builds both sites. Call Open to start listening.
+// New sets both sites up. Call Open to start listening.
 func New(cfg Config) (*Server, error) {
-	assets, err := render.NewAssets()
-	if err != nil {
-		return nil, err
+	if cfg.Assets == nil || cfg.Workspace == nil || cfg.API == nil || cfg.Portal == nil {
+		return nil, errors.New("server: the assets and the three sites' handlers are needed")
 	}
-	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory,
-		Callbacks: cfg.CallbackInbox, Content: cfg.PublicContent})
-	if err != nil {
-		return nil, err
-	}
-	var editor fristad.ContentEditor
-	if cfg.Content != nil {
-		editor = portalUI.Editor(cfg.Content)
-	}
-	staffUI, err := web.New(web.Config{
-		Content:       editor,
-		Demo:          cfg.Demo,
-		Assets:        assets,
-		StaffURL:      cfg.StaffURL,
-		Auth:          cfg.Auth,
-		Organisations: cfg.Organisations,
-		Users:         cfg.Users,
-		Audit:         cfg.Audit,
-		Passkeys:      cfg.Passkeys,
-		Cases:         cfg.Cases,
-		Assessments:   cfg.Assessments,
-		Notes:         cfg.Notes,
-		Consents:      cfg.Consents,
-		Tasks:         cfg.Tasks,
-		Indicators:    cfg.Indicators,
-		Documents:     cfg.Documents,
-		Programmes:    cfg.Programmes,
-		Plans:         cfg.Plans,
-		Callbacks:     cfg.Callbacks,
-	})
-	if err != nil {
-		return nil, err
-	}
+	assets, staffUI, portalUI := cfg.Assets, cfg.Workspace, cfg.Portal
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, c := range cfg.Collectors {
@@ -165,9 +115,7 @@ func New(cfg Config) (*Server, error) {
 	s.registerProbes(staffMux, StaffSite)
 	staffMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	staffMux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	api.New(api.Config{Tokens: cfg.Tokens, Organisations: cfg.Organisations, Users: cfg.Users, Audit: cfg.Audit, Cases: cfg.Cases, Assessments: cfg.Assessments,
-		Notes: cfg.Notes, Consents: cfg.Consents, Tasks: cfg.Tasks, Indicators: cfg.Indicators, Programmes: cfg.Programmes, Plans: cfg.Plans,
-		Documents: cfg.Documents, Callbacks: cfg.Callbacks, Content: editor}).Register(staffMux)
+	cfg.API.Register(staffMux)
 	staffUI.Register(staffMux)
 
 	// The public listener: the portal and its probes, nothing else.

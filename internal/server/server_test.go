@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,60 +14,23 @@ import (
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sitetest"
 )
 
 // mustStart starts both sites on free loopback ports on db.
-func mustStart(t *testing.T, db *sqlstore.DB) *server.Server {
+func mustStart(t *testing.T, db *sqlstoretest.Store) *server.Server {
 	t.Helper()
 	return mustStartWith(t, db, nil)
 }
 
 // mustStartWith is mustStart with changes to the configuration.
-func mustStartWith(t *testing.T, db *sqlstore.DB, change func(*server.Config)) *server.Server {
+func mustStartWith(t *testing.T, db *sqlstoretest.Store, change func(*server.Config)) *server.Server {
 	t.Helper()
-	cfg := server.Config{
-		StaffAddr:     "127.0.0.1:0",
-		PublicAddr:    "127.0.0.1:0",
-		DB:            db,
-		Auth:          db,
-		Organisations: db,
-		Users:         db,
-		Audit:         db,
-		Tokens:        db,
-		Passkeys:      db,
-		Cases:         db,
-		Assessments:   db,
-		Notes:         db,
-		Consents:      db,
-		Tasks:         db,
-		Indicators:    db,
-		Documents:     db,
-		Programmes:    db,
-		Plans:         db,
-		Callbacks:     db,
-		CallbackInbox: db,
-		Directory:     db,
-		PublicContent: db,
-		Content:       db,
-	}
+	cfg := sitetest.Config(t, db.DB)
 	if change != nil {
 		change(&cfg)
 	}
-	s, err := server.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Open(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := s.Close(ctx); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return s
+	return sitetest.Start(t, cfg)
 }
 
 func mustStartMigrated(t *testing.T) *server.Server {

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -20,7 +19,7 @@ import (
 // of two colleagues, marking a task done, and what a partner and another
 // organisation may do.
 func TestTasksPages(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		s := mustStart(t, db)
 		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
 		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)

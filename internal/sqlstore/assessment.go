@@ -11,7 +11,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.AssessmentService = (*DB)(nil)
+// AssessmentService keeps a case's needs and risk assessments and its safety plan.
+type AssessmentService struct{ db *DB }
+
+var (
+	_ fristad.AssessmentService = (*AssessmentService)(nil)
+)
+
+// NewAssessmentService returns the assessment service over db.
+func NewAssessmentService(db *DB) *AssessmentService { return &AssessmentService{db: db} }
 
 // onCase runs fn in a write transaction on a case the actor may take
 // action on, with the data key its content is sealed under; refusals are audited and
@@ -69,11 +77,12 @@ func openJSON(dk *seal.DataKey, ct []byte, table, rowID string, v any) error {
 }
 
 // AddNeedsAssessment records a needs assessment.
-func (db *DB) AddNeedsAssessment(ctx context.Context, caseID string, a *fristad.NeedsAssessment) error {
+func (s *AssessmentService) AddNeedsAssessment(ctx context.Context, caseID string, a *fristad.NeedsAssessment) (err error) {
+	defer wrapErr(&err, "AssessmentService.AddNeedsAssessment")
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		a.ID, a.AssessedBy, a.CreatedAt = auth.NewID(), fristad.ActorFromContext(ctx).UserID, tx.now
 		ct, err := sealJSON(dk, struct {
 			Needs            map[string]string
@@ -88,7 +97,7 @@ func (db *DB) AddNeedsAssessment(ctx context.Context, caseID string, a *fristad.
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "assessment.needs.create", ObjectType: "case", ObjectID: c.ID, Purpose: a.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "assessment.needs.create", ObjectType: "case", ObjectID: c.ID, Purpose: a.ID})
 	})
 }
 
@@ -101,12 +110,13 @@ type riskData struct {
 
 // AddRiskAssessment records a risk assessment and keeps the case's
 // current level.
-func (db *DB) AddRiskAssessment(ctx context.Context, caseID string, a *fristad.RiskAssessment) ([]string, error) {
+func (s *AssessmentService) AddRiskAssessment(ctx context.Context, caseID string, a *fristad.RiskAssessment) (_ []string, err error) {
+	defer wrapErr(&err, "AssessmentService.AddRiskAssessment")
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
 	var prompts []string
-	err := db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var previous string
 		if err := tx.QueryRowContext(ctx, `SELECT risk_level FROM cases WHERE id = $1`, c.ID).Scan(&previous); err != nil {
 			return err
@@ -139,15 +149,16 @@ func (db *DB) AddRiskAssessment(ctx context.Context, caseID string, a *fristad.R
 		if high := fristad.RiskRank("high"); fristad.RiskRank(a.Level) >= high && fristad.RiskRank(previous) < fristad.RiskRank(a.Level) {
 			prompts = fristad.ProtectiveActions
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "assessment.risk.create", ObjectType: "case", ObjectID: c.ID, Purpose: a.Level})
+		return s.db.audit(ctx, tx, auditEvent{Action: "assessment.risk.create", ObjectType: "case", ObjectID: c.ID, Purpose: a.Level})
 	})
 	return prompts, err
 }
 
 // Assessments returns a case's assessments, newest first.
-func (db *DB) Assessments(ctx context.Context, caseID string) (*fristad.CaseAssessments, error) {
+func (s *AssessmentService) Assessments(ctx context.Context, caseID string) (_ *fristad.CaseAssessments, err error) {
+	defer wrapErr(&err, "AssessmentService.Assessments")
 	out := &fristad.CaseAssessments{}
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, kind, assessed_on, level, reassess_on, data_ct, assessed_by, created_at
 			FROM assessments WHERE case_id = $1 ORDER BY assessed_on DESC, created_at DESC, id`, c.ID)
@@ -186,22 +197,23 @@ func (db *DB) Assessments(ctx context.Context, caseID string) (*fristad.CaseAsse
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "assessment.read", ObjectType: "case", ObjectID: c.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "assessment.read", ObjectType: "case", ObjectID: c.ID})
 	})
 	return out, err
 }
 
 // SafetyPlan returns a case's current safety plan.
-func (db *DB) SafetyPlan(ctx context.Context, caseID string) (*fristad.SafetyPlan, error) {
+func (s *AssessmentService) SafetyPlan(ctx context.Context, caseID string) (_ *fristad.SafetyPlan, err error) {
+	defer wrapErr(&err, "AssessmentService.SafetyPlan")
 	var plan *fristad.SafetyPlan
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var p fristad.SafetyPlan
 		var ct []byte
 		err := tx.QueryRowContext(ctx, `
 			SELECT version, data_ct, updated_by, created_at FROM safety_plans
 			WHERE case_id = $1 ORDER BY version DESC LIMIT 1`, c.ID).Scan(&p.Version, &ct, &p.UpdatedBy, &p.CreatedAt)
 		if errors.Is(err, sql.ErrNoRows) {
-			return db.audit(ctx, tx, auditEvent{Action: "safety_plan.read", ObjectType: "case", ObjectID: c.ID})
+			return s.db.audit(ctx, tx, auditEvent{Action: "safety_plan.read", ObjectType: "case", ObjectID: c.ID})
 		}
 		if err != nil {
 			return err
@@ -210,18 +222,19 @@ func (db *DB) SafetyPlan(ctx context.Context, caseID string) (*fristad.SafetyPla
 			return err
 		}
 		plan = &p
-		return db.audit(ctx, tx, auditEvent{Action: "safety_plan.read", ObjectType: "case", ObjectID: c.ID, Purpose: itoa(p.Version)})
+		return s.db.audit(ctx, tx, auditEvent{Action: "safety_plan.read", ObjectType: "case", ObjectID: c.ID, Purpose: itoa(p.Version)})
 	})
 	return plan, err
 }
 
 // SaveSafetyPlan stores a new version of a safety plan, refusing one
 // based on a version that is no longer the latest.
-func (db *DB) SaveSafetyPlan(ctx context.Context, caseID string, p *fristad.SafetyPlan, version int) error {
+func (s *AssessmentService) SaveSafetyPlan(ctx context.Context, caseID string, p *fristad.SafetyPlan, version int) (err error) {
+	defer wrapErr(&err, "AssessmentService.SaveSafetyPlan")
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var latest int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM safety_plans WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
 			return err
@@ -243,6 +256,6 @@ func (db *DB) SaveSafetyPlan(ctx context.Context, caseID string, p *fristad.Safe
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "safety_plan.save", ObjectType: "case", ObjectID: c.ID, Purpose: itoa(p.Version)})
+		return s.db.audit(ctx, tx, auditEvent{Action: "safety_plan.save", ObjectType: "case", ObjectID: c.ID, Purpose: itoa(p.Version)})
 	})
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func TestAssessments(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		c := newCase("Maria", "", "", "")
@@ -62,7 +62,7 @@ func TestAssessments(t *testing.T) {
 		if _, err := db.AddRiskAssessment(partner, c.ID, again); fristad.ErrorCode(err) != fristad.EFORBIDDEN {
 			t.Errorf("a partner assessing = %v; want EFORBIDDEN", err)
 		}
-		if db.Engine() == sqlstore.SQLite && strings.Contains(sqlstoretest.DumpSQLite(t, db), "CANARY") {
+		if db.Engine() == sqlstore.SQLite && strings.Contains(sqlstoretest.DumpSQLite(t, db.DB), "CANARY") {
 			t.Error("an assessment is stored in clear")
 		}
 	})
@@ -71,7 +71,7 @@ func TestAssessments(t *testing.T) {
 // TestSafetyPlanVersions checks that a plan saved by two people at once
 // keeps both: the second is refused, not silently overwritten.
 func TestSafetyPlanVersions(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		c := newCase("Maria", "", "", "")

@@ -13,6 +13,16 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
+// AuditService reads the audit trail for auditors; every reading is itself recorded.
+type AuditService struct{ db *DB }
+
+var (
+	_ fristad.AuditService = (*AuditService)(nil)
+)
+
+// NewAuditService returns the audit service over db.
+func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
+
 // auditEvent is what a store method says about what it did; the rest of
 // the event (sequence, time, actor, request) comes from the transaction
 // and the context.
@@ -262,24 +272,24 @@ func (db *DB) CheckpointAudit(ctx context.Context, signer note.Signer) ([]byte, 
 	return signed, err
 }
 
-var _ fristad.AuditService = (*DB)(nil)
-
 // FindAuditEvents returns audit events for auditors, newest first; the
 // search is itself audited.
-func (db *DB) FindAuditEvents(ctx context.Context, filter fristad.AuditFilter) ([]*fristad.AuditEvent, error) {
-	return db.findAuditEvents(ctx, filter, "audit.read")
+func (s *AuditService) FindAuditEvents(ctx context.Context, filter fristad.AuditFilter) (_ []*fristad.AuditEvent, err error) {
+	defer wrapErr(&err, "AuditService.FindAuditEvents")
+	return s.db.findAuditEvents(ctx, filter, "audit.read")
 }
 
 // ExportAuditEvents returns audit events to be taken out of the system.
-func (db *DB) ExportAuditEvents(ctx context.Context, filter fristad.AuditFilter) ([]*fristad.AuditEvent, error) {
+func (s *AuditService) ExportAuditEvents(ctx context.Context, filter fristad.AuditFilter) (_ []*fristad.AuditEvent, err error) {
+	defer wrapErr(&err, "AuditService.ExportAuditEvents")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionAuditRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
-	if actor.System == "" && !actor.FreshStepUp(db.Now()) {
+	if actor.System == "" && !actor.FreshStepUp(s.db.Now()) {
 		return nil, fristad.ErrStepUpRequired()
 	}
-	return db.findAuditEvents(ctx, filter, "audit.export")
+	return s.db.findAuditEvents(ctx, filter, "audit.export")
 }
 
 func (db *DB) findAuditEvents(ctx context.Context, filter fristad.AuditFilter, action string) ([]*fristad.AuditEvent, error) {

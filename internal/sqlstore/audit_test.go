@@ -21,7 +21,7 @@ func auditor(t *testing.T) *fristad.Actor {
 // leave the events they should (SR-70), that only auditors read them and
 // that their reading is itself on record (SR-75).
 func TestAuditTrail(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		u, secret := mustActivate(t, db, clk, "ann@example.org", fristad.RoleCaseWorker)
@@ -85,7 +85,7 @@ func TestAuditTrail(t *testing.T) {
 // TestAuditFailsClosed checks SR-71: when the audit row cannot be
 // written, the change it records is not written either.
 func TestAuditFailsClosed(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		trigger := `CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit disk gone'); END`
 		if db.Engine() == sqlstore.Postgres {
@@ -134,7 +134,7 @@ func TestAuditTamper(t *testing.T) {
 		{"checkpoint changed", `UPDATE audit_checkpoints SET root = (SELECT hash FROM audit_hashes WHERE idx = 0)`, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+			sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 				ctx := t.Context()
 				for i := range 20 {
 					org := &fristad.Organisation{Name: "Org " + itoa(i), Type: "ngo"}
@@ -177,7 +177,7 @@ func TestAuditCheckpointWitness(t *testing.T) {
 	signerKey, verifierKey, _ := audit.NewKey("fristad-test")
 	signer, _ := note.NewSigner(signerKey)
 	verifier, _ := note.NewVerifier(verifierKey)
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		for i := range 5 {
 			db.CreateOrganisation(cli(t), &fristad.Organisation{Name: "W " + itoa(i), Type: "ngo"})

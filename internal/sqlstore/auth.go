@@ -14,7 +14,15 @@ import (
 	"fristad/internal/auth"
 )
 
-var _ fristad.AuthService = (*DB)(nil)
+// AuthService logs staff in and out and keeps their sessions and activations.
+type AuthService struct{ db *DB }
+
+var (
+	_ fristad.AuthService = (*AuthService)(nil)
+)
+
+// NewAuthService returns the auth service over db.
+func NewAuthService(db *DB) *AuthService { return &AuthService{db: db} }
 
 // AuthConfig holds the settings of logging in.
 type AuthConfig struct {
@@ -79,13 +87,14 @@ func (db *DB) dummy() string {
 }
 
 // Login checks an e-mail address and password.
-func (db *DB) Login(ctx context.Context, email, password string, client fristad.Client) (string, error) {
+func (s *AuthService) Login(ctx context.Context, email, password string, client fristad.Client) (_ string, err error) {
+	defer wrapErr(&err, "AuthService.Login")
 	email = fristad.NormalizeEmail(email)
-	emailHash, err := db.keyedHash("email", email)
+	emailHash, err := s.db.keyedHash("email", email)
 	if err != nil {
 		return "", err
 	}
-	ipHash, err := db.keyedHash("ip", client.IP)
+	ipHash, err := s.db.keyedHash("ip", client.IP)
 	if err != nil {
 		return "", err
 	}
@@ -94,7 +103,7 @@ func (db *DB) Login(ctx context.Context, email, password string, client fristad.
 		usable       bool
 		throttled    error
 	)
-	err = db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		if throttled = checkThrottle(ctx, tx, emailHash, ipHash); throttled != nil {
 			return nil
 		}
@@ -113,21 +122,21 @@ func (db *DB) Login(ctx context.Context, email, password string, client fristad.
 		return "", err
 	}
 	if throttled != nil {
-		return "", db.recordThrottled(ctx, client.IP, throttled)
+		return "", s.db.recordThrottled(ctx, client.IP, throttled)
 	}
 	// The slow hash runs outside any transaction, and always runs.
 	if !usable {
-		hash = db.dummy()
+		hash = s.db.dummy()
 	}
-	if db.onVerify != nil {
-		db.onVerify(hash)
+	if s.db.onVerify != nil {
+		s.db.onVerify(hash)
 	}
 	ok, err := auth.VerifyPassword(password, hash)
 	if err != nil || !ok || !usable {
-		return "", db.recordFailure(ctx, emailHash, ipHash, auditEvent{Action: "authn.password", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
+		return "", s.db.recordFailure(ctx, emailHash, ipHash, auditEvent{Action: "authn.password", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	}
 	pending := auth.NewToken()
-	err = db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM pending_logins WHERE expires_at <= $1`, tx.now); err != nil {
 			return err
 		}
@@ -137,7 +146,7 @@ func (db *DB) Login(ctx context.Context, email, password string, client fristad.
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "authn.password", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
+		return s.db.audit(ctx, tx, auditEvent{Action: "authn.password", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	})
 	return pending, err
 }
@@ -204,10 +213,11 @@ func (db *DB) recordThrottled(ctx context.Context, ip string, refusal error) err
 }
 
 // VerifyTOTP completes a pending login.
-func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client fristad.Client) (string, error) {
-	cfg := db.authConfig()
+func (s *AuthService) VerifyTOTP(ctx context.Context, pending, code string, client fristad.Client) (_ string, err error) {
+	defer wrapErr(&err, "AuthService.VerifyTOTP")
+	cfg := s.db.authConfig()
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
-	ipHash, err := db.keyedHash("ip", client.IP)
+	ipHash, err := s.db.keyedHash("ip", client.IP)
 	if err != nil {
 		return "", err
 	}
@@ -218,7 +228,7 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 		userID    string
 		throttled error
 	)
-	err = db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var email string
 		var sealed []byte
 		var lastStep int64
@@ -234,14 +244,14 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 		if err != nil {
 			return err
 		}
-		if failHash, err = db.keyedHash("email", email); err != nil {
+		if failHash, err = s.db.keyedHash("email", email); err != nil {
 			return err
 		}
 		if throttled = checkThrottle(ctx, tx, failHash, ipHash); throttled != nil {
 			// Committed, so the refusal is on record.
-			return db.audit(ctx, tx, auditEvent{Action: "authn.throttled", ObjectType: "user", ObjectID: userID, ActorID: userID, Result: audit.ResultDenied, IP: client.IP})
+			return s.db.audit(ctx, tx, auditEvent{Action: "authn.throttled", ObjectType: "user", ObjectID: userID, ActorID: userID, Result: audit.ResultDenied, IP: client.IP})
 		}
-		dk, err := db.dataKey(ctx, tx, staffSubject, false)
+		dk, err := s.db.dataKey(ctx, tx, staffSubject, false)
 		if err != nil {
 			return err
 		}
@@ -266,7 +276,7 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 		if token, err = createSession(ctx, tx, userID, client, cfg); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "authn.login", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
+		return s.db.audit(ctx, tx, auditEvent{Action: "authn.login", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	})
 	if err != nil {
 		return "", err
@@ -276,11 +286,11 @@ func (db *DB) VerifyTOTP(ctx context.Context, pending, code string, client frist
 	}
 	if failed {
 		if failHash == "" {
-			if failHash, err = db.keyedHash("pending", pending); err != nil {
+			if failHash, err = s.db.keyedHash("pending", pending); err != nil {
 				return "", err
 			}
 		}
-		return "", db.recordFailure(ctx, failHash, ipHash, auditEvent{Action: "authn.code", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
+		return "", s.db.recordFailure(ctx, failHash, ipHash, auditEvent{Action: "authn.code", ObjectType: "user", ObjectID: userID, ActorID: userID, IP: client.IP})
 	}
 	return token, nil
 }
@@ -318,11 +328,12 @@ func shortUserAgent(ua string) string {
 }
 
 // Authenticate returns the actor of a session token.
-func (db *DB) Authenticate(ctx context.Context, token string) (*fristad.Actor, error) {
-	cfg := db.authConfig()
+func (s *AuthService) Authenticate(ctx context.Context, token string) (_ *fristad.Actor, err error) {
+	defer wrapErr(&err, "AuthService.Authenticate")
+	cfg := s.db.authConfig()
 	var actor *fristad.Actor
 	unauthorized := fristad.Errorf(fristad.EUNAUTHORIZED, "the session has ended")
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		a := &fristad.Actor{}
 		var lastSeen, expires time.Time
 		var disabled bool
@@ -342,7 +353,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*fristad.Actor, e
 				return err
 			}
 			actor = nil
-			return db.audit(ctx, tx, auditEvent{Action: "session.expired", ObjectType: "session", ObjectID: a.SessionID, ActorID: a.UserID})
+			return s.db.audit(ctx, tx, auditEvent{Action: "session.expired", ObjectType: "session", ObjectID: a.SessionID, ActorID: a.UserID})
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, tx.now, a.SessionID); err != nil {
 			return err
@@ -363,8 +374,9 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*fristad.Actor, e
 }
 
 // Logout ends the session of a token.
-func (db *DB) Logout(ctx context.Context, token string) error {
-	return db.write(ctx, func(tx *Tx) error {
+func (s *AuthService) Logout(ctx context.Context, token string) (err error) {
+	defer wrapErr(&err, "AuthService.Logout")
+	return s.db.write(ctx, func(tx *Tx) error {
 		var id, userID string
 		err := tx.QueryRowContext(ctx, `SELECT id, user_id FROM sessions WHERE token_hash = $1`, auth.HashToken(token)).Scan(&id, &userID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -376,18 +388,19 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "session.logout", ObjectType: "session", ObjectID: id, ActorID: userID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "session.logout", ObjectType: "session", ObjectID: id, ActorID: userID})
 	})
 }
 
 // Sessions returns the actor's own sessions, newest first.
-func (db *DB) Sessions(ctx context.Context) ([]*fristad.Session, error) {
+func (s *AuthService) Sessions(ctx context.Context) (_ []*fristad.Session, err error) {
+	defer wrapErr(&err, "AuthService.Sessions")
 	actor := fristad.ActorFromContext(ctx)
 	if actor == nil || actor.UserID == "" {
 		return nil, fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
 	}
 	var sessions []*fristad.Session
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, user_id, user_agent, created_at, last_seen_at, expires_at
 			FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id`, actor.UserID)
@@ -410,12 +423,13 @@ func (db *DB) Sessions(ctx context.Context) ([]*fristad.Session, error) {
 
 // EndSession ends one of the actor's own sessions. Another user's session
 // answers as one that does not exist.
-func (db *DB) EndSession(ctx context.Context, id string) error {
+func (s *AuthService) EndSession(ctx context.Context, id string) (err error) {
+	defer wrapErr(&err, "AuthService.EndSession")
 	actor := fristad.ActorFromContext(ctx)
 	if actor == nil || actor.UserID == "" {
 		return fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1 AND user_id = $2`, id, actor.UserID)
 		if err != nil {
 			return err
@@ -423,14 +437,15 @@ func (db *DB) EndSession(ctx context.Context, id string) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fristad.Errorf(fristad.ENOTFOUND, "not found")
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "session.end", ObjectType: "session", ObjectID: id})
+		return s.db.audit(ctx, tx, auditEvent{Action: "session.end", ObjectType: "session", ObjectID: id})
 	})
 }
 
 // CheckActivation returns a valid activation.
-func (db *DB) CheckActivation(ctx context.Context, token string) (*fristad.Activation, error) {
+func (s *AuthService) CheckActivation(ctx context.Context, token string) (_ *fristad.Activation, err error) {
+	defer wrapErr(&err, "AuthService.CheckActivation")
 	var a *fristad.Activation
-	err := db.read(ctx, func(tx *Tx) (err error) {
+	err = s.db.read(ctx, func(tx *Tx) (err error) {
 		a, _, err = findActivation(ctx, tx, token)
 		return err
 	})
@@ -462,13 +477,14 @@ type activationState struct {
 
 // SetActivationPassword stores the new password of an activation and
 // returns a TOTP secret to enrol.
-func (db *DB) SetActivationPassword(ctx context.Context, token, password string) (*fristad.TOTPEnrolment, error) {
-	cfg := db.authConfig()
+func (s *AuthService) SetActivationPassword(ctx context.Context, token, password string) (_ *fristad.TOTPEnrolment, err error) {
+	defer wrapErr(&err, "AuthService.SetActivationPassword")
+	cfg := s.db.authConfig()
 	var (
 		a  *fristad.Activation
 		st activationState
 	)
-	err := db.read(ctx, func(tx *Tx) (err error) {
+	err = s.db.read(ctx, func(tx *Tx) (err error) {
 		a, st, err = findActivation(ctx, tx, token)
 		return err
 	})
@@ -484,8 +500,8 @@ func (db *DB) SetActivationPassword(ctx context.Context, token, password string)
 		return nil, err
 	}
 	tokenHash := auth.HashToken(token)
-	err = db.write(ctx, func(tx *Tx) error {
-		dk, err := db.dataKey(ctx, tx, staffSubject, true)
+	err = s.db.write(ctx, func(tx *Tx) error {
+		dk, err := s.db.dataKey(ctx, tx, staffSubject, true)
 		if err != nil {
 			return err
 		}
@@ -502,7 +518,7 @@ func (db *DB) SetActivationPassword(ctx context.Context, token, password string)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fristad.Localized(fristad.ENOTFOUND, "activate.invalid", nil, "the activation link is not valid")
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "user.activation.password", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "user.activation.password", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
 	})
 	if err != nil {
 		return nil, err
@@ -511,9 +527,10 @@ func (db *DB) SetActivationPassword(ctx context.Context, token, password string)
 }
 
 // CompleteActivation confirms the TOTP secret and activates the account.
-func (db *DB) CompleteActivation(ctx context.Context, token, code string) error {
+func (s *AuthService) CompleteActivation(ctx context.Context, token, code string) (err error) {
+	defer wrapErr(&err, "AuthService.CompleteActivation")
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		a, st, err := findActivation(ctx, tx, token)
 		if err != nil {
 			return err
@@ -521,7 +538,7 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 		if st.passwordHash == "" || st.totpSecret == nil {
 			return fristad.Localized(fristad.EINVALID, "activate.password.first", nil, "choose a password first")
 		}
-		dk, err := db.dataKey(ctx, tx, staffSubject, false)
+		dk, err := s.db.dataKey(ctx, tx, staffSubject, false)
 		if err != nil {
 			return err
 		}
@@ -553,7 +570,7 @@ func (db *DB) CompleteActivation(ctx context.Context, token, code string) error 
 		if err := notify(ctx, tx, a.UserID, "factors.set"); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "user.activated", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "user.activated", ObjectType: "user", ObjectID: a.UserID, ActorID: a.UserID})
 	})
 }
 
@@ -583,13 +600,14 @@ func notify(ctx context.Context, tx *Tx, userID, kind string) error {
 }
 
 // Notices returns the last month's notices about the actor's account.
-func (db *DB) Notices(ctx context.Context) ([]*fristad.Notice, error) {
+func (s *AuthService) Notices(ctx context.Context) (_ []*fristad.Notice, err error) {
+	defer wrapErr(&err, "AuthService.Notices")
 	actor := fristad.ActorFromContext(ctx)
 	if actor == nil || actor.UserID == "" {
 		return nil, fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
 	}
 	var out []*fristad.Notice
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT kind, created_at FROM user_notices
 			WHERE user_id = $1 AND created_at > $2 ORDER BY created_at DESC, id LIMIT 20`,

@@ -28,7 +28,7 @@ func (c *clock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func withClock(db *sqlstore.DB) *clock {
+func withClock(db *sqlstoretest.Store) *clock {
 	c := &clock{now: time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)}
 	db.Now = c.Now
 	return c
@@ -39,7 +39,7 @@ const goodPassword = "korrekt häst batteri häftklammer"
 var client = fristad.Client{IP: "192.0.2.7", UserAgent: "Mozilla/5.0 (test)"}
 
 // mustActivate creates an activated user and returns the TOTP secret.
-func mustActivate(t testing.TB, db *sqlstore.DB, clk *clock, email string, roles ...fristad.Role) (*fristad.User, string) {
+func mustActivate(t testing.TB, db *sqlstoretest.Store, clk *clock, email string, roles ...fristad.Role) (*fristad.User, string) {
 	t.Helper()
 	orgs, _ := db.FindOrganisations(cli(t), fristad.OrganisationFilter{})
 	var org *fristad.Organisation
@@ -69,7 +69,7 @@ func mustActivate(t testing.TB, db *sqlstore.DB, clk *clock, email string, roles
 }
 
 // mustLogin logs in with password and code and returns the session token.
-func mustLogin(t *testing.T, db *sqlstore.DB, clk *clock, email, secret string) string {
+func mustLogin(t *testing.T, db *sqlstoretest.Store, clk *clock, email, secret string) string {
 	t.Helper()
 	pending, err := db.Login(t.Context(), email, goodPassword, client)
 	if err != nil {
@@ -85,7 +85,7 @@ func mustLogin(t *testing.T, db *sqlstore.DB, clk *clock, email, secret string) 
 }
 
 func TestActivation(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		org := mustCreateOrg(t, db, "Stadsmissionen", "ngo")
 		u := &fristad.User{OrganisationID: org.ID, Email: "eva@stadsmissionen.example", Roles: []fristad.Role{fristad.RoleCaseWorker}}
@@ -137,7 +137,7 @@ func TestActivation(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		u, secret := mustActivate(t, db, clk, "lina@example.org", fristad.RoleCaseWorker)
@@ -183,7 +183,7 @@ func TestLogin(t *testing.T) {
 // parameters — so they take the same time without the test timing them
 // (BenchmarkLoginFailures measures it).
 func TestLoginFailuresLookAlike(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		mustActivate(t, db, clk, "known@example.org", fristad.RoleCaseWorker)
@@ -229,7 +229,7 @@ func TestLoginFailuresLookAlike(t *testing.T) {
 // refused, even with the right password and from other addresses, until
 // the window has passed.
 func TestThrottle(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		_, secret := mustActivate(t, db, clk, "target@example.org", fristad.RoleCaseWorker)
@@ -257,7 +257,7 @@ func TestThrottle(t *testing.T) {
 
 // TestSessionTimeouts checks SR-11 and SR-12 with a fake clock.
 func TestSessionTimeouts(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		u, secret := mustActivate(t, db, clk, "kim@example.org", fristad.RoleCaseWorker)
@@ -305,7 +305,7 @@ func TestSessionTimeouts(t *testing.T) {
 // TestOwnSessions checks SR-12 and SR-14: users see and end their own
 // sessions only, and a fourth login ends the oldest.
 func TestOwnSessions(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		_, secret := mustActivate(t, db, clk, "a@example.org", fristad.RoleCaseWorker)
@@ -360,7 +360,7 @@ func TestSecretsAtRest(t *testing.T) {
 	if _, err := db.Authenticate(ctx, session); err != nil {
 		t.Fatal(err)
 	}
-	dump := sqlstoretest.DumpSQLite(t, db)
+	dump := sqlstoretest.DumpSQLite(t, db.DB)
 	for name, s := range map[string]string{"password": goodPassword, "TOTP secret": secret, "session token": session} {
 		if strings.Contains(dump, s) {
 			t.Errorf("the database files hold the %s in clear", name)

@@ -12,10 +12,16 @@ import (
 	"fristad/internal/auth"
 )
 
+// CallbackService takes the portal's call-back requests in and keeps the coordinators' inbox of them.
+type CallbackService struct{ db *DB }
+
 var (
-	_ fristad.CallbackInbox   = (*DB)(nil)
-	_ fristad.CallbackService = (*DB)(nil)
+	_ fristad.CallbackService = (*CallbackService)(nil)
+	_ fristad.CallbackInbox   = (*CallbackService)(nil)
 )
+
+// NewCallbackService returns the callback service over db.
+func NewCallbackService(db *DB) *CallbackService { return &CallbackService{db: db} }
 
 // callbackContact is what a call-back request seals: the ways to reach
 // her and when.
@@ -36,19 +42,20 @@ func callbackSubject(id string) string { return "callback:" + id }
 // SubmitCallback stores a request handed in on the portal. No actor is
 // needed: the visitor is anonymous, and the audit trail says so. Nothing
 // about her device or address is kept.
-func (db *DB) SubmitCallback(ctx context.Context, c *fristad.CallbackRequest) error {
+func (s *CallbackService) SubmitCallback(ctx context.Context, c *fristad.CallbackRequest) (err error) {
+	defer wrapErr(&err, "CallbackService.SubmitCallback")
 	if err := c.Validate(); err != nil {
 		return err
 	}
 	expired := 0
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var err error
-		if expired, err = db.expireCallbacks(ctx, tx); err != nil {
+		if expired, err = s.db.expireCallbacks(ctx, tx); err != nil {
 			return err
 		}
 		c.ID, c.ReceivedAt = auth.NewID(), tx.now
 		c.HandledAt, c.HandledBy, c.Outcome, c.Erased = nil, "", "", false
-		dk, err := db.dataKey(ctx, tx, callbackSubject(c.ID), true)
+		dk, err := s.db.dataKey(ctx, tx, callbackSubject(c.ID), true)
 		if err != nil {
 			return err
 		}
@@ -67,12 +74,12 @@ func (db *DB) SubmitCallback(ctx context.Context, c *fristad.CallbackRequest) er
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "callback.received", ObjectType: "callback", ObjectID: c.ID, ActorID: "portal"})
+		return s.db.audit(ctx, tx, auditEvent{Action: "callback.received", ObjectType: "callback", ObjectID: c.ID, ActorID: "portal"})
 	})
 	if err != nil {
 		return err
 	}
-	return db.checkpointKeys(ctx, expired)
+	return s.db.checkpointKeys(ctx, expired)
 }
 
 // expireCallbacks erases the contact details of every request open
@@ -177,19 +184,20 @@ func (s *callbackScope) access(region string) *fristad.CallbackAccess {
 // first, without their contact details. Open requests are few (they are
 // handled within days), so the policy judges each row rather than the SQL
 // repeating its rule.
-func (db *DB) FindCallbacks(ctx context.Context) ([]*fristad.CallbackRequest, error) {
+func (s *CallbackService) FindCallbacks(ctx context.Context) (_ []*fristad.CallbackRequest, err error) {
+	defer wrapErr(&err, "CallbackService.FindCallbacks")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionCallbackRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var out []*fristad.CallbackRequest
 	expired := 0
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var err error
-		if expired, err = db.expireCallbacks(ctx, tx); err != nil {
+		if expired, err = s.db.expireCallbacks(ctx, tx); err != nil {
 			return err
 		}
-		scope, err := db.callbackScope(ctx, tx, actor)
+		scope, err := s.db.callbackScope(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
@@ -212,25 +220,26 @@ func (db *DB) FindCallbacks(ctx context.Context) ([]*fristad.CallbackRequest, er
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "callback.list", ObjectType: "callback", Purpose: fmt.Sprint(len(out))})
+		return s.db.audit(ctx, tx, auditEvent{Action: "callback.list", ObjectType: "callback", Purpose: fmt.Sprint(len(out))})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, db.checkpointKeys(ctx, expired)
+	return out, s.db.checkpointKeys(ctx, expired)
 }
 
 // CountCallbacks counts the open requests the actor may take, in a read
 // transaction: requests past their time count no more, though they are
 // erased only when the inbox is next opened.
-func (db *DB) CountCallbacks(ctx context.Context) (int, error) {
+func (s *CallbackService) CountCallbacks(ctx context.Context) (_ int, err error) {
+	defer wrapErr(&err, "CallbackService.CountCallbacks")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionCallbackRead, nil, fristad.ENOTFOUND); err != nil {
 		return 0, err
 	}
 	n := 0
-	err := db.read(ctx, func(tx *Tx) error {
-		scope, err := db.callbackScope(ctx, tx, actor)
+	err = s.db.read(ctx, func(tx *Tx) error {
+		scope, err := s.db.callbackScope(ctx, tx, actor)
 		if err != nil {
 			return err
 		}
@@ -293,16 +302,17 @@ func (db *DB) findCallback(ctx context.Context, tx *Tx, id string, action frista
 // FindCallbackByID returns one open request with its contact details,
 // opened under its key; the reading is audited. A handled request has no
 // contact details any more.
-func (db *DB) FindCallbackByID(ctx context.Context, id string) (*fristad.CallbackRequest, error) {
+func (s *CallbackService) FindCallbackByID(ctx context.Context, id string) (_ *fristad.CallbackRequest, err error) {
+	defer wrapErr(&err, "CallbackService.FindCallbackByID")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionCallbackRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var c *fristad.CallbackRequest
 	denied := false
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var ct []byte
 		var err error
-		c, ct, err = db.findCallback(ctx, tx, id, fristad.ActionCallbackRead)
+		c, ct, err = s.db.findCallback(ctx, tx, id, fristad.ActionCallbackRead)
 		if errors.Is(err, errDenied) {
 			denied = true
 			return nil
@@ -311,7 +321,7 @@ func (db *DB) FindCallbackByID(ctx context.Context, id string) (*fristad.Callbac
 			return err
 		}
 		if ct != nil {
-			dk, err := db.dataKey(ctx, tx, callbackSubject(c.ID), false)
+			dk, err := s.db.dataKey(ctx, tx, callbackSubject(c.ID), false)
 			if err != nil {
 				return err
 			}
@@ -326,7 +336,7 @@ func (db *DB) FindCallbackByID(ctx context.Context, id string) (*fristad.Callbac
 			}
 			c.Channel, c.Phone, c.Times, c.TimeNote, c.LeaveMessage, c.SayWhoCalls = d.Channel, d.Phone, d.Times, d.TimeNote, d.LeaveMessage, d.SayWhoCalls
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "callback.read", ObjectType: "callback", ObjectID: c.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "callback.read", ObjectType: "callback", ObjectID: c.ID})
 	})
 	if err != nil {
 		return nil, err
@@ -343,7 +353,8 @@ func (db *DB) FindCallbackByID(ctx context.Context, id string) (*fristad.Callbac
 // destroyed, so no copy of the database, backups included, can open them
 // again (DP-12: kept no longer than needed; the call has been made). The
 // region, language, times and outcome stay, for statistics.
-func (db *DB) HandleCallback(ctx context.Context, id, outcome string) error {
+func (s *CallbackService) HandleCallback(ctx context.Context, id, outcome string) (err error) {
+	defer wrapErr(&err, "CallbackService.HandleCallback")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionCallbackHandle, nil, fristad.ENOTFOUND); err != nil {
 		return err
@@ -352,8 +363,8 @@ func (db *DB) HandleCallback(ctx context.Context, id, outcome string) error {
 		return err
 	}
 	denied := false
-	err := db.write(ctx, func(tx *Tx) error {
-		c, _, err := db.findCallback(ctx, tx, id, fristad.ActionCallbackHandle)
+	err = s.db.write(ctx, func(tx *Tx) error {
+		c, _, err := s.db.findCallback(ctx, tx, id, fristad.ActionCallbackHandle)
 		if errors.Is(err, errDenied) {
 			denied = true
 			return nil
@@ -364,10 +375,10 @@ func (db *DB) HandleCallback(ctx context.Context, id, outcome string) error {
 		if c.HandledAt != nil {
 			return fristad.Localized(fristad.ECONFLICT, "callback.handled.already", nil, "the request was handled already")
 		}
-		if err := db.eraseCallback(ctx, tx, c.ID, actor.UserID, outcome); err != nil {
+		if err := s.db.eraseCallback(ctx, tx, c.ID, actor.UserID, outcome); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "callback.handled", ObjectType: "callback", ObjectID: c.ID, Purpose: outcome})
+		return s.db.audit(ctx, tx, auditEvent{Action: "callback.handled", ObjectType: "callback", ObjectID: c.ID, Purpose: outcome})
 	})
 	if err != nil {
 		return err
@@ -375,5 +386,5 @@ func (db *DB) HandleCallback(ctx context.Context, id, outcome string) error {
 	if denied {
 		return fristad.Errorf(fristad.ENOTFOUND, "not found")
 	}
-	return db.checkpointKeys(ctx, 1)
+	return s.db.checkpointKeys(ctx, 1)
 }

@@ -17,7 +17,7 @@ import (
 // one no regional coordinator serves) reaches the national coordinator,
 // opening one is audited, and handling it erases the contact details.
 func TestCallbacks(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		stockholm := &fristad.Organisation{Name: "Länsstyrelsen Stockholm", Type: "regional_coordinator", Region: "Stockholms län"}
 		skane := &fristad.Organisation{Name: "Länsstyrelsen Skåne", Type: "regional_coordinator", Region: "M"}
@@ -67,7 +67,7 @@ func TestCallbacks(t *testing.T) {
 			t.Fatal(err)
 		}
 		if db.Engine() == sqlstore.SQLite {
-			if dump := sqlstoretest.DumpSQLite(t, db); strings.Contains(dump, "123 45 67") || strings.Contains(dump, "CANARY-NOTE") {
+			if dump := sqlstoretest.DumpSQLite(t, db.DB); strings.Contains(dump, "123 45 67") || strings.Contains(dump, "CANARY-NOTE") {
 				t.Error("the contact details are in the database file in clear")
 			}
 		}

@@ -16,7 +16,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.CaseService = (*DB)(nil)
+// CaseService keeps cases, their person records and what happened to her.
+type CaseService struct{ db *DB }
+
+var (
+	_ fristad.CaseService = (*CaseService)(nil)
+)
+
+// NewCaseService returns the case service over db.
+func NewCaseService(db *DB) *CaseService { return &CaseService{db: db} }
 
 // errCaseNotFound is the one answer for a case that does not exist and a
 // case the actor may not see (SR-21).
@@ -27,7 +35,8 @@ func errCaseNotFound() error { return fristad.Errorf(fristad.ENOTFOUND, "not fou
 func reference(prefix string) string { return prefix + "-" + rand.Text()[:8] }
 
 // CreateCase records a new person and case.
-func (db *DB) CreateCase(ctx context.Context, c *fristad.Case) error {
+func (s *CaseService) CreateCase(ctx context.Context, c *fristad.Case) (err error) {
+	defer wrapErr(&err, "CaseService.CreateCase")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionCaseCreate, nil, fristad.EFORBIDDEN); err != nil {
 		return err
@@ -38,12 +47,12 @@ func (db *DB) CreateCase(ctx context.Context, c *fristad.Case) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	ix := db.indexer.Load()
+	ix := s.db.indexer.Load()
 	if ix == nil {
 		return fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
 	}
-	return db.write(ctx, func(tx *Tx) error {
-		return db.insertCase(ctx, tx, ix, actor, c)
+	return s.db.write(ctx, func(tx *Tx) error {
+		return s.db.insertCase(ctx, tx, ix, actor, c)
 	})
 }
 
@@ -311,16 +320,17 @@ var errDenied = errors.New("denied")
 var errForbidden = fmt.Errorf("%w: forbidden", errDenied)
 
 // FindCaseByID returns one case with its person, team and history.
-func (db *DB) FindCaseByID(ctx context.Context, id string) (*fristad.Case, error) {
-	actor, err := db.caseActor(ctx, id, fristad.ActionCaseRead)
+func (s *CaseService) FindCaseByID(ctx context.Context, id string) (_ *fristad.Case, err error) {
+	defer wrapErr(&err, "CaseService.FindCaseByID")
+	actor, err := s.db.caseActor(ctx, id, fristad.ActionCaseRead)
 	if err != nil {
 		return nil, err
 	}
 	var c *fristad.Case
 	denied := false
-	err = db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var sp *sealedPerson
-		c, sp, err = db.findCase(ctx, tx, actor, id, fristad.ActionCaseRead)
+		c, sp, err = s.db.findCase(ctx, tx, actor, id, fristad.ActionCaseRead)
 		if errors.Is(err, errDenied) {
 			denied = true
 			return nil
@@ -328,7 +338,7 @@ func (db *DB) FindCaseByID(ctx context.Context, id string) (*fristad.Case, error
 		if err != nil {
 			return err
 		}
-		dk, err := db.dataKey(ctx, tx, c.Person.ID, false)
+		dk, err := s.db.dataKey(ctx, tx, c.Person.ID, false)
 		if err != nil {
 			return err
 		}
@@ -336,7 +346,7 @@ func (db *DB) FindCaseByID(ctx context.Context, id string) (*fristad.Case, error
 			return err
 		}
 		if sp.subject != c.Person.ID {
-			if dk, err = db.dataKey(ctx, tx, sp.subject, false); err != nil {
+			if dk, err = s.db.dataKey(ctx, tx, sp.subject, false); err != nil {
 				return err
 			}
 		}
@@ -346,10 +356,10 @@ func (db *DB) FindCaseByID(ctx context.Context, id string) (*fristad.Case, error
 		if c.Team, err = caseTeam(ctx, tx, c.ID); err != nil {
 			return err
 		}
-		if c.Links, err = db.caseLinks(ctx, tx, actor, c.ID); err != nil {
+		if c.Links, err = s.db.caseLinks(ctx, tx, actor, c.ID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "case.read", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "case.read", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	if err != nil {
 		return nil, err
@@ -408,11 +418,12 @@ func caseTeam(ctx context.Context, tx *Tx, caseID string) ([]fristad.TeamMember,
 // FindCases returns the cases the actor may see, newest first. Lists show
 // the pseudonymous reference and the alias — never the alias of a person
 // with protected identity (DP-05) — and read no more than one page.
-func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fristad.Case, error) {
+func (s *CaseService) FindCases(ctx context.Context, filter fristad.CaseFilter) (_ []*fristad.Case, err error) {
+	defer wrapErr(&err, "CaseService.FindCases")
 	if err := filter.Validate(); err != nil {
 		return nil, err
 	}
-	actor, err := db.caseActor(ctx, "", fristad.ActionCaseRead)
+	actor, err := s.db.caseActor(ctx, "", fristad.ActionCaseRead)
 	if fristad.ErrorCode(err) == fristad.ENOTFOUND {
 		return nil, nil // no case role: no cases
 	}
@@ -424,7 +435,7 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 		limit = 200
 	}
 	var cases []*fristad.Case
-	err = db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		team, glass, args := caseListSQL(actor, filter, limit, tx.now)
 		var sealed []*sealedPerson
 		for _, q := range []string{team, glass} {
@@ -451,7 +462,7 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 		for _, c := range cases {
 			ids = append(ids, c.Person.ID)
 		}
-		keys, err := db.dataKeys(ctx, tx, ids)
+		keys, err := s.db.dataKeys(ctx, tx, ids)
 		if err != nil {
 			return err
 		}
@@ -471,7 +482,7 @@ func (db *DB) FindCases(ctx context.Context, filter fristad.CaseFilter) ([]*fris
 			}
 			p.Alias = string(b)
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "case.list", ObjectType: "case", Purpose: itoa(len(cases))})
+		return s.db.audit(ctx, tx, auditEvent{Action: "case.list", ObjectType: "case", Purpose: itoa(len(cases))})
 	})
 	return cases, err
 }
@@ -552,8 +563,9 @@ func mergeCasePage(cases []*fristad.Case, sealed []*sealedPerson, offset, limit 
 }
 
 // AddStatus records a step of a case's identification history.
-func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEvent) error {
-	actor, err := db.caseActor(ctx, caseID, fristad.ActionCaseUpdate)
+func (s *CaseService) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEvent) (err error) {
+	defer wrapErr(&err, "CaseService.AddStatus")
+	actor, err := s.db.caseActor(ctx, caseID, fristad.ActionCaseUpdate)
 	if err != nil {
 		return err
 	}
@@ -561,8 +573,8 @@ func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEve
 		return err
 	}
 	denied, forbidden := false, false
-	err = db.write(ctx, func(tx *Tx) error {
-		c, sp, err := db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseUpdate)
+	err = s.db.write(ctx, func(tx *Tx) error {
+		c, sp, err := s.db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseUpdate)
 		if errors.Is(err, errForbidden) {
 			forbidden = true
 			return nil
@@ -574,7 +586,7 @@ func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEve
 		if err != nil {
 			return err
 		}
-		dk, err := db.dataKey(ctx, tx, sp.subject, false)
+		dk, err := s.db.dataKey(ctx, tx, sp.subject, false)
 		if err != nil {
 			return err
 		}
@@ -587,7 +599,7 @@ func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEve
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3`, e.Status, tx.now, c.ID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "case.status", ObjectType: "case", ObjectID: c.ID, Purpose: e.Status})
+		return s.db.audit(ctx, tx, auditEvent{Action: "case.status", ObjectType: "case", ObjectID: c.ID, Purpose: e.Status})
 	})
 	switch {
 	case err != nil:
@@ -600,15 +612,16 @@ func (db *DB) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEve
 }
 
 // RevealPerson shows a protected identity after a fresh second factor.
-func (db *DB) RevealPerson(ctx context.Context, caseID string) (*fristad.Person, error) {
-	actor, err := db.caseActor(ctx, caseID, fristad.ActionCaseRead)
+func (s *CaseService) RevealPerson(ctx context.Context, caseID string) (_ *fristad.Person, err error) {
+	defer wrapErr(&err, "CaseService.RevealPerson")
+	actor, err := s.db.caseActor(ctx, caseID, fristad.ActionCaseRead)
 	if err != nil {
 		return nil, err
 	}
 	var p *fristad.Person
 	denied := false
-	err = db.write(ctx, func(tx *Tx) error {
-		c, sp, err := db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseRead)
+	err = s.db.write(ctx, func(tx *Tx) error {
+		c, sp, err := s.db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseRead)
 		if errors.Is(err, errDenied) {
 			denied = true
 			return nil
@@ -619,7 +632,7 @@ func (db *DB) RevealPerson(ctx context.Context, caseID string) (*fristad.Person,
 		if !actor.FreshStepUp(tx.now) {
 			return fristad.ErrStepUpRequired()
 		}
-		dk, err := db.dataKey(ctx, tx, c.Person.ID, false)
+		dk, err := s.db.dataKey(ctx, tx, c.Person.ID, false)
 		if err != nil {
 			return err
 		}
@@ -627,7 +640,7 @@ func (db *DB) RevealPerson(ctx context.Context, caseID string) (*fristad.Person,
 			return err
 		}
 		p = c.Person
-		return db.audit(ctx, tx, auditEvent{Action: "person.reveal", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "person.reveal", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
 	})
 	if err == nil && denied {
 		err = errCaseNotFound()
@@ -639,19 +652,20 @@ func (db *DB) RevealPerson(ctx context.Context, caseID string) (*fristad.Person,
 // recorded. Matches on the actor's cases are returned; a match elsewhere
 // is only said to exist (duplicates are a known pain, but so is telling
 // one organisation about another's clients).
-func (db *DB) FindDuplicates(ctx context.Context, p *fristad.Person) (*fristad.DuplicateCheck, error) {
+func (s *CaseService) FindDuplicates(ctx context.Context, p *fristad.Person) (_ *fristad.DuplicateCheck, err error) {
+	defer wrapErr(&err, "CaseService.FindDuplicates")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionCaseCreate, nil, fristad.EFORBIDDEN); err != nil {
 		return nil, err
 	}
-	ix := db.indexer.Load()
+	ix := s.db.indexer.Load()
 	if ix == nil {
 		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
 	}
 	probe := *p
 	probe.IdentityNumber, probe.Name, probe.BirthDate = strings.TrimSpace(p.IdentityNumber), strings.TrimSpace(p.Name), strings.TrimSpace(p.BirthDate)
 	check := &fristad.DuplicateCheck{}
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		tokens := personTokens(ix, &probe, tx.now)
 		if len(tokens) == 0 {
 			return nil
@@ -679,7 +693,7 @@ func (db *DB) FindDuplicates(ctx context.Context, p *fristad.Person) (*fristad.D
 		}
 		var survivors []string
 		for _, id := range candidates {
-			same, err := db.samePerson(ctx, tx, id, &probe)
+			same, err := s.db.samePerson(ctx, tx, id, &probe)
 			if err != nil {
 				return err
 			}
@@ -714,7 +728,7 @@ func (db *DB) FindDuplicates(ctx context.Context, p *fristad.Person) (*fristad.D
 				check.KnownElsewhere = true
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "person.search", ObjectType: "person", Purpose: itoa(len(candidates))})
+		return s.db.audit(ctx, tx, auditEvent{Action: "person.search", ObjectType: "person", Purpose: itoa(len(candidates))})
 	})
 	return check, err
 }
@@ -751,8 +765,9 @@ func (db *DB) samePerson(ctx context.Context, tx *Tx, id string, probe *fristad.
 }
 
 // BreakGlass opens a case outside the actor's team.
-func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
-	actor, err := db.caseActor(ctx, caseID, fristad.ActionCaseBreakGlass)
+func (s *CaseService) BreakGlass(ctx context.Context, caseID, reason string) (err error) {
+	defer wrapErr(&err, "CaseService.BreakGlass")
+	actor, err := s.db.caseActor(ctx, caseID, fristad.ActionCaseBreakGlass)
 	if err != nil {
 		return err
 	}
@@ -761,7 +776,7 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 		return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "breakglass.reason.required", Message: "write why you need the case, in at least a sentence"}
 	}
 	denied := false
-	err = db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var personID, lead, level string
 		err := tx.QueryRowContext(ctx, `
 			SELECT c.id, c.seal_subject, c.lead_org_id, COALESCE(t.level, '')
@@ -770,7 +785,7 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 			WHERE (c.id = $2 OR c.reference = $2) AND p.erased_at IS NULL`, actor.OrganisationID, caseID).Scan(&caseID, &personID, &lead, &level)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !fristad.Can(actor, fristad.ActionCaseBreakGlass, &fristad.CaseAccess{TeamLevel: level})) {
 			denied = true
-			return db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionCaseBreakGlass), ObjectType: "case", ObjectID: caseID, Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionCaseBreakGlass), ObjectType: "case", ObjectID: caseID, Result: audit.ResultDenied})
 		}
 		if err != nil {
 			return err
@@ -778,7 +793,7 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 		if !actor.FreshStepUp(tx.now) {
 			return fristad.ErrStepUpRequired()
 		}
-		dk, err := db.dataKey(ctx, tx, personID, false)
+		dk, err := s.db.dataKey(ctx, tx, personID, false)
 		if err != nil {
 			return err
 		}
@@ -797,7 +812,7 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "case.break_glass", ObjectType: "case", ObjectID: caseID, Purpose: id})
+		return s.db.audit(ctx, tx, auditEvent{Action: "case.break_glass", ObjectType: "case", ObjectID: caseID, Purpose: id})
 	})
 	if err == nil && denied {
 		err = errCaseNotFound()
@@ -807,8 +822,9 @@ func (db *DB) BreakGlass(ctx context.Context, caseID, reason string) error {
 
 // Notifications returns the last week's notifications for the actor's
 // organisation.
-func (db *DB) Notifications(ctx context.Context) ([]*fristad.Notification, error) {
-	actor, err := db.caseActor(ctx, "", fristad.ActionCaseRead)
+func (s *CaseService) Notifications(ctx context.Context) (_ []*fristad.Notification, err error) {
+	defer wrapErr(&err, "CaseService.Notifications")
+	actor, err := s.db.caseActor(ctx, "", fristad.ActionCaseRead)
 	if fristad.ErrorCode(err) == fristad.ENOTFOUND {
 		return nil, nil
 	}
@@ -816,7 +832,7 @@ func (db *DB) Notifications(ctx context.Context) ([]*fristad.Notification, error
 		return nil, err
 	}
 	var out []*fristad.Notification
-	err = db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT n.kind, n.case_id, COALESCE(c.reference, ''), n.actor_id, n.created_at
 			FROM notifications n LEFT JOIN cases c ON c.id = n.case_id
@@ -840,13 +856,14 @@ func (db *DB) Notifications(ctx context.Context) ([]*fristad.Notification, error
 
 // UpdateCase changes where a case stands, from the version the change
 // was made from.
-func (db *DB) UpdateCase(ctx context.Context, caseID string, u *fristad.CaseUpdate) error {
+func (s *CaseService) UpdateCase(ctx context.Context, caseID string, u *fristad.CaseUpdate) (err error) {
+	defer wrapErr(&err, "CaseService.UpdateCase")
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var version int
-		if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`+db.forUpdate(), c.ID).Scan(&version); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`+s.db.forUpdate(), c.ID).Scan(&version); err != nil {
 			return err
 		}
 		step, pathway, types := c.Step, c.Pathway, c.ExploitationTypes
@@ -879,26 +896,27 @@ func (db *DB) UpdateCase(ctx context.Context, caseID string, u *fristad.CaseUpda
 				return err
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "case.update", ObjectType: "case", ObjectID: c.ID, Purpose: strings.Join(changed, ",")})
+		return s.db.audit(ctx, tx, auditEvent{Action: "case.update", ObjectType: "case", ObjectID: c.ID, Purpose: strings.Join(changed, ",")})
 	})
 }
 
 // AddDependant records a dependant's case and links it to the case of the
 // person they came with.
-func (db *DB) AddDependant(ctx context.Context, caseID, relation string, d *fristad.Case) error {
+func (s *CaseService) AddDependant(ctx context.Context, caseID, relation string, d *fristad.Case) (err error) {
+	defer wrapErr(&err, "CaseService.AddDependant")
 	if !slices.Contains(fristad.Relations, relation) {
 		return &fristad.Error{Code: fristad.EINVALID, Field: "relation", Key: "case.relation.invalid", Message: "choose how the person is related: child or dependant"}
 	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	ix := db.indexer.Load()
+	ix := s.db.indexer.Load()
 	if ix == nil {
 		return fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
 	}
 	// Whoever may not see the case learns nothing of it; whoever may
 	// change it needs to be allowed to open cases too.
-	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		if err := fristad.Authorize(actor, fristad.ActionCaseCreate, nil, fristad.EFORBIDDEN); err != nil {
 			return err
@@ -906,7 +924,7 @@ func (db *DB) AddDependant(ctx context.Context, caseID, relation string, d *fris
 		if actor.OrganisationID == "" {
 			return fristad.Errorf(fristad.EFORBIDDEN, "a case is led by an organisation")
 		}
-		if err := db.insertCase(ctx, tx, ix, actor, d); err != nil {
+		if err := s.db.insertCase(ctx, tx, ix, actor, d); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO case_links (case_id, linked_case_id, relation, created_by, created_at) VALUES ($1, $2, $3, $4, $5)`,
@@ -914,7 +932,7 @@ func (db *DB) AddDependant(ctx context.Context, caseID, relation string, d *fris
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "case.link", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "case.link", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
 	})
 }
 

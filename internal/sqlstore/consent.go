@@ -13,7 +13,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.ConsentService = (*DB)(nil)
+// ConsentService keeps her consents and every disclosure made of her data.
+type ConsentService struct{ db *DB }
+
+var (
+	_ fristad.ConsentService = (*ConsentService)(nil)
+)
+
+// NewConsentService returns the consent service over db.
+func NewConsentService(db *DB) *ConsentService { return &ConsentService{db: db} }
 
 // stockholm is the time zone of the calendar days consents are given,
 // expire and are relied on in.
@@ -98,9 +106,10 @@ func organisationExists(ctx context.Context, tx *Tx, id string) (bool, error) {
 }
 
 // FindConsents returns the consents of a case, newest first.
-func (db *DB) FindConsents(ctx context.Context, caseID string) ([]*fristad.Consent, error) {
+func (s *ConsentService) FindConsents(ctx context.Context, caseID string) (_ []*fristad.Consent, err error) {
+	defer wrapErr(&err, "ConsentService.FindConsents")
 	var out []*fristad.Consent
-	err := db.onCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+consentColumns+` FROM case_consents WHERE case_id = $1 ORDER BY recorded_at DESC, id DESC`, c.ID)
 		if err != nil {
 			return err
@@ -117,14 +126,15 @@ func (db *DB) FindConsents(ctx context.Context, caseID string) ([]*fristad.Conse
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "consent.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "consent.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return out, err
 }
 
 // CreateConsent records a consent given on a case.
-func (db *DB) CreateConsent(ctx context.Context, caseID string, consent *fristad.Consent) error {
-	return db.onCase(ctx, caseID, fristad.ActionConsentWrite, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+func (s *ConsentService) CreateConsent(ctx context.Context, caseID string, consent *fristad.Consent) (err error) {
+	defer wrapErr(&err, "ConsentService.CreateConsent")
+	return s.db.onCase(ctx, caseID, fristad.ActionConsentWrite, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		// Whether the guardian and the child's view are needed depends on
 		// the person, so the consent is checked here.
 		if err := consent.Validate(c.Person.PresumedChild); err != nil {
@@ -157,7 +167,7 @@ func (db *DB) CreateConsent(ctx context.Context, caseID string, consent *fristad
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "consent.create", ObjectType: "case", ObjectID: c.ID, Purpose: consent.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "consent.create", ObjectType: "case", ObjectID: c.ID, Purpose: consent.ID})
 	})
 }
 
@@ -165,10 +175,11 @@ func (db *DB) CreateConsent(ctx context.Context, caseID string, consent *fristad
 // in the same transaction: CreateDisclosure reads the consent's row under
 // a lock, so a disclosure either commits before the withdrawal or sees
 // it.
-func (db *DB) WithdrawConsent(ctx context.Context, caseID, consentID string) (*fristad.Consent, error) {
+func (s *ConsentService) WithdrawConsent(ctx context.Context, caseID, consentID string) (_ *fristad.Consent, err error) {
+	defer wrapErr(&err, "ConsentService.WithdrawConsent")
 	var out *fristad.Consent
 	missing := false
-	err := db.onCase(ctx, caseID, fristad.ActionConsentWrite, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionConsentWrite, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		_, err := tx.ExecContext(ctx, `
 			UPDATE case_consents SET status = 'withdrawn', withdrawn_at = $1, withdrawn_by = $2
@@ -182,7 +193,7 @@ func (db *DB) WithdrawConsent(ctx context.Context, caseID, consentID string) (*f
 			// Not a consent of this case: the attempt is on record, and
 			// the answer is the same as for a consent that never was.
 			missing = true
-			return db.audit(ctx, tx, auditEvent{Action: "consent.withdraw", ObjectType: "case", ObjectID: c.ID, Purpose: consentID, Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: "consent.withdraw", ObjectType: "case", ObjectID: c.ID, Purpose: consentID, Result: audit.ResultDenied})
 		}
 		if err != nil {
 			return err
@@ -193,11 +204,11 @@ func (db *DB) WithdrawConsent(ctx context.Context, caseID, consentID string) (*f
 			return err
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
-			if err := db.audit(ctx, tx, auditEvent{Action: "case.team.revoke", ObjectType: "case", ObjectID: c.ID, Purpose: consentID}); err != nil {
+			if err := s.db.audit(ctx, tx, auditEvent{Action: "case.team.revoke", ObjectType: "case", ObjectID: c.ID, Purpose: consentID}); err != nil {
 				return err
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "consent.withdraw", ObjectType: "case", ObjectID: c.ID, Purpose: consentID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "consent.withdraw", ObjectType: "case", ObjectID: c.ID, Purpose: consentID})
 	})
 	if err == nil && missing {
 		return nil, fristad.Errorf(fristad.ENOTFOUND, "not found")
@@ -209,9 +220,10 @@ const disclosureColumns = `id, recipient_org, purpose, categories, legal_basis, 
 	disclosed_on, recorded_by, recorded_org, recorded_at`
 
 // FindDisclosures returns the disclosures of a case, newest first.
-func (db *DB) FindDisclosures(ctx context.Context, caseID string) ([]*fristad.Disclosure, error) {
+func (s *ConsentService) FindDisclosures(ctx context.Context, caseID string) (_ []*fristad.Disclosure, err error) {
+	defer wrapErr(&err, "ConsentService.FindDisclosures")
 	var out []*fristad.Disclosure
-	err := db.onCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+disclosureColumns+` FROM case_disclosures WHERE case_id = $1 ORDER BY recorded_at DESC, id DESC`, c.ID)
 		if err != nil {
 			return err
@@ -238,17 +250,18 @@ func (db *DB) FindDisclosures(ctx context.Context, caseID string) ([]*fristad.Di
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "disclosure.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "disclosure.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return out, err
 }
 
 // CreateDisclosure records a disclosure of a case's data.
-func (db *DB) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Disclosure) error {
+func (s *ConsentService) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Disclosure) (err error) {
+	defer wrapErr(&err, "ConsentService.CreateDisclosure")
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	return db.onCase(ctx, caseID, fristad.ActionConsentWrite, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionConsentWrite, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		if ok, err := organisationExists(ctx, tx, d.RecipientOrganisation); err != nil || !ok {
 			if err == nil {
 				err = &fristad.Error{Code: fristad.EINVALID, Field: "recipient_organisation_id", Key: "disclosure.recipient.required", Message: "no such organisation"}
@@ -256,7 +269,7 @@ func (db *DB) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Di
 			return err
 		}
 		if d.LegalBasis == fristad.BasisConsent {
-			if err := db.checkConsent(ctx, tx, dk, c.ID, d); err != nil {
+			if err := s.db.checkConsent(ctx, tx, dk, c.ID, d); err != nil {
 				return err
 			}
 		}
@@ -292,11 +305,11 @@ func (db *DB) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Di
 			if err != nil {
 				return err
 			}
-			if err := db.audit(ctx, tx, auditEvent{Action: "case.team.add", ObjectType: "case", ObjectID: c.ID, Purpose: d.RecipientOrganisation}); err != nil {
+			if err := s.db.audit(ctx, tx, auditEvent{Action: "case.team.add", ObjectType: "case", ObjectID: c.ID, Purpose: d.RecipientOrganisation}); err != nil {
 				return err
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "disclosure.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "disclosure.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
 	})
 }
 

@@ -12,17 +12,24 @@ import (
 	"fristad"
 )
 
+// ContentStore keeps the portal's content drafts and published editions.
+type ContentStore struct{ db *DB }
+
 var (
-	_ fristad.PublicContent = (*DB)(nil)
-	_ fristad.ContentStore  = (*DB)(nil)
+	_ fristad.ContentStore  = (*ContentStore)(nil)
+	_ fristad.PublicContent = (*ContentStore)(nil)
 )
+
+// NewContentStore returns the content store over db.
+func NewContentStore(db *DB) *ContentStore { return &ContentStore{db: db} }
 
 // PublishedContent returns the latest edition of the portal's content.
 // Like PublicListings it takes no actor and writes no audit event: an
 // edition is what the portal shows anyone.
-func (db *DB) PublishedContent(ctx context.Context) (*fristad.ContentEdition, error) {
+func (s *ContentStore) PublishedContent(ctx context.Context) (_ *fristad.ContentEdition, err error) {
+	defer wrapErr(&err, "ContentStore.PublishedContent")
 	var e *fristad.ContentEdition
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		var err error
 		e, err = latestEdition(ctx, tx)
 		return err
@@ -32,29 +39,32 @@ func (db *DB) PublishedContent(ctx context.Context) (*fristad.ContentEdition, er
 
 // PublishedEdition returns the latest edition's number, 0 for none,
 // without reading its items.
-func (db *DB) PublishedEdition(ctx context.Context) (int, error) {
+func (s *ContentStore) PublishedEdition(ctx context.Context) (_ int, err error) {
+	defer wrapErr(&err, "ContentStore.PublishedEdition")
 	n := 0
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) FROM content_editions`).Scan(&n)
 	})
 	return n, err
 }
 
 // LatestContentEdition returns the latest edition for its editors.
-func (db *DB) LatestContentEdition(ctx context.Context) (*fristad.ContentEdition, error) {
+func (s *ContentStore) LatestContentEdition(ctx context.Context) (_ *fristad.ContentEdition, err error) {
+	defer wrapErr(&err, "ContentStore.LatestContentEdition")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
-	return db.PublishedContent(ctx)
+	return s.PublishedContent(ctx)
 }
 
 // ContentEdition returns one edition with its items.
-func (db *DB) ContentEdition(ctx context.Context, n int) (*fristad.ContentEdition, error) {
+func (s *ContentStore) ContentEdition(ctx context.Context, n int) (_ *fristad.ContentEdition, err error) {
+	defer wrapErr(&err, "ContentStore.ContentEdition")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var e *fristad.ContentEdition
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		var err error
 		e, err = scanEdition(tx.QueryRowContext(ctx, `SELECT number, items, changed, note, published_by, published_at
 			FROM content_editions WHERE number = $1`, n))
@@ -93,12 +103,13 @@ func scanEdition(row *sql.Row) (*fristad.ContentEdition, error) {
 }
 
 // ContentEditions returns the latest editions without their items.
-func (db *DB) ContentEditions(ctx context.Context, limit int) ([]*fristad.ContentEdition, error) {
+func (s *ContentStore) ContentEditions(ctx context.Context, limit int) (_ []*fristad.ContentEdition, err error) {
+	defer wrapErr(&err, "ContentStore.ContentEditions")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var out []*fristad.ContentEdition
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT number, changed, note, published_by, published_at
 			FROM content_editions ORDER BY number DESC LIMIT $1`, limit)
 		if err != nil {
@@ -123,12 +134,13 @@ func (db *DB) ContentEditions(ctx context.Context, limit int) ([]*fristad.Conten
 }
 
 // ContentDrafts returns every draft, by item.
-func (db *DB) ContentDrafts(ctx context.Context) ([]*fristad.ContentDraft, error) {
+func (s *ContentStore) ContentDrafts(ctx context.Context) (_ []*fristad.ContentDraft, err error) {
+	defer wrapErr(&err, "ContentStore.ContentDrafts")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var out []*fristad.ContentDraft
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		var err error
 		out, err = contentDrafts(ctx, tx)
 		return err
@@ -158,7 +170,8 @@ func contentDrafts(ctx context.Context, tx *Tx) ([]*fristad.ContentDraft, error)
 // SaveContentDraft stores a draft of one item, unless the item changed
 // since the editor read it. A draft that says what is published already
 // is no change, and is dropped instead.
-func (db *DB) SaveContentDraft(ctx context.Context, d *fristad.ContentDraft, version string) error {
+func (s *ContentStore) SaveContentDraft(ctx context.Context, d *fristad.ContentDraft, version string) (err error) {
+	defer wrapErr(&err, "ContentStore.SaveContentDraft")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
 		return err
@@ -170,8 +183,8 @@ func (db *DB) SaveContentDraft(ctx context.Context, d *fristad.ContentDraft, ver
 		return fristad.Errorf(fristad.EINVALID, "a draft needs an item and a JSON body")
 	}
 	d.Body = body.Bytes()
-	return db.write(ctx, func(tx *Tx) error {
-		if err := db.lockContent(ctx, tx); err != nil {
+	return s.db.write(ctx, func(tx *Tx) error {
+		if err := s.db.lockContent(ctx, tx); err != nil {
 			return err
 		}
 		published, err := latestEdition(ctx, tx)
@@ -203,7 +216,7 @@ func (db *DB) SaveContentDraft(ctx context.Context, d *fristad.ContentDraft, ver
 				return err
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "content.draft", ObjectType: "content_item", ObjectID: d.Item})
+		return s.db.audit(ctx, tx, auditEvent{Action: "content.draft", ObjectType: "content_item", ObjectID: d.Item})
 	})
 }
 
@@ -225,12 +238,13 @@ func errContentChanged() error {
 }
 
 // DiscardContentDraft throws away the draft of an item.
-func (db *DB) DiscardContentDraft(ctx context.Context, item string) error {
+func (s *ContentStore) DiscardContentDraft(ctx context.Context, item string) (err error) {
+	defer wrapErr(&err, "ContentStore.DiscardContentDraft")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
-		if err := db.lockContent(ctx, tx); err != nil {
+	return s.db.write(ctx, func(tx *Tx) error {
+		if err := s.db.lockContent(ctx, tx); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM content_drafts WHERE item = $1`, item)
@@ -242,14 +256,15 @@ func (db *DB) DiscardContentDraft(ctx context.Context, item string) error {
 		} else if n == 0 {
 			return fristad.Errorf(fristad.ENOTFOUND, "no draft of this item")
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "content.discard", ObjectType: "content_item", ObjectID: item})
+		return s.db.audit(ctx, tx, auditEvent{Action: "content.discard", ObjectType: "content_item", ObjectID: item})
 	})
 }
 
 // PublishContent makes the drafts the next edition, in one transaction:
 // an editor saving a draft meanwhile either makes it into this edition or
 // stays a draft for the next.
-func (db *DB) PublishContent(ctx context.Context, note string, prepare func(map[string]json.RawMessage, []string) error) (*fristad.ContentEdition, error) {
+func (s *ContentStore) PublishContent(ctx context.Context, note string, prepare func(map[string]json.RawMessage, []string) error) (_ *fristad.ContentEdition, err error) {
+	defer wrapErr(&err, "ContentStore.PublishContent")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionContentEdit, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
@@ -258,8 +273,8 @@ func (db *DB) PublishContent(ctx context.Context, note string, prepare func(map[
 		return nil, err
 	}
 	var e *fristad.ContentEdition
-	err := db.write(ctx, func(tx *Tx) error {
-		if err := db.lockContent(ctx, tx); err != nil {
+	err = s.db.write(ctx, func(tx *Tx) error {
+		if err := s.db.lockContent(ctx, tx); err != nil {
 			return err
 		}
 		latest, err := latestEdition(ctx, tx)
@@ -304,7 +319,7 @@ func (db *DB) PublishContent(ctx context.Context, note string, prepare func(map[
 		if _, err := tx.ExecContext(ctx, `DELETE FROM content_drafts`); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "content.publish", ObjectType: "content_edition", ObjectID: itoa(e.Number)})
+		return s.db.audit(ctx, tx, auditEvent{Action: "content.publish", ObjectType: "content_edition", ObjectID: itoa(e.Number)})
 	})
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -17,7 +16,7 @@ import (
 // the editor read it, publishing as one new edition that keeps the items
 // of the last, and that only coordinators edit, each change audited.
 func TestContentEditions(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
@@ -149,7 +148,7 @@ func TestContentEditions(t *testing.T) {
 // item from the same version at the same moment cannot both win, and
 // that editions published at once get numbers of their own.
 func TestContentConcurrentEdits(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
 		const editors = 8

@@ -50,7 +50,7 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestCheckSchemaAhead(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		err := db.Write(ctx, func(tx *sqlstore.Tx) error {
 			_, err := tx.ExecContext(ctx,
@@ -71,7 +71,7 @@ func TestCheckSchemaAhead(t *testing.T) {
 }
 
 func TestInstance(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		if demo, err := db.IsDemo(ctx); err != nil || demo {
 			t.Fatalf("IsDemo of a new database = %v, %v; want false", demo, err)
@@ -92,7 +92,7 @@ func TestInstance(t *testing.T) {
 }
 
 func TestTranslateErrors(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		if err := db.InitInstance(ctx, false); err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func TestTranslateErrors(t *testing.T) {
 // TestReadOnly checks that a read transaction cannot write, on both engines,
 // so a handler that only reads cannot change data by mistake (SR-51).
 func TestReadOnly(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		err := db.Read(ctx, func(tx *sqlstore.Tx) error {
 			_, err := tx.ExecContext(ctx, `INSERT INTO instance (id, demo, created_at) VALUES (1, FALSE, $1)`, tx.Now())
@@ -142,7 +142,7 @@ func TestReadOnly(t *testing.T) {
 }
 
 func TestClock(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		fixed := time.Date(2026, 3, 8, 9, 30, 0, 123456789, time.FixedZone("CET", 3600))
 		db.Now = func() time.Time { return fixed }

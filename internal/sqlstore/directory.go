@@ -8,16 +8,25 @@ import (
 	"fristad"
 )
 
-var _ fristad.PublicDirectory = (*DB)(nil)
+// DirectoryService reads the providers listed in the public directory.
+type DirectoryService struct{ db *DB }
+
+var (
+	_ fristad.PublicDirectory = (*DirectoryService)(nil)
+)
+
+// NewDirectoryService returns the directory service over db.
+func NewDirectoryService(db *DB) *DirectoryService { return &DirectoryService{db: db} }
 
 // PublicListings returns the providers listed in the public directory
 // whose certification holds on day, by name. It takes no actor and
 // writes no audit event: it reads only what coordinators chose to
 // publish (IN-01), and the columns it selects are all there is to it —
 // never the internal contact text, and nothing from any case table.
-func (db *DB) PublicListings(ctx context.Context, day string) ([]fristad.Listing, error) {
+func (s *DirectoryService) PublicListings(ctx context.Context, day string) (_ []fristad.Listing, err error) {
+	defer wrapErr(&err, "DirectoryService.PublicListings")
 	var out []fristad.Listing
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT p.org_id, o.name, p.public_description, p.public_phone, p.services, p.languages, p.regions,
 				p.takes_children, p.takes_men, p.takes_women, p.accessible, p.updated_at
@@ -49,9 +58,10 @@ func (db *DB) PublicListings(ctx context.Context, day string) ([]fristad.Listing
 // Like PublicListings it takes no actor: programmes hold no personal
 // data, and only their names, descriptions, target group, phases and
 // intervention types are returned.
-func (db *DB) PublicProgrammes(ctx context.Context, day string) ([]fristad.PublicProgramme, error) {
+func (s *DirectoryService) PublicProgrammes(ctx context.Context, day string) (_ []fristad.PublicProgramme, err error) {
+	defer wrapErr(&err, "DirectoryService.PublicProgrammes")
 	var out []fristad.PublicProgramme
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+programmeColumns+` FROM programme_versions
 			WHERE status = 'published' AND valid_from <= $1 AND (valid_to = '' OR valid_to >= $1)
 			ORDER BY programme_id, version DESC`, day)

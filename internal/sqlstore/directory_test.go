@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -13,7 +12,7 @@ import (
 // only when the coordinator listed it and its certification holds on the
 // day (IN-01, SP-06), and that it never carries the internal contact.
 func TestPublicListings(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
 		listed := &fristad.Provider{OrganisationID: f.orgB.ID, Certification: "certified", CertifiedUntil: "2026-06-30",
@@ -78,7 +77,7 @@ func TestPublicListings(t *testing.T) {
 // version of each programme that applies on the day, and no draft, and
 // only when that version is marked for the portal.
 func TestPublicProgrammes(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
 		v1 := newProgramme("Stödprogrammet")

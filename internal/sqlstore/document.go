@@ -11,7 +11,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.DocumentService = (*DB)(nil)
+// DocumentService keeps a case's documents, sealed.
+type DocumentService struct{ db *DB }
+
+var (
+	_ fristad.DocumentService = (*DocumentService)(nil)
+)
+
+// NewDocumentService returns the document service over db.
+func NewDocumentService(db *DB) *DocumentService { return &DocumentService{db: db} }
 
 // documentScope returns the SQL condition on case_documents d that admits
 // the documents of a case the actor may read: the same rule as for
@@ -65,9 +73,10 @@ func scanDocument(row interface{ Scan(...any) error }, actor *fristad.Actor, c *
 
 // FindDocuments returns the documents of a case the actor may read,
 // newest first, without their content.
-func (db *DB) FindDocuments(ctx context.Context, caseID string) ([]*fristad.Document, error) {
+func (s *DocumentService) FindDocuments(ctx context.Context, caseID string) (_ []*fristad.Document, err error) {
+	defer wrapErr(&err, "DocumentService.FindDocuments")
 	var docs []*fristad.Document
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		args := []any{c.ID}
 		rows, err := tx.QueryContext(ctx, `
@@ -91,33 +100,34 @@ func (db *DB) FindDocuments(ctx context.Context, caseID string) ([]*fristad.Docu
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "document.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "document.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return docs, err
 }
 
 // CreateDocument checks and keeps a document on a case.
-func (db *DB) CreateDocument(ctx context.Context, caseID string, d *fristad.Document, content []byte) error {
-	content, err := fristad.PrepareDocument(d, content)
+func (s *DocumentService) CreateDocument(ctx context.Context, caseID string, d *fristad.Document, content []byte) (err error) {
+	defer wrapErr(&err, "DocumentService.CreateDocument")
+	content, err = fristad.PrepareDocument(d, content)
 	if err != nil {
 		return err
 	}
 	forbidden := false
-	err = db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		// Nobody uploads what they could not read: a police liaison
 		// keeps nothing to an organisation.
 		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: c.Reach(), Sensitivity: d.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
 			forbidden = true
-			return db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.Sensitivity, Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.Sensitivity, Result: audit.ResultDenied})
 		}
 		var kept int64
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM case_documents WHERE case_id = $1`, c.ID).Scan(&kept); err != nil {
 			return err
 		}
 		quota := int64(fristad.MaxCaseDocuments)
-		if db.documentQuota > 0 {
-			quota = db.documentQuota
+		if s.db.documentQuota > 0 {
+			quota = s.db.documentQuota
 		}
 		if kept+int64(len(content)) > quota {
 			return fristad.ErrCaseDocumentsFull()
@@ -142,7 +152,7 @@ func (db *DB) CreateDocument(ctx context.Context, caseID string, d *fristad.Docu
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "document.create", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
 	})
 	if err == nil && forbidden {
 		err = fristad.Errorf(fristad.EFORBIDDEN, "your role may not keep a document of this sensitivity")
@@ -153,11 +163,12 @@ func (db *DB) CreateDocument(ctx context.Context, caseID string, d *fristad.Docu
 // OpenDocument returns a document of a case and its content, audited as
 // a download. A document the actor may not read is answered as one that
 // does not exist, and the refusal audited.
-func (db *DB) OpenDocument(ctx context.Context, caseID, docID string) (*fristad.Document, []byte, error) {
+func (s *DocumentService) OpenDocument(ctx context.Context, caseID, docID string) (_ *fristad.Document, _ []byte, err error) {
+	defer wrapErr(&err, "DocumentService.OpenDocument")
 	var doc *fristad.Document
 	var content []byte
 	notFound := false
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		args := []any{c.ID, docID}
 		var sealed []byte
@@ -168,7 +179,7 @@ func (db *DB) OpenDocument(ctx context.Context, caseID, docID string) (*fristad.
 		d, err := scanDocument(scanAlso{row, &sealed}, actor, c, dk)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && d == nil {
 			notFound = true
-			return db.audit(ctx, tx, auditEvent{Action: "document.download", ObjectType: "case", ObjectID: c.ID, Purpose: "no such document", Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: "document.download", ObjectType: "case", ObjectID: c.ID, Purpose: "no such document", Result: audit.ResultDenied})
 		}
 		if err != nil {
 			return err
@@ -177,7 +188,7 @@ func (db *DB) OpenDocument(ctx context.Context, caseID, docID string) (*fristad.
 			return err
 		}
 		doc = d
-		return db.audit(ctx, tx, auditEvent{Action: "document.download", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "document.download", ObjectType: "case", ObjectID: c.ID, Purpose: d.ID})
 	})
 	if err == nil && notFound {
 		err = fristad.Errorf(fristad.ENOTFOUND, "not found")

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -58,7 +59,7 @@ func pngBytes(t *testing.T) []byte {
 // not the name; limits hold; images lose their metadata; the content,
 // name and description are sealed; and every read and upload is audited.
 func TestDocuments(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		workerA := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		c := newCase("Maria", "", "", "")
@@ -141,7 +142,7 @@ func TestDocuments(t *testing.T) {
 		}
 
 		if db.Engine() == sqlstore.SQLite {
-			dump := sqlstoretest.DumpSQLite(t, db)
+			dump := sqlstoretest.DumpSQLite(t, db.DB)
 			for _, canary := range []string{"CANARY-CONTENT", "CANARY-NAME", "CANARY-DESC"} {
 				if strings.Contains(dump, canary) {
 					t.Errorf("%s is in the database files in clear", canary)
@@ -155,7 +156,7 @@ func TestDocuments(t *testing.T) {
 // the rules of journal notes, answered as a missing case or document, and
 // audited.
 func TestDocumentAccess(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		orgC := mustCreateOrg(t, db, "Polisen Region Syd", "police")
 		workerA := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
@@ -175,7 +176,7 @@ func TestDocumentAccess(t *testing.T) {
 		// Another organisation, not on the team: no such case.
 		workerB := f.actor(t, f.orgB, "worker-b", false, fristad.RoleCaseWorker)
 		_, missingErr := db.FindDocuments(workerA, "NO-SUCH-CASE")
-		if _, err := db.FindDocuments(workerB, c.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND || err.Error() != missingErr.Error() {
+		if _, err := db.FindDocuments(workerB, c.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND || !sqlstoretest.SameRefusal(err, missingErr) {
 			t.Errorf("another organisation lists = %v; want %v", err, missingErr)
 		}
 		if _, _, err := db.OpenDocument(workerB, c.ID, team.ID); fristad.ErrorCode(err) != fristad.ENOTFOUND {
@@ -244,7 +245,7 @@ func TestDocumentAccess(t *testing.T) {
 // documents: the upload that would pass it is refused, nothing of it is
 // kept, and another case is not held back.
 func TestDocumentQuota(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		full, other := newCase("Maria", "", "", ""), newCase("Elena", "", "", "")
@@ -265,7 +266,7 @@ func TestDocumentQuota(t *testing.T) {
 			t.Fatalf("up to the quota: %v", err)
 		}
 		err := upload(full, 1)
-		if e, ok := err.(*fristad.Error); !ok || e.Code != fristad.ETOOLARGE || e.Key != "document.case.full" || e.Field != "file" {
+		if e, ok := errors.AsType[*fristad.Error](err); !ok || e.Code != fristad.ETOOLARGE || e.Key != "document.case.full" || e.Field != "file" {
 			t.Fatalf("past the quota: %v; want too large on the file", err)
 		}
 		if docs, err := db.FindDocuments(worker, full.ID); err != nil || len(docs) != 2 {

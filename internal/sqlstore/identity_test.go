@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -18,7 +17,7 @@ func as(t *testing.T, roles ...fristad.Role) context.Context {
 	return fristad.NewContextWithActor(t.Context(), &fristad.Actor{UserID: "u", OrganisationID: "o", Roles: roles})
 }
 
-func mustCreateOrg(t testing.TB, db *sqlstore.DB, name, typ string) *fristad.Organisation {
+func mustCreateOrg(t testing.TB, db *sqlstoretest.Store, name, typ string) *fristad.Organisation {
 	t.Helper()
 	org := &fristad.Organisation{Name: name, Type: typ}
 	if err := db.CreateOrganisation(cli(t), org); err != nil {
@@ -28,7 +27,7 @@ func mustCreateOrg(t testing.TB, db *sqlstore.DB, name, typ string) *fristad.Org
 }
 
 func TestOrganisations(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		org := &fristad.Organisation{Name: "  Kvinnojouren  Malmö ", Type: "ngo", Region: "Skåne", Country: "se"}
 		if err := db.CreateOrganisation(cli(t), org); err != nil {
 			t.Fatal(err)
@@ -71,7 +70,7 @@ func TestOrganisations(t *testing.T) {
 }
 
 func TestUsers(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		org := mustCreateOrg(t, db, "Socialtjänsten Lund", "social_services")
 		u := &fristad.User{OrganisationID: org.ID, Email: " Anna@Example.ORG ", Roles: []fristad.Role{fristad.RoleCaseWorker, fristad.RoleCaseWorker, fristad.RoleAuditor}}
 		a, err := db.CreateUser(cli(t), u)
@@ -126,7 +125,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestBootstrap(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		org := &fristad.Organisation{Name: "Länsstyrelsen", Type: "national_coordinator"}
 		u, a, err := db.BootstrapAdministrator(cli(t), org, "admin@example.org")
 		if err != nil {
@@ -147,7 +146,7 @@ func TestBootstrap(t *testing.T) {
 // TestSetRoles checks SR-12: a role change takes effect on the very next
 // request, because the user's sessions end.
 func TestSetRoles(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		u, secret := mustActivate(t, db, clk, "role@example.org", fristad.RoleCaseWorker)
 		session := mustLogin(t, db, clk, "role@example.org", secret)

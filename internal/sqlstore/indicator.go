@@ -8,7 +8,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.IndicatorService = (*DB)(nil)
+// IndicatorService keeps a case's checklist of indicators of trafficking.
+type IndicatorService struct{ db *DB }
+
+var (
+	_ fristad.IndicatorService = (*IndicatorService)(nil)
+)
+
+// NewIndicatorService returns the indicator service over db.
+func NewIndicatorService(db *DB) *IndicatorService { return &IndicatorService{db: db} }
 
 // indicatorData is what a record seals.
 type indicatorData struct {
@@ -17,9 +25,10 @@ type indicatorData struct {
 }
 
 // FindIndicators returns a case's indicator records, newest first.
-func (db *DB) FindIndicators(ctx context.Context, caseID string) ([]*fristad.Indicators, error) {
+func (s *IndicatorService) FindIndicators(ctx context.Context, caseID string) (_ []*fristad.Indicators, err error) {
+	defer wrapErr(&err, "IndicatorService.FindIndicators")
 	var out []*fristad.Indicators
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, data_ct, recorded_by, created_at FROM case_indicators
 			WHERE case_id = $1 ORDER BY created_at DESC, id DESC`, c.ID)
@@ -43,17 +52,18 @@ func (db *DB) FindIndicators(ctx context.Context, caseID string) ([]*fristad.Ind
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "indicators.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "indicators.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return out, err
 }
 
 // SaveIndicators records a new filling-in of a case's checklist.
-func (db *DB) SaveIndicators(ctx context.Context, caseID string, in *fristad.Indicators) error {
+func (s *IndicatorService) SaveIndicators(ctx context.Context, caseID string, in *fristad.Indicators) (err error) {
+	defer wrapErr(&err, "IndicatorService.SaveIndicators")
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		in.ID, in.CaseID, in.RecordedBy, in.CreatedAt = auth.NewID(), c.ID, fristad.ActorFromContext(ctx).UserID, tx.now
 		ct, err := sealJSON(dk, indicatorData{in.Indicators, in.Control, in.Recruitment, in.Account}, "case_indicators", in.ID)
 		if err != nil {
@@ -64,6 +74,6 @@ func (db *DB) SaveIndicators(ctx context.Context, caseID string, in *fristad.Ind
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "indicators.save", ObjectType: "case", ObjectID: c.ID, Purpose: in.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "indicators.save", ObjectType: "case", ObjectID: c.ID, Purpose: in.ID})
 	})
 }

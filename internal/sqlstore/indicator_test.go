@@ -14,7 +14,7 @@ import (
 // record, newest first, sealed, checked against the code lists, read by
 // the team and saved only by those who may change the case.
 func TestIndicators(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		c := newCase("Maria", "", "", "")
@@ -40,7 +40,7 @@ func TestIndicators(t *testing.T) {
 			t.Errorf("the records: %+v %+v", got[0], got[1])
 		}
 		if db.Engine() == sqlstore.SQLite {
-			dump := sqlstoretest.DumpSQLite(t, db)
+			dump := sqlstoretest.DumpSQLite(t, db.DB)
 			if strings.Contains(dump, "CANARY-ACCOUNT") || strings.Contains(dump, "debt_bondage") {
 				t.Error("the checklist is stored in clear")
 			}

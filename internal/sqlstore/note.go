@@ -11,7 +11,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.NoteService = (*DB)(nil)
+// NoteService keeps a case's journal notes.
+type NoteService struct{ db *DB }
+
+var (
+	_ fristad.NoteService = (*NoteService)(nil)
+)
+
+// NewNoteService returns the note service over db.
+func NewNoteService(db *DB) *NoteService { return &NoteService{db: db} }
 
 // noteScope returns the SQL condition on case_notes n that admits the
 // notes of a case the actor may read, decided by the policy: notes for
@@ -40,9 +48,10 @@ func noteScope(actor *fristad.Actor, c *fristad.Case, args *[]any) string {
 }
 
 // FindNotes returns the notes of a case the actor may read, newest first.
-func (db *DB) FindNotes(ctx context.Context, caseID string) ([]*fristad.Note, error) {
+func (s *NoteService) FindNotes(ctx context.Context, caseID string) (_ []*fristad.Note, err error) {
+	defer wrapErr(&err, "NoteService.FindNotes")
 	var notes []*fristad.Note
-	err := db.onCase(ctx, caseID, fristad.ActionNoteRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionNoteRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		args := []any{c.ID}
 		rows, err := tx.QueryContext(ctx, `
@@ -86,24 +95,25 @@ func (db *DB) FindNotes(ctx context.Context, caseID string) ([]*fristad.Note, er
 				n.RefersTo = ""
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "note.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "note.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return notes, err
 }
 
 // CreateNote adds a note to a case.
-func (db *DB) CreateNote(ctx context.Context, caseID string, n *fristad.Note) error {
+func (s *NoteService) CreateNote(ctx context.Context, caseID string, n *fristad.Note) (err error) {
+	defer wrapErr(&err, "NoteService.CreateNote")
 	if err := n.Validate(); err != nil {
 		return err
 	}
 	forbidden := false
-	err := db.onCase(ctx, caseID, fristad.ActionNoteCreate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionNoteCreate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		// Nobody writes a note they could not read: a police liaison
 		// keeps nothing to an organisation.
 		if actor.OrganisationID == "" || !fristad.Can(actor, fristad.ActionNoteCreate, &fristad.NoteAccess{Case: c.Reach(), Sensitivity: n.Sensitivity, AuthorOrganisation: actor.OrganisationID}) {
 			forbidden = true
-			return db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionNoteCreate), ObjectType: "case", ObjectID: c.ID, Purpose: n.Sensitivity, Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionNoteCreate), ObjectType: "case", ObjectID: c.ID, Purpose: n.Sensitivity, Result: audit.ResultDenied})
 		}
 		if n.RefersTo != "" {
 			args := []any{c.ID, n.RefersTo}
@@ -133,7 +143,7 @@ func (db *DB) CreateNote(ctx context.Context, caseID string, n *fristad.Note) er
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "note.create", ObjectType: "case", ObjectID: c.ID, Purpose: n.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "note.create", ObjectType: "case", ObjectID: c.ID, Purpose: n.ID})
 	})
 	if err == nil && forbidden {
 		err = fristad.Errorf(fristad.EFORBIDDEN, "your role may not write a note of this sensitivity")

@@ -6,7 +6,15 @@ import (
 	"fristad"
 )
 
-var _ fristad.NoticeMailService = (*DB)(nil)
+// NoticeMailService hands out the content-free notices that are to be e-mailed to staff.
+type NoticeMailService struct{ db *DB }
+
+var (
+	_ fristad.NoticeMailService = (*NoticeMailService)(nil)
+)
+
+// NewNoticeMailService returns the notice mail service over db.
+func NewNoticeMailService(db *DB) *NoticeMailService { return &NoticeMailService{db: db} }
 
 // systemOnly refuses anyone but the system itself.
 func systemOnly(ctx context.Context) error {
@@ -18,12 +26,13 @@ func systemOnly(ctx context.Context) error {
 
 // PendingNoticeMail returns users with notices not yet mailed, oldest
 // first. Disabled users get none: their account is closed.
-func (db *DB) PendingNoticeMail(ctx context.Context, limit int) ([]*fristad.NoticeMail, error) {
+func (s *NoticeMailService) PendingNoticeMail(ctx context.Context, limit int) (_ []*fristad.NoticeMail, err error) {
+	defer wrapErr(&err, "NoticeMailService.PendingNoticeMail")
 	if err := systemOnly(ctx); err != nil {
 		return nil, err
 	}
 	var out []*fristad.NoticeMail
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT u.id, u.email, MAX(n.mail_attempts) FROM user_notices n
 			JOIN users u ON u.id = n.user_id
@@ -47,11 +56,12 @@ func (db *DB) PendingNoticeMail(ctx context.Context, limit int) ([]*fristad.Noti
 }
 
 // NoticeMailed records a sending attempt for a user's pending notices.
-func (db *DB) NoticeMailed(ctx context.Context, n *fristad.NoticeMail, sent bool) error {
+func (s *NoticeMailService) NoticeMailed(ctx context.Context, n *fristad.NoticeMail, sent bool) (err error) {
+	defer wrapErr(&err, "NoticeMailService.NoticeMailed")
 	if err := systemOnly(ctx); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		if sent {
 			_, err := tx.ExecContext(ctx, `UPDATE user_notices SET mailed_at = $1 WHERE user_id = $2 AND mailed_at IS NULL`, tx.now, n.UserID)
 			return err

@@ -8,11 +8,20 @@ import (
 	"fristad/internal/auth"
 )
 
-var _ fristad.OrganisationService = (*DB)(nil)
+// OrganisationService keeps the organisations.
+type OrganisationService struct{ db *DB }
+
+var (
+	_ fristad.OrganisationService = (*OrganisationService)(nil)
+)
+
+// NewOrganisationService returns the organisation service over db.
+func NewOrganisationService(db *DB) *OrganisationService { return &OrganisationService{db: db} }
 
 // FindOrganisationByID returns one organisation.
-func (db *DB) FindOrganisationByID(ctx context.Context, id string) (*fristad.Organisation, error) {
-	orgs, err := db.FindOrganisations(ctx, fristad.OrganisationFilter{ID: &id})
+func (s *OrganisationService) FindOrganisationByID(ctx context.Context, id string) (_ *fristad.Organisation, err error) {
+	defer wrapErr(&err, "OrganisationService.FindOrganisationByID")
+	orgs, err := s.FindOrganisations(ctx, fristad.OrganisationFilter{ID: &id})
 	if err != nil {
 		return nil, err
 	}
@@ -23,12 +32,13 @@ func (db *DB) FindOrganisationByID(ctx context.Context, id string) (*fristad.Org
 }
 
 // FindOrganisations returns the organisations matching filter, by name.
-func (db *DB) FindOrganisations(ctx context.Context, filter fristad.OrganisationFilter) ([]*fristad.Organisation, error) {
+func (s *OrganisationService) FindOrganisations(ctx context.Context, filter fristad.OrganisationFilter) (_ []*fristad.Organisation, err error) {
+	defer wrapErr(&err, "OrganisationService.FindOrganisations")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionOrganisationList, nil, fristad.EFORBIDDEN); err != nil {
 		return nil, err
 	}
 	var orgs []*fristad.Organisation
-	err := db.read(ctx, func(tx *Tx) (err error) {
+	err = s.db.read(ctx, func(tx *Tx) (err error) {
 		orgs, err = findOrganisations(ctx, tx, filter)
 		return err
 	})
@@ -68,18 +78,19 @@ func findOrganisations(ctx context.Context, tx *Tx, filter fristad.OrganisationF
 }
 
 // CreateOrganisation stores a new organisation.
-func (db *DB) CreateOrganisation(ctx context.Context, org *fristad.Organisation) error {
+func (s *OrganisationService) CreateOrganisation(ctx context.Context, org *fristad.Organisation) (err error) {
+	defer wrapErr(&err, "OrganisationService.CreateOrganisation")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionOrganisationCreate, nil, fristad.EFORBIDDEN); err != nil {
 		return err
 	}
 	if err := org.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		if err := createOrganisation(ctx, tx, org); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "organisation.create", ObjectType: "organisation", ObjectID: org.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "organisation.create", ObjectType: "organisation", ObjectID: org.ID})
 	})
 }
 
@@ -104,9 +115,10 @@ func createOrganisation(ctx context.Context, tx *Tx, org *fristad.Organisation) 
 }
 
 // OrganisationTypes returns the configured organisation type codes.
-func (db *DB) OrganisationTypes(ctx context.Context) ([]string, error) {
+func (s *OrganisationService) OrganisationTypes(ctx context.Context) (_ []string, err error) {
+	defer wrapErr(&err, "OrganisationService.OrganisationTypes")
 	var codes []string
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT code FROM organisation_types ORDER BY code`)
 		if err != nil {
 			return err

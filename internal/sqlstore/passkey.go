@@ -12,12 +12,21 @@ import (
 	"fristad/internal/auth"
 )
 
-var _ fristad.PasskeyService = (*DB)(nil)
+// PasskeyService keeps passkeys and runs their ceremonies' storage side.
+type PasskeyService struct{ db *DB }
+
+var (
+	_ fristad.PasskeyService = (*PasskeyService)(nil)
+)
+
+// NewPasskeyService returns the passkey service over db.
+func NewPasskeyService(db *DB) *PasskeyService { return &PasskeyService{db: db} }
 
 // SaveCeremony keeps a WebAuthn ceremony's state.
-func (db *DB) SaveCeremony(ctx context.Context, kind, userID string, data []byte) (string, error) {
+func (s *PasskeyService) SaveCeremony(ctx context.Context, kind, userID string, data []byte) (_ string, err error) {
+	defer wrapErr(&err, "PasskeyService.SaveCeremony")
 	token := auth.NewToken()
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM webauthn_ceremonies WHERE expires_at <= $1`, tx.now); err != nil {
 			return err
 		}
@@ -30,10 +39,11 @@ func (db *DB) SaveCeremony(ctx context.Context, kind, userID string, data []byte
 
 // TakeCeremony returns and removes a ceremony's state: each challenge is
 // answered once (SR-01).
-func (db *DB) TakeCeremony(ctx context.Context, token, kind string) (string, []byte, error) {
+func (s *PasskeyService) TakeCeremony(ctx context.Context, token, kind string) (_ string, _ []byte, err error) {
+	defer wrapErr(&err, "PasskeyService.TakeCeremony")
 	var userID string
 	var data []byte
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `
 			SELECT user_id, data FROM webauthn_ceremonies WHERE token_hash = $1 AND kind = $2 AND expires_at > $3`,
 			auth.HashToken(token), kind, tx.now).Scan(&userID, &data)
@@ -50,13 +60,14 @@ func (db *DB) TakeCeremony(ctx context.Context, token, kind string) (string, []b
 }
 
 // Passkeys returns the actor's own passkeys.
-func (db *DB) Passkeys(ctx context.Context) ([]*fristad.Passkey, error) {
+func (s *PasskeyService) Passkeys(ctx context.Context) (_ []*fristad.Passkey, err error) {
+	defer wrapErr(&err, "PasskeyService.Passkeys")
 	actor := fristad.ActorFromContext(ctx)
 	if actor == nil || actor.UserID == "" || actor.TokenScope != "" {
 		return nil, fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
 	}
 	var keys []*fristad.Passkey
-	err := db.read(ctx, func(tx *Tx) (err error) {
+	err = s.db.read(ctx, func(tx *Tx) (err error) {
 		keys, err = findPasskeys(ctx, tx, actor.UserID)
 		return err
 	})
@@ -107,12 +118,13 @@ func endOtherSessions(ctx context.Context, tx *Tx, userID, keep string) error {
 }
 
 // AddPasskey stores a new passkey for the actor.
-func (db *DB) AddPasskey(ctx context.Context, p *fristad.Passkey) error {
+func (s *PasskeyService) AddPasskey(ctx context.Context, p *fristad.Passkey) (err error) {
+	defer wrapErr(&err, "PasskeyService.AddPasskey")
 	p.Name = strings.TrimSpace(p.Name)
 	if utf8.RuneCountInString(p.Name) > 100 || !fristad.IsCleanText(p.Name) {
 		return &fristad.Error{Code: fristad.EINVALID, Field: "name", Key: "passkey.name.invalid", Message: "the name is too long or holds control characters"}
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		actor, err := changingFactors(ctx, tx)
 		if err != nil {
 			return err
@@ -132,13 +144,14 @@ func (db *DB) AddPasskey(ctx context.Context, p *fristad.Passkey) error {
 		if err := notify(ctx, tx, actor.UserID, "passkey.added"); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "factor.passkey.add", ObjectType: "passkey", ObjectID: p.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "factor.passkey.add", ObjectType: "passkey", ObjectID: p.ID})
 	})
 }
 
 // RemovePasskey removes one of the actor's passkeys.
-func (db *DB) RemovePasskey(ctx context.Context, id string) error {
-	return db.write(ctx, func(tx *Tx) error {
+func (s *PasskeyService) RemovePasskey(ctx context.Context, id string) (err error) {
+	defer wrapErr(&err, "PasskeyService.RemovePasskey")
+	return s.db.write(ctx, func(tx *Tx) error {
 		actor, err := changingFactors(ctx, tx)
 		if err != nil {
 			return err
@@ -156,16 +169,17 @@ func (db *DB) RemovePasskey(ctx context.Context, id string) error {
 		if err := notify(ctx, tx, actor.UserID, "passkey.removed"); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "factor.passkey.remove", ObjectType: "passkey", ObjectID: id})
+		return s.db.audit(ctx, tx, auditEvent{Action: "factor.passkey.remove", ObjectType: "passkey", ObjectID: id})
 	})
 }
 
 // PasskeyUser returns the active user a user handle names, with their
 // passkeys.
-func (db *DB) PasskeyUser(ctx context.Context, userHandle []byte) (*fristad.User, []*fristad.Passkey, error) {
+func (s *PasskeyService) PasskeyUser(ctx context.Context, userHandle []byte) (_ *fristad.User, _ []*fristad.Passkey, err error) {
+	defer wrapErr(&err, "PasskeyService.PasskeyUser")
 	var u fristad.User
 	var keys []*fristad.Passkey
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `
 			SELECT id, org_id, email, name FROM users
 			WHERE id = $1 AND activated_at IS NOT NULL AND disabled_at IS NULL`, string(userHandle)).
@@ -188,10 +202,11 @@ func (db *DB) PasskeyUser(ctx context.Context, userHandle []byte) (*fristad.User
 
 // LoginWithPasskey starts a session after a verified passkey assertion: a
 // passkey with user verification is both factors at once.
-func (db *DB) LoginWithPasskey(ctx context.Context, userID string, p *fristad.Passkey, client fristad.Client) (string, error) {
-	cfg := db.authConfig()
+func (s *PasskeyService) LoginWithPasskey(ctx context.Context, userID string, p *fristad.Passkey, client fristad.Client) (_ string, err error) {
+	defer wrapErr(&err, "PasskeyService.LoginWithPasskey")
+	cfg := s.db.authConfig()
 	var token string
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		if err := updatePasskeyUse(ctx, tx, userID, p); err != nil {
 			return err
 		}
@@ -199,7 +214,7 @@ func (db *DB) LoginWithPasskey(ctx context.Context, userID string, p *fristad.Pa
 		if token, err = createSession(ctx, tx, userID, client, cfg); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "authn.login", ObjectType: "user", ObjectID: userID, ActorID: userID, Purpose: "passkey", IP: client.IP})
+		return s.db.audit(ctx, tx, auditEvent{Action: "authn.login", ObjectType: "user", ObjectID: userID, ActorID: userID, Purpose: "passkey", IP: client.IP})
 	})
 	return token, err
 }
@@ -221,14 +236,16 @@ func updatePasskeyUse(ctx context.Context, tx *Tx, userID string, p *fristad.Pas
 }
 
 // RecordPasskeyFailure audits a refused passkey assertion.
-func (db *DB) RecordPasskeyFailure(ctx context.Context, userID, reason string, client fristad.Client) error {
-	return db.write(ctx, func(tx *Tx) error {
-		return db.audit(ctx, tx, auditEvent{Action: "authn.passkey", ObjectType: "user", ObjectID: userID, ActorID: userID, Purpose: reason, Result: audit.ResultFailed, IP: client.IP})
+func (s *PasskeyService) RecordPasskeyFailure(ctx context.Context, userID, reason string, client fristad.Client) (err error) {
+	defer wrapErr(&err, "PasskeyService.RecordPasskeyFailure")
+	return s.db.write(ctx, func(tx *Tx) error {
+		return s.db.audit(ctx, tx, auditEvent{Action: "authn.passkey", ObjectType: "user", ObjectID: userID, ActorID: userID, Purpose: reason, Result: audit.ResultFailed, IP: client.IP})
 	})
 }
 
 // StepUpTOTP confirms the actor with a fresh TOTP code.
-func (db *DB) StepUpTOTP(ctx context.Context, session, code string, client fristad.Client) (string, error) {
+func (s *PasskeyService) StepUpTOTP(ctx context.Context, session, code string, client fristad.Client) (_ string, err error) {
+	defer wrapErr(&err, "PasskeyService.StepUpTOTP")
 	actor := fristad.ActorFromContext(ctx)
 	if actor == nil || actor.UserID == "" || actor.TokenScope != "" {
 		return "", fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
@@ -236,13 +253,13 @@ func (db *DB) StepUpTOTP(ctx context.Context, session, code string, client frist
 	code = strings.TrimSpace(strings.ReplaceAll(code, " ", ""))
 	var token string
 	var failed bool
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var sealed []byte
 		var lastStep int64
 		if err := tx.QueryRowContext(ctx, `SELECT totp_secret, totp_last_step FROM users WHERE id = $1`, actor.UserID).Scan(&sealed, &lastStep); err != nil {
 			return err
 		}
-		dk, err := db.dataKey(ctx, tx, staffSubject, false)
+		dk, err := s.db.dataKey(ctx, tx, staffSubject, false)
 		if err != nil {
 			return err
 		}
@@ -253,12 +270,12 @@ func (db *DB) StepUpTOTP(ctx context.Context, session, code string, client frist
 		step, ok := auth.VerifyTOTP(string(secret), code, tx.now, lastStep)
 		if !ok {
 			failed = true
-			return db.audit(ctx, tx, auditEvent{Action: "authn.stepup", ObjectType: "session", ObjectID: actor.SessionID, Purpose: "totp", Result: audit.ResultFailed, IP: client.IP})
+			return s.db.audit(ctx, tx, auditEvent{Action: "authn.stepup", ObjectType: "session", ObjectID: actor.SessionID, Purpose: "totp", Result: audit.ResultFailed, IP: client.IP})
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = $1 WHERE id = $2`, step, actor.UserID); err != nil {
 			return err
 		}
-		token, err = db.rotateSession(ctx, tx, session, "totp", client)
+		token, err = s.db.rotateSession(ctx, tx, session, "totp", client)
 		return err
 	})
 	if err == nil && failed {
@@ -268,17 +285,18 @@ func (db *DB) StepUpTOTP(ctx context.Context, session, code string, client frist
 }
 
 // StepUpPasskey confirms the actor after a verified passkey assertion.
-func (db *DB) StepUpPasskey(ctx context.Context, session string, p *fristad.Passkey, client fristad.Client) (string, error) {
+func (s *PasskeyService) StepUpPasskey(ctx context.Context, session string, p *fristad.Passkey, client fristad.Client) (_ string, err error) {
+	defer wrapErr(&err, "PasskeyService.StepUpPasskey")
 	actor := fristad.ActorFromContext(ctx)
 	if actor == nil || actor.UserID == "" || actor.TokenScope != "" {
 		return "", fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
 	}
 	var token string
-	err := db.write(ctx, func(tx *Tx) (err error) {
+	err = s.db.write(ctx, func(tx *Tx) (err error) {
 		if err := updatePasskeyUse(ctx, tx, actor.UserID, p); err != nil {
 			return err
 		}
-		token, err = db.rotateSession(ctx, tx, session, "passkey", client)
+		token, err = s.db.rotateSession(ctx, tx, session, "passkey", client)
 		return err
 	})
 	return token, err

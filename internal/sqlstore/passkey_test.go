@@ -6,7 +6,6 @@ import (
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
@@ -14,7 +13,7 @@ import (
 // factor confirmed within the last minutes, and confirming one gives the
 // session a new token.
 func TestStepUp(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		_, secret := mustActivate(t, db, clk, "stina@example.org", fristad.RoleCaseWorker)
@@ -67,7 +66,7 @@ func TestStepUp(t *testing.T) {
 // TestFactorChangeEndsOtherSessions checks SR-12: adding a passkey ends
 // the user's other sessions but not the one that added it.
 func TestFactorChangeEndsOtherSessions(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		_, secret := mustActivate(t, db, clk, "olle@example.org", fristad.RoleCaseWorker)
@@ -90,7 +89,7 @@ func TestFactorChangeEndsOtherSessions(t *testing.T) {
 // TestCeremonyOnce checks that a WebAuthn challenge answers once, and not
 // after it expires (SR-01).
 func TestCeremonyOnce(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		token, err := db.SaveCeremony(ctx, fristad.CeremonyLogin, "", []byte("state"))
@@ -117,7 +116,7 @@ func TestCeremonyOnce(t *testing.T) {
 // TestNotices checks SR-06: a change to a user's factors, roles or a run
 // of failed sign-ins leaves exactly one notice for that user.
 func TestNotices(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		clk := withClock(db)
 		ctx := t.Context()
 		u, secret := mustActivate(t, db, clk, "nora@example.org", fristad.RoleCaseWorker)

@@ -12,7 +12,7 @@ import (
 
 // seedCases records n cases, spread over orgs, and returns the actors of
 // the first organisation and one of its cases.
-func seedCases(tb testing.TB, db *sqlstore.DB, n int) (*fristad.Actor, string) {
+func seedCases(tb testing.TB, db *sqlstoretest.Store, n int) (*fristad.Actor, string) {
 	tb.Helper()
 	ctx := fristad.NewContextWithActor(context.Background(), fristad.SystemActor("test"))
 	var actors []*fristad.Actor
@@ -49,7 +49,7 @@ func seedCases(tb testing.TB, db *sqlstore.DB, n int) (*fristad.Actor, string) {
 // real case, so the first pages of a list are real cases that open; their
 // sealed columns do not open (they are bound to the original rows), and
 // the blind index is not copied.
-func growCases(tb testing.TB, db *sqlstore.DB, total int) {
+func growCases(tb testing.TB, db *sqlstoretest.Store, total int) {
 	tb.Helper()
 	ctx := context.Background()
 	if err := db.Write(ctx, func(tx *sqlstore.Tx) error {
@@ -91,7 +91,7 @@ func growCases(tb testing.TB, db *sqlstore.DB, total int) {
 // cases, so they stay fast as cases grow: no full scan of cases, teams
 // or the blind index.
 func TestQueryPlans(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		actor, id := seedCases(t, db, 300)
 		ctx := t.Context()
 		total := 100_000
@@ -136,7 +136,7 @@ func TestQueryPlans(t *testing.T) {
 
 // seedTasks gives every case three tasks, two of them done, due over a
 // year, and refreshes the planner's statistics.
-func seedTasks(tb testing.TB, db *sqlstore.DB) {
+func seedTasks(tb testing.TB, db *sqlstoretest.Store) {
 	tb.Helper()
 	ctx := context.Background()
 	if err := db.Write(ctx, func(tx *sqlstore.Tx) error {
@@ -160,7 +160,7 @@ func seedTasks(tb testing.TB, db *sqlstore.DB) {
 }
 
 // fullScans are what a plan shows for a scan of a whole table.
-func fullScans(db *sqlstore.DB) []string {
+func fullScans(db *sqlstoretest.Store) []string {
 	if db.Engine() == sqlstore.Postgres {
 		return []string{"Seq Scan on cases", "Seq Scan on case_team", "Seq Scan on persons", "Seq Scan on person_index", "Seq Scan on break_glass", "Seq Scan on tasks"}
 	}
@@ -184,7 +184,7 @@ func TestCaseListQueries(t *testing.T) {
 	}
 }
 
-func benchDB(b *testing.B, n int) (*sqlstore.DB, context.Context, string) {
+func benchDB(b *testing.B, n int) (*sqlstoretest.Store, context.Context, string) {
 	db := sqlstoretest.MustOpen(b, sqlstore.SQLite)
 	actor, id := seedCases(b, db, n)
 	return db, fristad.NewContextWithActor(context.Background(), actor), id
@@ -248,7 +248,7 @@ func BenchmarkFindCaseByID100k(b *testing.B) {
 	}
 }
 
-func analyze(tb testing.TB, db *sqlstore.DB) {
+func analyze(tb testing.TB, db *sqlstoretest.Store) {
 	tb.Helper()
 	if err := db.Write(context.Background(), func(tx *sqlstore.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `ANALYZE`)

@@ -107,23 +107,24 @@ func (db *DB) findPersonRow(ctx context.Context, tx *Tx, actor *fristad.Actor, r
 }
 
 // FindPerson returns a person record with the cases the actor may reach.
-func (db *DB) FindPerson(ctx context.Context, ref string) (*fristad.PersonRecord, error) {
-	actor, err := db.caseActor(ctx, ref, fristad.ActionCaseRead)
+func (s *CaseService) FindPerson(ctx context.Context, ref string) (_ *fristad.PersonRecord, err error) {
+	defer wrapErr(&err, "CaseService.FindPerson")
+	actor, err := s.db.caseActor(ctx, ref, fristad.ActionCaseRead)
 	if err != nil {
 		return nil, err
 	}
 	var rec *fristad.PersonRecord
-	err = db.write(ctx, func(tx *Tx) error {
-		row, err := db.findPersonRow(ctx, tx, actor, ref)
+	err = s.db.write(ctx, func(tx *Tx) error {
+		row, err := s.db.findPersonRow(ctx, tx, actor, ref)
 		if errors.Is(err, errDenied) {
-			return db.audit(ctx, tx, auditEvent{Action: "person.read", ObjectType: "person", ObjectID: ref, Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: "person.read", ObjectType: "person", ObjectID: ref, Result: audit.ResultDenied})
 		}
 		if err != nil {
 			return err
 		}
 		rec = row.rec
 		if rec.Person != nil {
-			dk, err := db.dataKey(ctx, tx, row.id, false)
+			dk, err := s.db.dataKey(ctx, tx, row.id, false)
 			if err != nil {
 				return err
 			}
@@ -131,7 +132,7 @@ func (db *DB) FindPerson(ctx context.Context, ref string) (*fristad.PersonRecord
 				return err
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "person.read", ObjectType: "person", ObjectID: row.id})
+		return s.db.audit(ctx, tx, auditEvent{Action: "person.read", ObjectType: "person", ObjectID: row.id})
 	})
 	if err == nil && rec == nil {
 		err = errCaseNotFound()
@@ -140,26 +141,27 @@ func (db *DB) FindPerson(ctx context.Context, ref string) (*fristad.PersonRecord
 }
 
 // MergePersons merges the record m.From into m.Into.
-func (db *DB) MergePersons(ctx context.Context, m *fristad.PersonMerge) (*fristad.PersonRecord, error) {
-	actor, err := db.caseActor(ctx, m.Into, fristad.ActionPersonMerge)
+func (s *CaseService) MergePersons(ctx context.Context, m *fristad.PersonMerge) (_ *fristad.PersonRecord, err error) {
+	defer wrapErr(&err, "CaseService.MergePersons")
+	actor, err := s.db.caseActor(ctx, m.Into, fristad.ActionPersonMerge)
 	if err != nil {
 		return nil, err
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	ix := db.indexer.Load()
+	ix := s.db.indexer.Load()
 	if ix == nil {
 		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
 	}
 	var result *fristad.PersonRecord
 	var refusal error
-	err = db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		deny := func(object string, answer error) error {
 			refusal = answer
-			return db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionPersonMerge), ObjectType: "person", ObjectID: object, Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: string(fristad.ActionPersonMerge), ObjectType: "person", ObjectID: object, Result: audit.ResultDenied})
 		}
-		into, err := db.findPersonRow(ctx, tx, actor, m.Into)
+		into, err := s.db.findPersonRow(ctx, tx, actor, m.Into)
 		if errors.Is(err, errDenied) {
 			return deny(m.Into, errCaseNotFound())
 		}
@@ -170,7 +172,7 @@ func (db *DB) MergePersons(ctx context.Context, m *fristad.PersonMerge) (*frista
 		if into.rec.MergedInto == "" && !into.rec.CanMerge {
 			return deny(m.Into, fristad.Localized(fristad.EFORBIDDEN, "merge.access", nil, "only a case worker on the team of every case of both records may merge them"))
 		}
-		from, err := db.findPersonRow(ctx, tx, actor, m.From)
+		from, err := s.db.findPersonRow(ctx, tx, actor, m.From)
 		if errors.Is(err, errDenied) {
 			return deny(m.From, &fristad.Error{Code: fristad.ENOTFOUND, Field: "from", Key: "merge.from.notfound", Message: "no record you may reach has that reference"})
 		}
@@ -195,21 +197,21 @@ func (db *DB) MergePersons(ctx context.Context, m *fristad.PersonMerge) (*frista
 		// time finds them merged, not half-merged.
 		for _, id := range []string{into.id, from.id} {
 			var merged sql.NullString
-			if err := tx.QueryRowContext(ctx, `SELECT merged_into FROM persons WHERE id = $1`+db.forUpdate(), id).Scan(&merged); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT merged_into FROM persons WHERE id = $1`+s.db.forUpdate(), id).Scan(&merged); err != nil {
 				return err
 			}
 			if merged.Valid {
 				return deny(m.Into, fristad.Localized(fristad.ECONFLICT, "merge.tombstone", nil, "the record has already been merged into another; merge with that one"))
 			}
 		}
-		if err := db.mergePersons(ctx, tx, into, from, m.Keep, ix); err != nil {
+		if err := s.db.mergePersons(ctx, tx, into, from, m.Keep, ix); err != nil {
 			return err
 		}
-		row, err := db.findPersonRow(ctx, tx, actor, into.id)
+		row, err := s.db.findPersonRow(ctx, tx, actor, into.id)
 		if err != nil {
 			return err
 		}
-		dk, err := db.dataKey(ctx, tx, row.id, false)
+		dk, err := s.db.dataKey(ctx, tx, row.id, false)
 		if err != nil {
 			return err
 		}
@@ -332,9 +334,10 @@ func (db *DB) mergePersons(ctx context.Context, tx *Tx, into, from *personRow, k
 // FindMerges returns the merges that made the case's person what it is:
 // those into its record and into the records merged into it since, oldest
 // first. Only references are read; the values kept stay out of it.
-func (db *DB) FindMerges(ctx context.Context, caseID string) ([]*fristad.MergeRecord, error) {
+func (s *CaseService) FindMerges(ctx context.Context, caseID string) (_ []*fristad.MergeRecord, err error) {
+	defer wrapErr(&err, "CaseService.FindMerges")
 	var out []*fristad.MergeRecord
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT m.id, m.merged_at, pi.reference, pf.reference, m.cases
 			FROM person_merges m JOIN persons pi ON pi.id = m.into_id JOIN persons pf ON pf.id = m.from_id
@@ -358,7 +361,7 @@ func (db *DB) FindMerges(ctx context.Context, caseID string) ([]*fristad.MergeRe
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "merges.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "merges.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return out, err
 }

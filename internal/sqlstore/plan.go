@@ -13,7 +13,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.PlanService = (*DB)(nil)
+// PlanService keeps individual support plans and their versions.
+type PlanService struct{ db *DB }
+
+var (
+	_ fristad.PlanService = (*PlanService)(nil)
+)
+
+// NewPlanService returns the plan service over db.
+func NewPlanService(db *DB) *PlanService { return &PlanService{db: db} }
 
 // planData is the sealed part of a plan.
 type planData struct {
@@ -37,18 +45,19 @@ func errNoPlan() error {
 }
 
 // CheckEligibility explains whether the case may be enrolled.
-func (db *DB) CheckEligibility(ctx context.Context, caseID, versionID, day string) (*fristad.EligibilityResult, error) {
+func (s *PlanService) CheckEligibility(ctx context.Context, caseID, versionID, day string) (_ *fristad.EligibilityResult, err error) {
+	defer wrapErr(&err, "PlanService.CheckEligibility")
 	if err := checkDay("enrolled_on", day); err != nil {
 		return nil, err
 	}
 	var res *fristad.EligibilityResult
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		v, err := findProgramme(ctx, tx, versionID)
 		if err != nil {
 			return err
 		}
 		res = v.CheckEligibility(c, day)
-		return db.audit(ctx, tx, auditEvent{Action: "plan.eligibility", ObjectType: "case", ObjectID: c.ID, Purpose: v.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "plan.eligibility", ObjectType: "case", ObjectID: c.ID, Purpose: v.ID})
 	})
 	return res, err
 }
@@ -61,7 +70,8 @@ func checkDay(field, day string) error {
 }
 
 // Enrol enrols a case in a programme version.
-func (db *DB) Enrol(ctx context.Context, caseID string, e *fristad.Enrolment) (*fristad.EligibilityResult, error) {
+func (s *PlanService) Enrol(ctx context.Context, caseID string, e *fristad.Enrolment) (_ *fristad.EligibilityResult, err error) {
+	defer wrapErr(&err, "PlanService.Enrol")
 	if err := checkDay("enrolled_on", e.EnrolledOn); err != nil {
 		return nil, err
 	}
@@ -70,7 +80,7 @@ func (db *DB) Enrol(ctx context.Context, caseID string, e *fristad.Enrolment) (*
 		return nil, err
 	}
 	var res *fristad.EligibilityResult
-	err = db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		v, err := findProgramme(ctx, tx, e.VersionID)
 		if err != nil {
 			if fristad.ErrorCode(err) == fristad.ENOTFOUND {
@@ -104,10 +114,10 @@ func (db *DB) Enrol(ctx context.Context, caseID string, e *fristad.Enrolment) (*
 		if err := insertPlanEvent(ctx, tx, dk, id, &fristad.PhaseEvent{Kind: "enrol", Phase: first, On: e.EnrolledOn}, by); err != nil {
 			return err
 		}
-		if err := db.keepPlanVersion(ctx, tx, dk, c.ID, "enrol"); err != nil {
+		if err := s.db.keepPlanVersion(ctx, tx, dk, c.ID, "enrol"); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "plan.enrol", ObjectType: "case", ObjectID: c.ID, Purpose: v.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "plan.enrol", ObjectType: "case", ObjectID: c.ID, Purpose: v.ID})
 	})
 	return res, err
 }
@@ -274,18 +284,19 @@ func planReviews(ctx context.Context, tx *Tx, dk *seal.DataKey, planID string) (
 }
 
 // Plan returns the case's current plan, or nil.
-func (db *DB) Plan(ctx context.Context, caseID string) (*fristad.Plan, error) {
+func (s *PlanService) Plan(ctx context.Context, caseID string) (_ *fristad.Plan, err error) {
+	defer wrapErr(&err, "PlanService.Plan")
 	var plan *fristad.Plan
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		p, err := loadPlan(ctx, tx, dk, c.ID)
 		if isNoPlan(err) {
-			return db.audit(ctx, tx, auditEvent{Action: "plan.read", ObjectType: "case", ObjectID: c.ID})
+			return s.db.audit(ctx, tx, auditEvent{Action: "plan.read", ObjectType: "case", ObjectID: c.ID})
 		}
 		if err != nil {
 			return err
 		}
 		plan = p
-		return db.audit(ctx, tx, auditEvent{Action: "plan.read", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "plan.read", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
 	})
 	return plan, err
 }
@@ -298,9 +309,10 @@ func isNoPlan(err error) bool {
 }
 
 // PlanVersions lists the kept versions of the case's current plan.
-func (db *DB) PlanVersions(ctx context.Context, caseID string) ([]*fristad.PlanVersionInfo, error) {
+func (s *PlanService) PlanVersions(ctx context.Context, caseID string) (_ []*fristad.PlanVersionInfo, err error) {
+	defer wrapErr(&err, "PlanService.PlanVersions")
 	var out []*fristad.PlanVersionInfo
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT v.version, v.change, v.created_by, v.created_at FROM plan_versions v
 			WHERE v.plan_id = (SELECT id FROM plans WHERE case_id = $1
@@ -320,17 +332,18 @@ func (db *DB) PlanVersions(ctx context.Context, caseID string) ([]*fristad.PlanV
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "plan.versions", ObjectType: "case", ObjectID: c.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "plan.versions", ObjectType: "case", ObjectID: c.ID})
 	})
 	return out, err
 }
 
 // PlanVersion returns the case's current plan as it stood in version,
 // opened from its sealed copy, with the rules of its programme version.
-func (db *DB) PlanVersion(ctx context.Context, caseID string, version int) (*fristad.Plan, *fristad.PlanVersionInfo, error) {
+func (s *PlanService) PlanVersion(ctx context.Context, caseID string, version int) (_ *fristad.Plan, _ *fristad.PlanVersionInfo, err error) {
+	defer wrapErr(&err, "PlanService.PlanVersion")
 	var plan *fristad.Plan
 	var info *fristad.PlanVersionInfo
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var planID string
 		var ct []byte
 		v := fristad.PlanVersionInfo{Version: version}
@@ -353,7 +366,7 @@ func (db *DB) PlanVersion(ctx context.Context, caseID string, version int) (*fri
 			return err
 		}
 		plan, info = &p, &v
-		return db.audit(ctx, tx, auditEvent{Action: "plan.version.read", ObjectType: "case", ObjectID: c.ID, Purpose: planID + "/" + itoa(version)})
+		return s.db.audit(ctx, tx, auditEvent{Action: "plan.version.read", ObjectType: "case", ObjectID: c.ID, Purpose: planID + "/" + itoa(version)})
 	})
 	return plan, info, err
 }
@@ -387,12 +400,13 @@ func (db *DB) onPlan(ctx context.Context, caseID, change string, fn func(tx *Tx,
 }
 
 // SaveGoals replaces her goals and the contact text.
-func (db *DB) SaveGoals(ctx context.Context, caseID string, goals []fristad.Goal, contact string, version int) error {
-	goals, err := fristad.ValidateGoals(goals, &contact, auth.NewID)
+func (s *PlanService) SaveGoals(ctx context.Context, caseID string, goals []fristad.Goal, contact string, version int) (err error) {
+	defer wrapErr(&err, "PlanService.SaveGoals")
+	goals, err = fristad.ValidateGoals(goals, &contact, auth.NewID)
 	if err != nil {
 		return err
 	}
-	return db.onPlan(ctx, caseID, "goals", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
+	return s.db.onPlan(ctx, caseID, "goals", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
 		if p.Version != version {
 			return fristad.Localized(fristad.ECONFLICT, "plan.conflict", map[string]any{"Version": p.Version},
 				"someone changed the plan while you were editing it; compare with the new version")
@@ -413,8 +427,9 @@ func (db *DB) SaveGoals(ctx context.Context, caseID string, goals []fristad.Goal
 }
 
 // SaveIntervention adds or changes an intervention.
-func (db *DB) SaveIntervention(ctx context.Context, caseID string, in *fristad.Intervention) error {
-	return db.onPlan(ctx, caseID, "intervention", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
+func (s *PlanService) SaveIntervention(ctx context.Context, caseID string, in *fristad.Intervention) (err error) {
+	defer wrapErr(&err, "PlanService.SaveIntervention")
+	return s.db.onPlan(ctx, caseID, "intervention", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
 		if err := in.Validate(p.Programme); err != nil {
 			return err
 		}
@@ -470,7 +485,8 @@ func (db *DB) SaveIntervention(ctx context.Context, caseID string, in *fristad.I
 // ChangePhase renews the current phase or advances to the next, by the
 // rules of the plan's programme version. A phase that ran over its
 // limit is never left silently: advancing from it needs a reason.
-func (db *DB) ChangePhase(ctx context.Context, caseID string, ch *fristad.PhaseChange) error {
+func (s *PlanService) ChangePhase(ctx context.Context, caseID string, ch *fristad.PhaseChange) (err error) {
+	defer wrapErr(&err, "PlanService.ChangePhase")
 	if err := checkDay("on", ch.On); err != nil {
 		return err
 	}
@@ -478,7 +494,7 @@ func (db *DB) ChangePhase(ctx context.Context, caseID string, ch *fristad.PhaseC
 	if len([]rune(ch.Reason)) > fristad.MaxPlanText || !fristad.IsCleanText(ch.Reason) {
 		return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "plan.text.invalid", Message: "the reason is too long or holds control characters"}
 	}
-	return db.onPlan(ctx, caseID, "phase", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
+	return s.db.onPlan(ctx, caseID, "phase", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
 		if ch.On < p.PhaseStartedOn {
 			return &fristad.Error{Code: fristad.EINVALID, Field: "on", Key: "plan.phase.date", Message: "the change cannot come before the phase started"}
 		}
@@ -515,8 +531,9 @@ func (db *DB) ChangePhase(ctx context.Context, caseID string, ch *fristad.PhaseC
 }
 
 // AddReview records a review meeting and the date of the next.
-func (db *DB) AddReview(ctx context.Context, caseID string, r *fristad.Review) error {
-	return db.onPlan(ctx, caseID, "review", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
+func (s *PlanService) AddReview(ctx context.Context, caseID string, r *fristad.Review) (err error) {
+	defer wrapErr(&err, "PlanService.AddReview")
+	return s.db.onPlan(ctx, caseID, "review", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
 		if err := r.Validate(p.Goals); err != nil {
 			return err
 		}
@@ -547,11 +564,12 @@ func (db *DB) AddReview(ctx context.Context, caseID string, r *fristad.Review) e
 }
 
 // EndPlan ends the plan with her outcomes at exit.
-func (db *DB) EndPlan(ctx context.Context, caseID string, e *fristad.PlanEnd) error {
+func (s *PlanService) EndPlan(ctx context.Context, caseID string, e *fristad.PlanEnd) (err error) {
+	defer wrapErr(&err, "PlanService.EndPlan")
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return db.onPlan(ctx, caseID, "end", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
+	return s.db.onPlan(ctx, caseID, "end", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
 		if e.On < p.EnrolledOn {
 			return &fristad.Error{Code: fristad.EINVALID, Field: "ended_on", Key: "plan.phase.date", Message: "a plan ends after it starts"}
 		}

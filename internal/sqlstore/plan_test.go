@@ -31,7 +31,7 @@ func newProgramme(name string) *fristad.ProgrammeVersion {
 }
 
 // mustPublish creates and publishes a programme version as coordinator.
-func mustPublish(t *testing.T, db *sqlstore.DB, coord context.Context, v *fristad.ProgrammeVersion) {
+func mustPublish(t *testing.T, db *sqlstoretest.Store, coord context.Context, v *fristad.ProgrammeVersion) {
 	t.Helper()
 	if err := db.CreateProgrammeVersion(coord, v); err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func mustPublish(t *testing.T, db *sqlstore.DB, coord context.Context, v *frista
 }
 
 func TestProgrammes(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
@@ -111,7 +111,7 @@ func TestProgrammes(t *testing.T) {
 }
 
 func TestPlan(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		coord := f.actor(t, f.orgA, "coord-a", false, fristad.RoleCoordinator)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
@@ -377,7 +377,7 @@ func TestPlan(t *testing.T) {
 			t.Errorf("reviewing an ended plan = %v", err)
 		}
 		if db.Engine() == sqlstore.SQLite {
-			dump := sqlstoretest.DumpSQLite(t, db)
+			dump := sqlstoretest.DumpSQLite(t, db.DB)
 			for _, s := range []string{"CANARY", "Väntade på tolk", "Går SFI", "Hon ville vänta"} {
 				if strings.Contains(dump, s) {
 					t.Errorf("%q is stored in clear", s)

@@ -11,7 +11,15 @@ import (
 	"fristad/internal/auth"
 )
 
-var _ fristad.ProgrammeService = (*DB)(nil)
+// ProgrammeService keeps support programmes, their versions and the provider registry.
+type ProgrammeService struct{ db *DB }
+
+var (
+	_ fristad.ProgrammeService = (*ProgrammeService)(nil)
+)
+
+// NewProgrammeService returns the programme service over db.
+func NewProgrammeService(db *DB) *ProgrammeService { return &ProgrammeService{db: db} }
 
 // programmeRules is the rules column: what a version holds beyond the
 // columns lists and budgets need.
@@ -57,12 +65,13 @@ func errProgrammeNotFound() error {
 
 // FindProgrammeVersions returns programme versions, by programme and
 // version.
-func (db *DB) FindProgrammeVersions(ctx context.Context, filter fristad.ProgrammeFilter) ([]*fristad.ProgrammeVersion, error) {
+func (s *ProgrammeService) FindProgrammeVersions(ctx context.Context, filter fristad.ProgrammeFilter) (_ []*fristad.ProgrammeVersion, err error) {
+	defer wrapErr(&err, "ProgrammeService.FindProgrammeVersions")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionProgrammeRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var out []*fristad.ProgrammeVersion
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		var where []string
 		var args []any
 		if filter.ProgrammeID != nil {
@@ -91,12 +100,13 @@ func (db *DB) FindProgrammeVersions(ctx context.Context, filter fristad.Programm
 }
 
 // FindProgrammeVersionByID returns one programme version.
-func (db *DB) FindProgrammeVersionByID(ctx context.Context, id string) (*fristad.ProgrammeVersion, error) {
+func (s *ProgrammeService) FindProgrammeVersionByID(ctx context.Context, id string) (_ *fristad.ProgrammeVersion, err error) {
+	defer wrapErr(&err, "ProgrammeService.FindProgrammeVersionByID")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionProgrammeRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var v *fristad.ProgrammeVersion
-	err := db.read(ctx, func(tx *Tx) (err error) {
+	err = s.db.read(ctx, func(tx *Tx) (err error) {
 		v, err = findProgramme(ctx, tx, id)
 		return err
 	})
@@ -112,7 +122,8 @@ func findProgramme(ctx context.Context, tx *Tx, id string) (*fristad.ProgrammeVe
 }
 
 // CreateProgrammeVersion stores a new draft version.
-func (db *DB) CreateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVersion) error {
+func (s *ProgrammeService) CreateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVersion) (err error) {
+	defer wrapErr(&err, "ProgrammeService.CreateProgrammeVersion")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionProgrammeManage, nil, fristad.ENOTFOUND); err != nil {
 		return err
@@ -124,7 +135,7 @@ func (db *DB) CreateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVe
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		if v.ProgrammeID == "" {
 			v.ProgrammeID, v.Version = auth.NewID(), 1
 		} else {
@@ -145,12 +156,13 @@ func (db *DB) CreateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVe
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "programme.create", ObjectType: "programme_version", ObjectID: v.ID, Purpose: itoa(v.Version)})
+		return s.db.audit(ctx, tx, auditEvent{Action: "programme.create", ObjectType: "programme_version", ObjectID: v.ID, Purpose: itoa(v.Version)})
 	})
 }
 
 // UpdateProgrammeVersion changes a draft.
-func (db *DB) UpdateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVersion) error {
+func (s *ProgrammeService) UpdateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVersion) (err error) {
+	defer wrapErr(&err, "ProgrammeService.UpdateProgrammeVersion")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionProgrammeManage, nil, fristad.ENOTFOUND); err != nil {
 		return err
 	}
@@ -161,7 +173,7 @@ func (db *DB) UpdateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVe
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		old, err := findProgramme(ctx, tx, v.ID)
 		if err != nil {
 			return err
@@ -176,7 +188,7 @@ func (db *DB) UpdateProgrammeVersion(ctx context.Context, v *fristad.ProgrammeVe
 			return err
 		}
 		v.ProgrammeID, v.Version, v.Status, v.CreatedBy, v.CreatedAt = old.ProgrammeID, old.Version, old.Status, old.CreatedBy, old.CreatedAt
-		return db.audit(ctx, tx, auditEvent{Action: "programme.update", ObjectType: "programme_version", ObjectID: v.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "programme.update", ObjectType: "programme_version", ObjectID: v.ID})
 	})
 }
 
@@ -186,11 +198,12 @@ func errPublished() error {
 }
 
 // PublishProgrammeVersion publishes a draft.
-func (db *DB) PublishProgrammeVersion(ctx context.Context, id string) error {
+func (s *ProgrammeService) PublishProgrammeVersion(ctx context.Context, id string) (err error) {
+	defer wrapErr(&err, "ProgrammeService.PublishProgrammeVersion")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionProgrammeManage, nil, fristad.ENOTFOUND); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		v, err := findProgramme(ctx, tx, id)
 		if err != nil {
 			return err
@@ -205,17 +218,18 @@ func (db *DB) PublishProgrammeVersion(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE programme_versions SET status = 'published', published_at = $1 WHERE id = $2`, tx.now, id); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "programme.publish", ObjectType: "programme_version", ObjectID: id, Purpose: itoa(v.Version)})
+		return s.db.audit(ctx, tx, auditEvent{Action: "programme.publish", ObjectType: "programme_version", ObjectID: id, Purpose: itoa(v.Version)})
 	})
 }
 
 // FindProviders returns the provider registry, by name.
-func (db *DB) FindProviders(ctx context.Context) ([]*fristad.Provider, error) {
+func (s *ProgrammeService) FindProviders(ctx context.Context) (_ []*fristad.Provider, err error) {
+	defer wrapErr(&err, "ProgrammeService.FindProviders")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionProgrammeRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var out []*fristad.Provider
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT p.org_id, o.name, p.certification, p.certified_until, p.services, p.languages, p.regions, p.places,
 				p.takes_children, p.takes_men, p.takes_women, p.accessible, p.contact, p.listed, p.public_description, p.public_phone, p.updated_at
@@ -250,7 +264,8 @@ func splitRegions(s string) []string {
 }
 
 // SaveProvider records or changes an organisation's provider entry.
-func (db *DB) SaveProvider(ctx context.Context, p *fristad.Provider) error {
+func (s *ProgrammeService) SaveProvider(ctx context.Context, p *fristad.Provider) (err error) {
+	defer wrapErr(&err, "ProgrammeService.SaveProvider")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionProgrammeManage, nil, fristad.ENOTFOUND); err != nil {
 		return err
@@ -258,7 +273,7 @@ func (db *DB) SaveProvider(ctx context.Context, p *fristad.Provider) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		orgs, err := findOrganisations(ctx, tx, fristad.OrganisationFilter{ID: &p.OrganisationID})
 		if err != nil {
 			return err
@@ -287,7 +302,7 @@ func (db *DB) SaveProvider(ctx context.Context, p *fristad.Provider) error {
 		if p.Listed {
 			purpose += ",listed"
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "provider.save", ObjectType: "organisation", ObjectID: p.OrganisationID, Purpose: purpose})
+		return s.db.audit(ctx, tx, auditEvent{Action: "provider.save", ObjectType: "organisation", ObjectID: p.OrganisationID, Purpose: purpose})
 	})
 }
 
@@ -296,7 +311,8 @@ func (db *DB) SaveProvider(ctx context.Context, p *fristad.Provider) error {
 // intervention, cancelled ones included; committed is what planned and
 // started interventions will cost beyond that. A programme version's
 // budget carries only what the programme itself pays for (SP-05).
-func (db *DB) Budget(ctx context.Context) (*fristad.BudgetReport, error) {
+func (s *ProgrammeService) Budget(ctx context.Context) (_ *fristad.BudgetReport, err error) {
+	defer wrapErr(&err, "ProgrammeService.Budget")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionProgrammeManage, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
@@ -304,7 +320,7 @@ func (db *DB) Budget(ctx context.Context) (*fristad.BudgetReport, error) {
 			THEN i.cost_committed - i.cost_spent ELSE 0 END), 0),
 		COALESCE(SUM(i.cost_spent), 0)`
 	out := &fristad.BudgetReport{}
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		collect := func(dst *[]fristad.BudgetLine, query string, withBudget bool) error {
 			rows, err := tx.QueryContext(ctx, query)
 			if err != nil {

@@ -10,15 +10,24 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.ResidenceService = (*DB)(nil)
+// ResidenceService keeps where she lives, with addresses sealed.
+type ResidenceService struct{ db *DB }
+
+var (
+	_ fristad.ResidenceService = (*ResidenceService)(nil)
+)
+
+// NewResidenceService returns the residence service over db.
+func NewResidenceService(db *DB) *ResidenceService { return &ResidenceService{db: db} }
 
 const residenceColumns = `id, kind, since, protected, address_ct, recorded_by, recorded_at`
 
 // Residences returns a case's residences, newest first. A protected
 // address stays sealed: the caller learns only that there is one.
-func (db *DB) Residences(ctx context.Context, caseID string) ([]*fristad.Residence, error) {
+func (s *ResidenceService) Residences(ctx context.Context, caseID string) (_ []*fristad.Residence, err error) {
+	defer wrapErr(&err, "ResidenceService.Residences")
 	var out []*fristad.Residence
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+residenceColumns+` FROM case_residences
 			WHERE case_id = $1 ORDER BY since DESC, recorded_at DESC, id DESC`, c.ID)
@@ -41,7 +50,7 @@ func (db *DB) Residences(ctx context.Context, caseID string) ([]*fristad.Residen
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "residence.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "residence.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return out, err
 }
@@ -64,11 +73,12 @@ func openResidence(dk *seal.DataKey, r *fristad.Residence, ct []byte) error {
 }
 
 // RecordResidence records where she lives from a day on.
-func (db *DB) RecordResidence(ctx context.Context, caseID string, r *fristad.Residence) error {
+func (s *ResidenceService) RecordResidence(ctx context.Context, caseID string, r *fristad.Residence) (err error) {
+	defer wrapErr(&err, "ResidenceService.RecordResidence")
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		if c.Person.Protection != fristad.ProtectionNone {
 			r.Protected = true // any address of a person with protected identity (DP-05)
 		}
@@ -87,15 +97,16 @@ func (db *DB) RecordResidence(ctx context.Context, caseID string, r *fristad.Res
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "residence.record", ObjectType: "case", ObjectID: c.ID, Purpose: r.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "residence.record", ObjectType: "case", ObjectID: c.ID, Purpose: r.ID})
 	})
 }
 
 // RevealResidence shows one residence's address, protected or not, after
 // a fresh second factor.
-func (db *DB) RevealResidence(ctx context.Context, caseID, id string) (*fristad.Residence, error) {
+func (s *ResidenceService) RevealResidence(ctx context.Context, caseID, id string) (_ *fristad.Residence, err error) {
+	defer wrapErr(&err, "ResidenceService.RevealResidence")
 	var out *fristad.Residence
-	err := db.onCase(ctx, caseID, fristad.ActionResidenceReveal, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionResidenceReveal, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		if !fristad.ActorFromContext(ctx).FreshStepUp(tx.now) {
 			return fristad.ErrStepUpRequired()
 		}
@@ -114,7 +125,7 @@ func (db *DB) RevealResidence(ctx context.Context, caseID, id string) (*fristad.
 			}
 		}
 		out = r
-		return db.audit(ctx, tx, auditEvent{Action: "residence.reveal", ObjectType: "case", ObjectID: c.ID, Purpose: r.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "residence.reveal", ObjectType: "case", ObjectID: c.ID, Purpose: r.ID})
 	})
 	return out, err
 }

@@ -16,7 +16,7 @@ import (
 // second factor, by the team's case workers and coordinators, audited
 // (DP-05, DP-08).
 func TestResidences(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		fresh := f.actor(t, f.orgA, "worker-a", true, fristad.RoleCaseWorker)
@@ -43,7 +43,7 @@ func TestResidences(t *testing.T) {
 		if home.Protected || !shelter.Protected {
 			t.Errorf("protected: home %v, shelter %v", home.Protected, shelter.Protected)
 		}
-		if db.Engine() == sqlstore.SQLite && strings.Contains(sqlstoretest.DumpSQLite(t, db), "CANARY-") {
+		if db.Engine() == sqlstore.SQLite && strings.Contains(sqlstoretest.DumpSQLite(t, db.DB), "CANARY-") {
 			t.Error("an address is stored in the clear")
 		}
 

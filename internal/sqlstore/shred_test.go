@@ -23,7 +23,7 @@ func dpo(t *testing.T) context.Context {
 // is destroyed nothing sealed for them opens, the act is audited, and the
 // audit trail still verifies.
 func TestShredSubject(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		ct, err := db.SealForSubject(ctx, "PERSON1", []byte("Namn Efternamn"), "row-1")
 		if err != nil {
@@ -142,7 +142,7 @@ func TestShredReachesBackups(t *testing.T) {
 // TestCiphertextBoundToRow checks SR-61: a sealed value moved to another
 // row does not open there.
 func TestCiphertextBoundToRow(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		ctx := t.Context()
 		ct, err := db.SealForSubject(ctx, "PERSON1", []byte("Adress 1"), "row-1")
 		if err != nil {

@@ -12,7 +12,15 @@ import (
 	"fristad/internal/seal"
 )
 
-var _ fristad.TaskService = (*DB)(nil)
+// TaskService keeps tasks and deadlines.
+type TaskService struct{ db *DB }
+
+var (
+	_ fristad.TaskService = (*TaskService)(nil)
+)
+
+// NewTaskService returns the task service over db.
+func NewTaskService(db *DB) *TaskService { return &TaskService{db: db} }
 
 const taskColumns = `t.id, t.case_id, c.reference, c.seal_subject, t.kind, t.title_ct, t.due_on, t.org_id, t.assignee_id,
 	t.created_by, t.created_at, t.done_at, t.done_by`
@@ -61,9 +69,10 @@ func closeRuleTasks(ctx context.Context, tx *Tx, caseID, kind, by string) error 
 
 // FindTasks returns the tasks of a case: open ones by due date, then the
 // done ones, the latest first.
-func (db *DB) FindTasks(ctx context.Context, caseID string) ([]*fristad.Task, error) {
+func (s *TaskService) FindTasks(ctx context.Context, caseID string) (_ []*fristad.Task, err error) {
+	defer wrapErr(&err, "TaskService.FindTasks")
 	var tasks []*fristad.Task
-	err := db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+taskColumns+`
 			FROM tasks t JOIN cases c ON c.id = t.case_id
@@ -92,13 +101,14 @@ func (db *DB) FindTasks(ctx context.Context, caseID string) ([]*fristad.Task, er
 			return err
 		}
 		tasks = append(tasks, done...)
-		return db.audit(ctx, tx, auditEvent{Action: "task.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
+		return s.db.audit(ctx, tx, auditEvent{Action: "task.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
 	return tasks, err
 }
 
 // CreateTask adds an own task to a case.
-func (db *DB) CreateTask(ctx context.Context, caseID string, t *fristad.Task) error {
+func (s *TaskService) CreateTask(ctx context.Context, caseID string, t *fristad.Task) (err error) {
+	defer wrapErr(&err, "TaskService.CreateTask")
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -109,7 +119,7 @@ func (db *DB) CreateTask(ctx context.Context, caseID string, t *fristad.Task) er
 	if t.AssigneeID != "" && t.AssigneeID != actor.UserID {
 		return &fristad.Error{Code: fristad.EINVALID, Field: "assignee", Key: "task.assignee.invalid", Message: "a task is for you or for anyone of your organisation"}
 	}
-	return db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		t.ID, t.CaseID, t.CaseRef, t.Kind, t.Organisation = auth.NewID(), c.ID, c.Reference, fristad.TaskOwn, actor.OrganisationID
 		t.CreatedBy, t.CreatedAt, t.DoneAt, t.DoneBy = actor.UserID, tx.now, nil, ""
 		title, err := dk.Seal([]byte(t.Title), "tasks", "title_ct", t.ID)
@@ -123,20 +133,21 @@ func (db *DB) CreateTask(ctx context.Context, caseID string, t *fristad.Task) er
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "task.create", ObjectType: "case", ObjectID: c.ID, Purpose: t.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "task.create", ObjectType: "case", ObjectID: c.ID, Purpose: t.ID})
 	})
 }
 
 // CompleteTask closes an open task of a case.
-func (db *DB) CompleteTask(ctx context.Context, caseID, taskID string) error {
+func (s *TaskService) CompleteTask(ctx context.Context, caseID, taskID string) (err error) {
+	defer wrapErr(&err, "TaskService.CompleteTask")
 	notFound := false
-	err := db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var done anyTime
 		var kind string
 		err := tx.QueryRowContext(ctx, `SELECT kind, done_at FROM tasks WHERE id = $1 AND case_id = $2`, taskID, c.ID).Scan(&kind, &done)
 		if errors.Is(err, sql.ErrNoRows) {
 			notFound = true
-			return db.audit(ctx, tx, auditEvent{Action: "task.complete", ObjectType: "case", ObjectID: c.ID, Purpose: "no such task", Result: audit.ResultDenied})
+			return s.db.audit(ctx, tx, auditEvent{Action: "task.complete", ObjectType: "case", ObjectID: c.ID, Purpose: "no such task", Result: audit.ResultDenied})
 		}
 		if err != nil || done.Valid {
 			return err
@@ -151,7 +162,7 @@ func (db *DB) CompleteTask(ctx context.Context, caseID, taskID string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET done_at = $1, done_by = $2 WHERE id = $3`, tx.now, by, taskID); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "task.complete", ObjectType: "case", ObjectID: c.ID, Purpose: taskID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "task.complete", ObjectType: "case", ObjectID: c.ID, Purpose: taskID})
 	})
 	if err == nil && notFound {
 		err = fristad.Errorf(fristad.ENOTFOUND, "not found")
@@ -176,8 +187,9 @@ const myDeadlinesSQL = `
 	LIMIT $4`
 
 // MyDeadlines returns the open tasks for the actor across cases.
-func (db *DB) MyDeadlines(ctx context.Context, filter fristad.TaskFilter) ([]*fristad.Task, error) {
-	actor, err := db.caseActor(ctx, "", fristad.ActionCaseRead)
+func (s *TaskService) MyDeadlines(ctx context.Context, filter fristad.TaskFilter) (_ []*fristad.Task, err error) {
+	defer wrapErr(&err, "TaskService.MyDeadlines")
+	actor, err := s.db.caseActor(ctx, "", fristad.ActionCaseRead)
 	if fristad.ErrorCode(err) == fristad.ENOTFOUND {
 		return nil, nil // no case role: no deadlines
 	}
@@ -198,7 +210,7 @@ func (db *DB) MyDeadlines(ctx context.Context, filter fristad.TaskFilter) ([]*fr
 		limit = 500
 	}
 	var tasks []*fristad.Task
-	err = db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, myDeadlinesSQL, actor.OrganisationID, until, actor.UserID, limit)
 		if err != nil {
 			return err
@@ -218,7 +230,7 @@ func (db *DB) MyDeadlines(ctx context.Context, filter fristad.TaskFilter) ([]*fr
 			return err
 		}
 		// One query for the keys of the list, not one per row.
-		keys, err := db.dataKeys(ctx, tx, persons)
+		keys, err := s.db.dataKeys(ctx, tx, persons)
 		if err != nil {
 			return err
 		}
@@ -229,7 +241,7 @@ func (db *DB) MyDeadlines(ctx context.Context, filter fristad.TaskFilter) ([]*fr
 				}
 			}
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "task.deadlines", ObjectType: "task", Purpose: itoa(len(tasks))})
+		return s.db.audit(ctx, tx, auditEvent{Action: "task.deadlines", ObjectType: "task", Purpose: itoa(len(tasks))})
 	})
 	return tasks, err
 }

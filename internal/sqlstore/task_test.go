@@ -29,7 +29,7 @@ func kinds(tasks []*fristad.Task) []string {
 // re-assessment on the date the last risk assessment set, closed by the
 // next one (AS-02, AS-05).
 func TestTaskRules(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		child := newCase("Ana", "", "", "")
@@ -81,7 +81,7 @@ func TestTaskRules(t *testing.T) {
 // TestOwnTasks checks tasks people add: sealed titles, who may add and
 // close them, and whose deadlines they are.
 func TestOwnTasks(t *testing.T) {
-	sqlstoretest.Run(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
 		f := newCaseFixture(t, db)
 		worker := f.actor(t, f.orgA, "worker-a", false, fristad.RoleCaseWorker)
 		colleague := f.actor(t, f.orgA, "worker-a2", false, fristad.RoleCaseWorker)
@@ -107,7 +107,7 @@ func TestOwnTasks(t *testing.T) {
 		if !late.Overdue("2026-05-04") || mine.Overdue("2026-05-04") {
 			t.Error("overdue is open past the due date")
 		}
-		if db.Engine() == sqlstore.SQLite && strings.Contains(sqlstoretest.DumpSQLite(t, db), "CANARY-TASK") {
+		if db.Engine() == sqlstore.SQLite && strings.Contains(sqlstoretest.DumpSQLite(t, db.DB), "CANARY-TASK") {
 			t.Error("a task title is stored in clear")
 		}
 

@@ -12,7 +12,15 @@ import (
 	"fristad/internal/auth"
 )
 
-var _ fristad.TokenService = (*DB)(nil)
+// TokenService keeps personal API tokens and authenticates them.
+type TokenService struct{ db *DB }
+
+var (
+	_ fristad.TokenService = (*TokenService)(nil)
+)
+
+// NewTokenService returns the token service over db.
+func NewTokenService(db *DB) *TokenService { return &TokenService{db: db} }
 
 // mayManageTokens allows the token's own user, and administrators and the
 // command line for anyone's.
@@ -28,7 +36,8 @@ func mayManageTokens(ctx context.Context, userID string) error {
 }
 
 // CreateToken issues an API token.
-func (db *DB) CreateToken(ctx context.Context, userID, name, scope string, ttl time.Duration) (*fristad.APIToken, error) {
+func (s *TokenService) CreateToken(ctx context.Context, userID, name, scope string, ttl time.Duration) (_ *fristad.APIToken, err error) {
+	defer wrapErr(&err, "TokenService.CreateToken")
 	if err := mayManageTokens(ctx, userID); err != nil {
 		return nil, err
 	}
@@ -45,7 +54,7 @@ func (db *DB) CreateToken(ctx context.Context, userID, name, scope string, ttl t
 		ttl = fristad.DefaultTokenTTL
 	}
 	t := &fristad.APIToken{ID: auth.NewID(), UserID: userID, Name: name, Scope: scope, Token: "fristad_" + auth.NewToken()}
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var active bool
 		err := tx.QueryRowContext(ctx, `SELECT activated_at IS NOT NULL AND disabled_at IS NULL FROM users WHERE id = $1`, userID).Scan(&active)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -65,7 +74,7 @@ func (db *DB) CreateToken(ctx context.Context, userID, name, scope string, ttl t
 		if err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "token.create", ObjectType: "api_token", ObjectID: t.ID, Purpose: scope})
+		return s.db.audit(ctx, tx, auditEvent{Action: "token.create", ObjectType: "api_token", ObjectID: t.ID, Purpose: scope})
 	})
 	if err != nil {
 		return nil, err
@@ -74,12 +83,13 @@ func (db *DB) CreateToken(ctx context.Context, userID, name, scope string, ttl t
 }
 
 // FindTokens returns a user's tokens, newest first.
-func (db *DB) FindTokens(ctx context.Context, userID string) ([]*fristad.APIToken, error) {
+func (s *TokenService) FindTokens(ctx context.Context, userID string) (_ []*fristad.APIToken, err error) {
+	defer wrapErr(&err, "TokenService.FindTokens")
 	if err := mayManageTokens(ctx, userID); err != nil {
 		return nil, err
 	}
 	var tokens []*fristad.APIToken
-	err := db.read(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at
 			FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id`, userID)
@@ -107,8 +117,9 @@ func (db *DB) FindTokens(ctx context.Context, userID string) ([]*fristad.APIToke
 }
 
 // RevokeToken ends a token.
-func (db *DB) RevokeToken(ctx context.Context, id string) error {
-	return db.write(ctx, func(tx *Tx) error {
+func (s *TokenService) RevokeToken(ctx context.Context, id string) (err error) {
+	defer wrapErr(&err, "TokenService.RevokeToken")
+	return s.db.write(ctx, func(tx *Tx) error {
 		var userID string
 		err := tx.QueryRowContext(ctx, `SELECT user_id FROM api_tokens WHERE id = $1`, id).Scan(&userID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -123,15 +134,16 @@ func (db *DB) RevokeToken(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, tx.now, id); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "token.revoke", ObjectType: "api_token", ObjectID: id})
+		return s.db.audit(ctx, tx, auditEvent{Action: "token.revoke", ObjectType: "api_token", ObjectID: id})
 	})
 }
 
 // AuthenticateToken returns the actor of an API token.
-func (db *DB) AuthenticateToken(ctx context.Context, token string) (*fristad.Actor, error) {
+func (s *TokenService) AuthenticateToken(ctx context.Context, token string) (_ *fristad.Actor, err error) {
+	defer wrapErr(&err, "TokenService.AuthenticateToken")
 	unauthorized := fristad.Errorf(fristad.EUNAUTHORIZED, "the token is not valid")
 	var actor *fristad.Actor
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		a := &fristad.Actor{}
 		var id string
 		var expires time.Time
@@ -148,7 +160,7 @@ func (db *DB) AuthenticateToken(ctx context.Context, token string) (*fristad.Act
 			return err
 		}
 		if revoked || disabled || !tx.now.Before(expires) {
-			return db.audit(ctx, tx, auditEvent{Action: "token.refused", ObjectType: "api_token", ObjectID: id, ActorID: a.UserID, Result: "denied"})
+			return s.db.audit(ctx, tx, auditEvent{Action: "token.refused", ObjectType: "api_token", ObjectID: id, ActorID: a.UserID, Result: "denied"})
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, tx.now, id); err != nil {
 			return err

@@ -8,11 +8,20 @@ import (
 	"fristad/internal/auth"
 )
 
-var _ fristad.UserService = (*DB)(nil)
+// UserService keeps the users and their roles.
+type UserService struct{ db *DB }
+
+var (
+	_ fristad.UserService = (*UserService)(nil)
+)
+
+// NewUserService returns the user service over db.
+func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
 // FindUserByID returns one user.
-func (db *DB) FindUserByID(ctx context.Context, id string) (*fristad.User, error) {
-	users, err := db.FindUsers(ctx, fristad.UserFilter{ID: &id})
+func (s *UserService) FindUserByID(ctx context.Context, id string) (_ *fristad.User, err error) {
+	defer wrapErr(&err, "UserService.FindUserByID")
+	users, err := s.FindUsers(ctx, fristad.UserFilter{ID: &id})
 	if err != nil {
 		return nil, err
 	}
@@ -23,12 +32,13 @@ func (db *DB) FindUserByID(ctx context.Context, id string) (*fristad.User, error
 }
 
 // FindUsers returns the users matching filter, by e-mail address.
-func (db *DB) FindUsers(ctx context.Context, filter fristad.UserFilter) ([]*fristad.User, error) {
+func (s *UserService) FindUsers(ctx context.Context, filter fristad.UserFilter) (_ []*fristad.User, err error) {
+	defer wrapErr(&err, "UserService.FindUsers")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionUserList, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
 	var users []*fristad.User
-	err := db.read(ctx, func(tx *Tx) (err error) {
+	err = s.db.read(ctx, func(tx *Tx) (err error) {
 		users, err = findUsers(ctx, tx, filter)
 		return err
 	})
@@ -95,7 +105,8 @@ func attachRoles(ctx context.Context, tx *Tx, byID map[string]*fristad.User) err
 }
 
 // CreateUser stores a new user and issues an activation token.
-func (db *DB) CreateUser(ctx context.Context, user *fristad.User) (*fristad.Activation, error) {
+func (s *UserService) CreateUser(ctx context.Context, user *fristad.User) (_ *fristad.Activation, err error) {
+	defer wrapErr(&err, "UserService.CreateUser")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionUserCreate, nil, fristad.EFORBIDDEN); err != nil {
 		return nil, err
 	}
@@ -103,14 +114,14 @@ func (db *DB) CreateUser(ctx context.Context, user *fristad.User) (*fristad.Acti
 		return nil, err
 	}
 	var a *fristad.Activation
-	err := db.write(ctx, func(tx *Tx) (err error) {
+	err = s.db.write(ctx, func(tx *Tx) (err error) {
 		if err := createUser(ctx, tx, user); err != nil {
 			return err
 		}
 		if a, err = createActivation(ctx, tx, user); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "user.create", ObjectType: "user", ObjectID: user.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "user.create", ObjectType: "user", ObjectID: user.ID})
 	})
 	return a, err
 }
@@ -145,12 +156,13 @@ func createUser(ctx context.Context, tx *Tx, user *fristad.User) error {
 
 // CreateActivation issues a new activation token; earlier ones stop
 // working.
-func (db *DB) CreateActivation(ctx context.Context, userID string) (*fristad.Activation, error) {
+func (s *UserService) CreateActivation(ctx context.Context, userID string) (_ *fristad.Activation, err error) {
+	defer wrapErr(&err, "UserService.CreateActivation")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionUserActivation, nil, fristad.EFORBIDDEN); err != nil {
 		return nil, err
 	}
 	var a *fristad.Activation
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		users, err := findUsers(ctx, tx, fristad.UserFilter{ID: &userID})
 		if err != nil {
 			return err
@@ -161,7 +173,7 @@ func (db *DB) CreateActivation(ctx context.Context, userID string) (*fristad.Act
 		if a, err = createActivation(ctx, tx, users[0]); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "user.activation", ObjectType: "user", ObjectID: userID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "user.activation", ObjectType: "user", ObjectID: userID})
 	})
 	return a, err
 }
@@ -178,11 +190,12 @@ func createActivation(ctx context.Context, tx *Tx, user *fristad.User) (*fristad
 }
 
 // DisableUser disables an account and ends its sessions.
-func (db *DB) DisableUser(ctx context.Context, id string) error {
+func (s *UserService) DisableUser(ctx context.Context, id string) (err error) {
+	defer wrapErr(&err, "UserService.DisableUser")
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionUserDisable, nil, fristad.EFORBIDDEN); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $1, updated_at = $1 WHERE id = $2 AND disabled_at IS NULL`, tx.now, id)
 		if err != nil {
 			return err
@@ -200,7 +213,7 @@ func (db *DB) DisableUser(ctx context.Context, id string) error {
 		if err := endUserSessions(ctx, tx, id); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "user.disable", ObjectType: "user", ObjectID: id})
+		return s.db.audit(ctx, tx, auditEvent{Action: "user.disable", ObjectType: "user", ObjectID: id})
 	})
 }
 
@@ -215,7 +228,8 @@ func endUserSessions(ctx context.Context, tx *Tx, userID string) error {
 }
 
 // BootstrapAdministrator creates the first administrator.
-func (db *DB) BootstrapAdministrator(ctx context.Context, org *fristad.Organisation, email string) (*fristad.User, *fristad.Activation, error) {
+func (s *UserService) BootstrapAdministrator(ctx context.Context, org *fristad.Organisation, email string) (_ *fristad.User, _ *fristad.Activation, err error) {
+	defer wrapErr(&err, "UserService.BootstrapAdministrator")
 	if a := fristad.ActorFromContext(ctx); a == nil || a.System == "" {
 		return nil, nil, fristad.Errorf(fristad.EFORBIDDEN, "only the command line bootstraps")
 	}
@@ -224,7 +238,7 @@ func (db *DB) BootstrapAdministrator(ctx context.Context, org *fristad.Organisat
 		return nil, nil, err
 	}
 	var a *fristad.Activation
-	err := db.write(ctx, func(tx *Tx) error {
+	err = s.db.write(ctx, func(tx *Tx) error {
 		var admins int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM user_roles WHERE role = 'administrator'`).Scan(&admins); err != nil {
 			return err
@@ -253,7 +267,7 @@ func (db *DB) BootstrapAdministrator(ctx context.Context, org *fristad.Organisat
 		if a, err = createActivation(ctx, tx, user); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "user.bootstrap", ObjectType: "user", ObjectID: user.ID})
+		return s.db.audit(ctx, tx, auditEvent{Action: "user.bootstrap", ObjectType: "user", ObjectID: user.ID})
 	})
 	if err != nil {
 		return nil, nil, err
@@ -262,7 +276,8 @@ func (db *DB) BootstrapAdministrator(ctx context.Context, org *fristad.Organisat
 }
 
 // SetRoles replaces a user's roles and ends their sessions.
-func (db *DB) SetRoles(ctx context.Context, id string, roles []fristad.Role) error {
+func (s *UserService) SetRoles(ctx context.Context, id string, roles []fristad.Role) (err error) {
+	defer wrapErr(&err, "UserService.SetRoles")
 	actor := fristad.ActorFromContext(ctx)
 	if err := fristad.Authorize(actor, fristad.ActionUserRoles, nil, fristad.EFORBIDDEN); err != nil {
 		return err
@@ -274,7 +289,7 @@ func (db *DB) SetRoles(ctx context.Context, id string, roles []fristad.Role) err
 	if actor.UserID == id && !probe.Has(fristad.RoleAdministrator) {
 		return fristad.Localized(fristad.EINVALID, "user.roles.self", nil, "you cannot take away your own administrator role")
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return s.db.write(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1`, id).Scan(&n); err != nil {
 			return err
@@ -301,6 +316,6 @@ func (db *DB) SetRoles(ctx context.Context, id string, roles []fristad.Role) err
 		if err := notify(ctx, tx, id, "roles.changed"); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, auditEvent{Action: "user.roles", ObjectType: "user", ObjectID: id, Purpose: strings.Join(names, ",")})
+		return s.db.audit(ctx, tx, auditEvent{Action: "user.roles", ObjectType: "user", ObjectID: id, Purpose: strings.Join(names, ",")})
 	})
 }

@@ -36,16 +36,6 @@ type Entry struct {
 	Into string `json:"into,omitempty"`
 }
 
-// Sources are the services a timeline is gathered from.
-type Sources struct {
-	Cases       fristad.CaseService
-	Assessments fristad.AssessmentService
-	Notes       fristad.NoteService
-	Documents   fristad.DocumentService
-	Consents    fristad.ConsentService
-	Tasks       fristad.TaskService
-}
-
 // excerpt returns the first line of s, cut to n characters.
 func excerpt(s string, n int) string {
 	s, _, _ = strings.Cut(s, "\n")
@@ -62,7 +52,7 @@ func forbidden(err error) bool { return fristad.ErrorCode(err) == fristad.EFORBI
 
 // Build returns the timeline of case c, read through the actor in ctx,
 // newest first.
-func Build(ctx context.Context, src Sources, c *fristad.Case) ([]Entry, error) {
+func Build(ctx context.Context, src fristad.Services, c *fristad.Case) ([]Entry, error) {
 	var out []Entry
 	add := func(e Entry) { out = append(out, e) }
 	for i, e := range c.History {
@@ -89,7 +79,7 @@ func Build(ctx context.Context, src Sources, c *fristad.Case) ([]Entry, error) {
 	if plan != nil {
 		add(Entry{At: plan.CreatedAt, Kind: "safety", Version: plan.Version})
 	}
-	residences, err := src.Cases.Residences(ctx, c.ID)
+	residences, err := src.Residences.Residences(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (h *Handler) renderResidence(w http.ResponseWriter, r *http.Request, page *
 	if err != nil {
 		return err
 	}
-	if page.Residences, err = h.cfg.Cases.Residences(r.Context(), id); err != nil {
+	if page.Residences, err = h.cfg.Residences.Residences(r.Context(), id); err != nil {
 		return err
 	}
 	page.CaseHeader = caseHeader(c, "residence")
@@ -62,7 +62,7 @@ func (h *Handler) handleRecordResidence(w http.ResponseWriter, r *http.Request) 
 	res := fristad.Residence{Kind: r.PostFormValue("kind"), Since: r.PostFormValue("since"), Address: r.PostFormValue("address"),
 		Protected: r.PostFormValue("protected") == "on"}
 	form := res
-	err := h.cfg.Cases.RecordResidence(r.Context(), id, &res)
+	err := h.cfg.Residences.RecordResidence(r.Context(), id, &res)
 	if fristad.ErrorCode(err) == fristad.EINVALID {
 		page := &ResidencePage{Page: h.page(w, r), Form: form}
 		page.Error, _ = formErrorFor(&page.Page, err)
@@ -79,7 +79,7 @@ func (h *Handler) handleRecordResidence(w http.ResponseWriter, r *http.Request) 
 // second factor (DP-08); without one it sends the user to confirm first.
 func (h *Handler) handleRevealResidence(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	res, err := h.cfg.Cases.RevealResidence(r.Context(), id, r.PathValue("rid"))
+	res, err := h.cfg.Residences.RevealResidence(r.Context(), id, r.PathValue("rid"))
 	if fristad.ErrorCode(err) == fristad.ESTEPUP {
 		http.Redirect(w, r, "/account/step-up?next="+url.QueryEscape("/cases/"+id+"/residence"), http.StatusSeeOther)
 		return nil

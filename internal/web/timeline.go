@@ -41,8 +41,7 @@ func (h *Handler) handleTimeline(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := timeline.Build(ctx, timeline.Sources{Cases: h.cfg.Cases, Assessments: h.cfg.Assessments, Notes: h.cfg.Notes,
-		Documents: h.cfg.Documents, Consents: h.cfg.Consents, Tasks: h.cfg.Tasks}, c)
+	entries, err := timeline.Build(ctx, h.cfg.Services, c)
 	if err != nil {
 		return err
 	}

@@ -36,21 +36,8 @@ type Config struct {
 	Demo          bool // show the DEMO banner on every page
 	Assets        *render.Assets
 	StaffURL      string // where staff reach the workspace, for links; default: from the request
-	Auth          fristad.AuthService
-	Organisations fristad.OrganisationService
-	Users         fristad.UserService
-	Audit         fristad.AuditService
-	Passkeys      fristad.PasskeyService
-	Cases         fristad.CaseService
-	Assessments   fristad.AssessmentService
-	Notes         fristad.NoteService
-	Consents      fristad.ConsentService
-	Tasks         fristad.TaskService
-	Indicators    fristad.IndicatorService
-	Documents     fristad.DocumentService
-	Programmes    fristad.ProgrammeService
-	Plans         fristad.PlanService
-	Callbacks     fristad.CallbackService
+	// Services are the domain services the workspace answers from.
+	fristad.Services
 	// Content is where coordinators edit the public portal's content
 	// (IN-10); nil for a workspace without it.
 	Content fristad.ContentEditor

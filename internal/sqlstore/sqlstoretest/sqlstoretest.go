@@ -7,9 +7,12 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
+	"fristad"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -38,9 +41,64 @@ func Engines(tb testing.TB) []string {
 	return []string{sqlstore.SQLite}
 }
 
+// Store is a database with every domain service over it, for tests that
+// arrange data across services and then check one: st.CreateCase,
+// st.AddRiskAssessment and st.Migrate all read as one store. Production
+// code holds each service on its own (sqlstore.NewServices).
+type Store struct {
+	*sqlstore.DB
+	*sqlstore.AssessmentService
+	*sqlstore.AuditService
+	*sqlstore.AuthService
+	*sqlstore.CallbackService
+	*sqlstore.CaseService
+	*sqlstore.ConsentService
+	*sqlstore.ContentStore
+	*sqlstore.DirectoryService
+	*sqlstore.DocumentService
+	*sqlstore.IndicatorService
+	*sqlstore.NoteService
+	*sqlstore.NoticeMailService
+	*sqlstore.OrganisationService
+	*sqlstore.PasskeyService
+	*sqlstore.PlanService
+	*sqlstore.ProgrammeService
+	*sqlstore.ResidenceService
+	*sqlstore.TaskService
+	*sqlstore.TokenService
+	*sqlstore.UserService
+}
+
+// NewStore returns db with every service over it.
+func NewStore(db *sqlstore.DB) *Store {
+	return &Store{
+		DB:                  db,
+		AssessmentService:   sqlstore.NewAssessmentService(db),
+		AuditService:        sqlstore.NewAuditService(db),
+		AuthService:         sqlstore.NewAuthService(db),
+		CallbackService:     sqlstore.NewCallbackService(db),
+		CaseService:         sqlstore.NewCaseService(db),
+		ConsentService:      sqlstore.NewConsentService(db),
+		ContentStore:        sqlstore.NewContentStore(db),
+		DirectoryService:    sqlstore.NewDirectoryService(db),
+		DocumentService:     sqlstore.NewDocumentService(db),
+		IndicatorService:    sqlstore.NewIndicatorService(db),
+		NoteService:         sqlstore.NewNoteService(db),
+		NoticeMailService:   sqlstore.NewNoticeMailService(db),
+		OrganisationService: sqlstore.NewOrganisationService(db),
+		PasskeyService:      sqlstore.NewPasskeyService(db),
+		PlanService:         sqlstore.NewPlanService(db),
+		ProgrammeService:    sqlstore.NewProgrammeService(db),
+		ResidenceService:    sqlstore.NewResidenceService(db),
+		TaskService:         sqlstore.NewTaskService(db),
+		TokenService:        sqlstore.NewTokenService(db),
+		UserService:         sqlstore.NewUserService(db),
+	}
+}
+
 // Run runs fn as a subtest on each of Engines, each with a fresh migrated
 // database.
-func Run(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
+func Run(t *testing.T, fn func(t *testing.T, db *Store)) {
 	t.Helper()
 	for _, engine := range Engines(t) {
 		t.Run(engine, func(t *testing.T) {
@@ -53,7 +111,7 @@ func Run(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 // keyring, and closes and removes it when the test ends. Password hashing
 // is made cheap, so tests that log in many times stay fast; the hashes
 // are real Argon2id all the same.
-func MustOpen(tb testing.TB, engine string) *sqlstore.DB {
+func MustOpen(tb testing.TB, engine string) *Store {
 	tb.Helper()
 	db := MustOpenEmpty(tb, engine)
 	ctx := context.Background()
@@ -72,7 +130,7 @@ func MustOpen(tb testing.TB, engine string) *sqlstore.DB {
 }
 
 // MustOpenEmpty is MustOpen without the migrations.
-func MustOpenEmpty(tb testing.TB, engine string) *sqlstore.DB {
+func MustOpenEmpty(tb testing.TB, engine string) *Store {
 	tb.Helper()
 	dsn := NewDSN(tb, engine)
 	db, err := sqlstore.Open(context.Background(), dsn)
@@ -80,7 +138,7 @@ func MustOpenEmpty(tb testing.TB, engine string) *sqlstore.DB {
 		tb.Fatalf("open %s: %v", engine, err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	return db
+	return NewStore(db)
 }
 
 // NewDSN returns the location of a new, empty database on engine that is
@@ -155,4 +213,16 @@ func DumpSQLite(tb testing.TB, db *sqlstore.DB) string {
 		}
 	}
 	return string(all)
+}
+
+// SameRefusal reports whether two errors tell their caller exactly the
+// same: the same *fristad.Error (code, message, key, arguments and field),
+// which is all a page or the API shows of a failure. Tests use it where a
+// record the actor may not see must answer like one that does not exist
+// (SR-21); the service method's name that each error carries for the log
+// may differ.
+func SameRefusal(a, b error) bool {
+	ea, okA := errors.AsType[*fristad.Error](a)
+	eb, okB := errors.AsType[*fristad.Error](b)
+	return okA && okB && reflect.DeepEqual(ea, eb)
 }
