@@ -10,9 +10,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"fristad"
+	"fristad/internal/guard"
 )
 
 //go:embed openapi.json
@@ -131,42 +131,25 @@ func (h *Handler) Register(mux Mux) {
 	}
 }
 
-// policy decides who may reach a route at all (SR-20).
-type policy struct {
-	name   string
-	token  bool           // a valid API token is needed
-	action fristad.Action // and, if set, one allowed to take this action
-}
-
+// The policies of the routes, by the short names the list above uses:
+// who may reach a route at all (SR-20), decided by package guard.
 var (
-	anyone   = policy{name: "anyone"}
-	signedIn = policy{name: "token", token: true}
+	anyone   = guard.Anyone
+	signedIn = guard.SignedIn
+	allowed  = guard.Allowed
 )
-
-// allowed is the policy of a route for those who may take action; to
-// everyone else it does not exist (404, SR-21).
-func allowed(action fristad.Action) policy {
-	return policy{name: string(action), token: true, action: action}
-}
-
-// guarded is a route's handler with its policy.
-type guarded struct {
-	policy  policy
-	handler http.Handler
-}
-
-func (g *guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-func (h *Handler) route(mux Mux, pattern string, p policy, fn handlerFunc) {
-	mux.Handle(pattern, &guarded{policy: p, handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := h.authenticate(r, p)
-		if err == nil && p.action != "" {
-			err = fristad.Authorize(fristad.ActorFromContext(r.Context()), p.action, nil, fristad.ENOTFOUND)
-		}
+// route registers fn at pattern behind policy p. The request's bearer
+// token, if any, is authenticated first, on every route: a wrong token is
+// refused even where none is needed.
+func (h *Handler) route(mux Mux, pattern string, p guard.Policy, fn handlerFunc) {
+	guarded := p.Guard(fn, tokenNeeded)
+	mux.Handle(pattern, &guard.Route{Policy: p, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h.authenticate(r)
 		if err == nil {
-			err = fn(w, r)
+			err = guarded(w, r)
 		}
 		if err != nil {
 			Error(w, r, err)
@@ -174,17 +157,20 @@ func (h *Handler) route(mux Mux, pattern string, p policy, fn handlerFunc) {
 	})})
 }
 
-// authenticate puts the actor of the request's bearer token into its
-// context; a route that needs one without it is EUNAUTHORIZED.
-func (h *Handler) authenticate(r *http.Request, p policy) error {
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
-		if p.token {
-			return fristad.Errorf(fristad.EUNAUTHORIZED, "an API token is needed: Authorization: Bearer TOKEN")
-		}
+// tokenNeeded answers a request without a token on a route that needs
+// one.
+func tokenNeeded(http.ResponseWriter, *http.Request) error {
+	return fristad.Errorf(fristad.EUNAUTHORIZED, "an API token is needed: Authorization: Bearer TOKEN")
+}
+
+// authenticate puts the actor of the request's bearer token, if it has
+// one, into its context; the token service refuses a wrong one.
+func (h *Handler) authenticate(r *http.Request) error {
+	token, ok := guard.BearerToken(r)
+	if !ok {
 		return nil
 	}
-	actor, err := h.cfg.Tokens.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+	actor, err := h.cfg.Tokens.AuthenticateToken(r.Context(), token)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"fristad/internal/guard"
 )
 
 type recorder map[string]http.Handler
@@ -19,17 +21,17 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 	routes := recorder{}
 	New(Config{}).Register(routes)
 	for pattern, h := range routes {
-		if g, ok := h.(*guarded); !ok || g.policy.name == "" {
+		if g, ok := h.(*guard.Route); !ok || g.Policy.Name == "" {
 			t.Errorf("route %q has no policy", pattern)
 		}
 	}
 	for pattern, want := range map[string]string{
-		"GET /api/v1/me":            "token",
+		"GET /api/v1/me":            "signed in",
 		"GET /api/v1/organisations": "organisation.list",
 		"GET /api/v1/users":         "user.list",
 		"GET /api/v1/audit":         "audit.read",
 	} {
-		if g, ok := routes[pattern].(*guarded); !ok || g.policy.name != want {
+		if g, ok := routes[pattern].(*guard.Route); !ok || g.Policy.Name != want {
 			t.Errorf("route %q: want policy %q", pattern, want)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fristad"
+	"fristad/internal/guard"
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/sqlstore"
@@ -367,8 +368,8 @@ func TestContentAPIPolicy(t *testing.T) {
 				policy = fristad.ActionContentRead
 				reader, _ = c.do(c.coordinator, method, path.Replace(p), "")
 			}
-			if g := h.(*guarded); g.policy.name != string(policy) {
-				t.Errorf("%s: policy %q, want %q", pattern, g.policy.name, policy)
+			if g := h.(*guard.Route); g.Policy.Name != string(policy) {
+				t.Errorf("%s: policy %q, want %q", pattern, g.Policy.Name, policy)
 			}
 			body := bodies[method+" "+strings.TrimPrefix(p, Prefix)]
 			for _, who := range []struct {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"fristad"
+	"fristad/internal/guard"
 	"fristad/internal/render"
 )
 
@@ -115,7 +116,7 @@ func (h *Handler) handleCode(w http.ResponseWriter, r *http.Request) error {
 	clearCookie(w, pendingCookie)
 	setCookie(w, sessionCookie, session, 0)
 	// A new form token for the new session.
-	clearCookie(w, csrfCookie)
+	clearCookie(w, guard.CSRFCookie)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

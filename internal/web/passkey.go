@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"fristad"
+	"fristad/internal/guard"
 	"fristad/internal/render"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -329,7 +330,7 @@ func (h *Handler) handlePasskeyLogin(w http.ResponseWriter, r *http.Request) err
 	}
 	clearCookie(w, pendingCookie)
 	setCookie(w, sessionCookie, token, 0)
-	clearCookie(w, csrfCookie)
+	clearCookie(w, guard.CSRFCookie)
 	return writeJSON(w, http.StatusOK, map[string]string{"redirect": localPath(a.Next)})
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"fristad"
+	"fristad/internal/guard"
 )
 
 // Register adds the workspace's routes to mux. Every route of the staff
@@ -149,55 +150,30 @@ type Mux interface {
 	Handle(pattern string, handler http.Handler)
 }
 
-// policy decides who may reach a route at all (SR-20). Every route has
-// one; a route without is a bug the route test catches.
-type policy struct {
-	name   string
-	login  bool           // a logged-in user is needed
-	action fristad.Action // and, if set, one allowed to take this action
-}
-
+// The policies of the routes, by the short names the list above uses:
+// who may reach a route at all (SR-20), decided by package guard.
 var (
-	anyone   = policy{name: "anyone"}
-	signedIn = policy{name: "signed in", login: true}
+	anyone   = guard.Anyone
+	signedIn = guard.SignedIn
+	allowed  = guard.Allowed
 )
 
-// allowed is the policy of a route for those who may take action. To
-// everyone else the route does not exist: it answers 404 (SR-21).
-func allowed(action fristad.Action) policy {
-	return policy{name: string(action), login: true, action: action}
-}
-
-// guarded is a route's handler with its policy.
-type guarded struct {
-	policy  policy
-	handler http.Handler
-}
-
-func (g *guarded) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.handler.ServeHTTP(w, r) }
-
 // routeJSON registers a route for a page's script: errors are JSON.
-func (h *Handler) routeJSON(mux Mux, pattern string, p policy, fn handlerFunc) {
-	mux.Handle(pattern, &guarded{policy: p, handler: h.handleWith(p.guard(fn), h.jsonError)})
+func (h *Handler) routeJSON(mux Mux, pattern string, p guard.Policy, fn handlerFunc) {
+	mux.Handle(pattern, &guard.Route{Policy: p, Handler: h.handleWith(p.Guard(fn, signIn), h.jsonError)})
 }
 
 // route registers fn at pattern behind policy p.
-func (h *Handler) route(mux Mux, pattern string, p policy, fn handlerFunc) {
-	mux.Handle(pattern, &guarded{policy: p, handler: h.handle(p.guard(fn))})
+func (h *Handler) route(mux Mux, pattern string, p guard.Policy, fn handlerFunc) {
+	mux.Handle(pattern, &guard.Route{Policy: p, Handler: h.handle(p.Guard(fn, signIn))})
 }
 
-// guard wraps fn with the policy's checks.
-func (p policy) guard(fn handlerFunc) handlerFunc {
-	inner := fn
-	if p.login {
-		inner = requireActor(func(w http.ResponseWriter, r *http.Request) error {
-			if p.action != "" {
-				if err := fristad.Authorize(fristad.ActorFromContext(r.Context()), p.action, nil, fristad.ENOTFOUND); err != nil {
-					return err
-				}
-			}
-			return fn(w, r)
-		})
+// signIn answers a request without a login on a route that needs one: a
+// page asks to log in and returns afterwards; other requests are 401.
+func signIn(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+localPath(r.URL.Path), http.StatusSeeOther)
+		return nil
 	}
-	return inner
+	return fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
 }

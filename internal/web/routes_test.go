@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"fristad/internal/guard"
 	"fristad/internal/render"
 )
 
@@ -29,12 +30,12 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		t.Fatalf("only %d routes registered", len(routes))
 	}
 	for pattern, handler := range routes {
-		g, ok := handler.(*guarded)
-		if !ok || g.policy.name == "" {
+		g, ok := handler.(*guard.Route)
+		if !ok || g.Policy.Name == "" {
 			t.Errorf("route %q has no policy", pattern)
 			continue
 		}
-		if g.policy.action != "" && !g.policy.login {
+		if g.Policy.Action != "" && !g.Policy.Login {
 			t.Errorf("route %q checks an action without a login", pattern)
 		}
 	}
@@ -46,7 +47,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		"GET /admin/organisations": "organisation.create",
 		"GET /audit":               "audit.read",
 	} {
-		if g, ok := routes[pattern].(*guarded); !ok || g.policy.name != want {
+		if g, ok := routes[pattern].(*guard.Route); !ok || g.Policy.Name != want {
 			t.Errorf("route %q: policy %v; want %q", pattern, routes[pattern], want)
 		}
 	}

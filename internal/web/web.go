@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"fristad"
-	"fristad/internal/auth"
+	"fristad/internal/guard"
 	"fristad/internal/i18n"
 	"fristad/internal/render"
 )
@@ -22,13 +22,12 @@ import (
 var templates embed.FS
 
 // Cookies. The __Host- prefix makes the browser insist on Secure, Path=/
-// and no Domain, so no other site or subdomain can set or read them.
+// and no Domain, so no other site or subdomain can set or read them. The
+// form token's cookie is guard.CSRFCookie.
 const (
 	langCookie    = "__Host-fristad-lang"    // an explicit language choice
 	sessionCookie = "__Host-fristad-session" // the session token
 	pendingCookie = "__Host-fristad-pending" // a checked password awaiting its code
-	csrfCookie    = "__Host-fristad-csrf"    // the double-submit form token
-	csrfField     = "csrf"
 )
 
 // Config configures the staff workspace.
@@ -99,7 +98,7 @@ func (h *Handler) handleWith(fn handlerFunc, fail func(http.ResponseWriter, *htt
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		err := h.authenticate(w, r)
 		if err == nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			err = checkCSRF(r)
+			err = guard.CheckCSRF(r, readForm)
 		}
 		if err == nil {
 			err = fn(w, r)
@@ -133,56 +132,6 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// requireActor wraps a handler that needs a logged-in user: without one,
-// a page asks to log in and returns afterwards; other requests are 401.
-func requireActor(fn handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if fristad.ActorFromContext(r.Context()) == nil {
-			if r.Method == http.MethodGet {
-				http.Redirect(w, r, "/login?next="+localPath(r.URL.Path), http.StatusSeeOther)
-				return nil
-			}
-			return fristad.Errorf(fristad.EUNAUTHORIZED, "not logged in")
-		}
-		return fn(w, r)
-	}
-}
-
-// checkCSRF requires the form's token to equal the token cookie (SR-51).
-// The cookie can only be set by this site (__Host-, SameSite=Strict), so
-// another site cannot know the value to put in a forged form.
-func checkCSRF(r *http.Request) error {
-	c, err := r.Cookie(csrfCookie)
-	if err != nil || c.Value == "" {
-		return fristad.Errorf(fristad.EFORBIDDEN, "no form token cookie")
-	}
-	if err := parseForm(r); err != nil {
-		return formError(err)
-	}
-	token := r.PostForm.Get(csrfField)
-	if token == "" {
-		// Scripts posting JSON send the token in a header.
-		token = r.Header.Get("X-CSRF-Token")
-	}
-	if !auth.Equal(token, c.Value) {
-		return fristad.Errorf(fristad.EFORBIDDEN, "the form token does not match")
-	}
-	return nil
-}
-
-// csrfToken returns the request's form token, setting the cookie when the
-// browser has none yet.
-func csrfToken(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 26 {
-		return c.Value
-	}
-	token := auth.NewToken()
-	setCookie(w, csrfCookie, token, 0)
-	// Later code in this request sees the new cookie too.
-	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: token})
-	return token
-}
-
 func setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     name,
@@ -214,7 +163,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) render.Page {
 	p := h.printer(r)
 	page := render.NewPage(r, p, h.cfg.Demo)
 	page.Languages = render.LanguagesOf(h.catalog, p)
-	page.CSRF = csrfToken(w, r)
+	page.CSRF = guard.CSRFToken(w, r)
 	if a := fristad.ActorFromContext(r.Context()); a != nil {
 		page.User = a.Email
 		for _, l := range menu {
@@ -259,6 +208,16 @@ func localPath(p string) string {
 		return "/"
 	}
 	return p
+}
+
+// readForm reads the form of a state-changing request, for its form
+// token to be checked (SR-51); a form that cannot be read is answered as
+// formError says.
+func readForm(r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return formError(err)
+	}
+	return nil
 }
 
 // formError turns a failure to read a form into a fristad error.

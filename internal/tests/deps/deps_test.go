@@ -70,6 +70,7 @@ func TestImportDirection(t *testing.T) {
 		"fristad/internal/web":      {"fristad/internal/sqlstore", "fristad/internal/server", "fristad/internal/portal", "fristad/internal/api"},
 		"fristad/internal/api":      {"fristad/internal/sqlstore", "fristad/internal/server", "fristad/internal/portal", "fristad/internal/web"},
 		"fristad/internal/render":   {"fristad/internal/sqlstore", "fristad/internal/server", "fristad/internal/portal", "fristad/internal/web", "fristad/internal/api"},
+		"fristad/internal/guard":    {"fristad/internal/sqlstore", "fristad/internal/server", "fristad/internal/portal", "fristad/internal/web", "fristad/internal/api", "fristad/internal/render"},
 		"fristad/internal/i18n":     {"fristad/internal/sqlstore", "fristad/internal/server", "fristad/internal/render"},
 		"fristad/internal/sqlstore": {"fristad/internal/server", "fristad/internal/web", "fristad/internal/portal", "fristad/internal/api", "fristad/internal/render"},
 	}
