@@ -19,6 +19,15 @@ var stockholm = func() *time.Location {
 // whatever the time zone t is in.
 func StockholmDay(t time.Time) string { return t.In(stockholm).Format(time.DateOnly) }
 
+// stockholmDayAfter returns the Swedish calendar day n days after the
+// one at t (before it, for a negative n). It counts calendar days, not
+// 24 hours, which on the nights the clocks change would reach a day too
+// far or too short from the last hour before Swedish midnight.
+func stockholmDayAfter(t time.Time, n int) string {
+	y, m, d := t.In(stockholm).Date()
+	return time.Date(y, m, d+n, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
 // RuleEvent names a change on a case that rules answer with tasks.
 type RuleEvent string
 
@@ -89,7 +98,7 @@ func RuleTasks(c RuleChange, now time.Time) []RuleTask {
 	switch c.Event {
 	case RuleCaseCreated, RulePersonMerged:
 		if c.PresumedChild && !c.WasPresumedChild {
-			return task(TaskChildProtection, StockholmDay(now.AddDate(0, 0, 1)))
+			return task(TaskChildProtection, stockholmDayAfter(now, 1))
 		}
 	case RuleCaseUpdated:
 		if c.Pathway != c.PreviousPathway {
@@ -128,7 +137,7 @@ func RuleTasksClosed(e RuleEvent) []string {
 // due before today. Days are Swedish calendar days.
 func DeadlineUntil(deadline string, now time.Time) string {
 	if deadline == "week" {
-		return StockholmDay(now.AddDate(0, 0, 7))
+		return stockholmDayAfter(now, 7)
 	}
-	return StockholmDay(now.AddDate(0, 0, -1))
+	return stockholmDayAfter(now, -1)
 }

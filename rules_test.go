@@ -88,6 +88,22 @@ func TestRuleTasks(t *testing.T) {
 			fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: lead, PresumedChild: true}, "2026-03-29T10:00", child("2026-03-30")},
 		{"the day the clocks go back",
 			fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: lead, PresumedChild: true}, "2026-10-25T10:00", child("2026-10-26")},
+		// In the last hour before Swedish midnight on the night the
+		// clocks go forward, 24 hours on is already two days on.
+		{"the last hour before the clocks go forward: the next day, not the one after",
+			fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: lead, PresumedChild: true}, "2026-03-28T22:30", child("2026-03-29")},
+		{"the first hour of the short day",
+			fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: lead, PresumedChild: true}, "2026-03-28T23:30", child("2026-03-30")},
+		{"the last hour of the short day",
+			fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: lead, PresumedChild: true}, "2026-03-29T21:30", child("2026-03-30")},
+		// In the first hour of the day the clocks go back, 24 hours on
+		// is still the same day.
+		{"the first hour of the long day: the next day, not the same",
+			fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: lead, PresumedChild: true}, "2026-10-24T22:30", child("2026-10-26")},
+		{"the last hour of the long day",
+			fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: lead, PresumedChild: true}, "2026-10-25T22:30", child("2026-10-26")},
+		{"a merge late on the long day",
+			fristad.RuleChange{Event: fristad.RulePersonMerged, Organisation: lead, PresumedChild: true}, "2026-10-24T22:30", child("2026-10-26")},
 		{"a merge that makes the record's person a possible child",
 			fristad.RuleChange{Event: fristad.RulePersonMerged, Organisation: lead, PresumedChild: true}, "2026-05-04T08:00", child("2026-05-05")},
 		{"a merge into a record that said so already adds nothing",
@@ -161,6 +177,12 @@ func TestDeadlineUntil(t *testing.T) {
 		{"overdue", "2026-05-04T22:30", "2026-05-04"}, // already the 5th in Stockholm
 		{"week", "2026-05-04T22:30", "2026-05-12"},
 		{"overdue", "2026-01-01T10:00", "2025-12-31"},
+		// Around the clock changes a day is 23 or 25 hours: the window
+		// counts Swedish calendar days.
+		{"week", "2026-03-28T22:30", "2026-04-04"},    // 23:30 on the 28th
+		{"overdue", "2026-03-29T22:30", "2026-03-29"}, // 00:30 on the 30th
+		{"week", "2026-10-24T22:30", "2026-11-01"},    // 00:30 on the 25th
+		{"overdue", "2026-10-25T22:30", "2026-10-24"}, // 23:30 on the 25th: a task due today is not overdue
 		{"week", "2026-12-28T10:00", "2027-01-04"},
 	} {
 		if got := fristad.DeadlineUntil(tt.deadline, at(t, tt.now)); got != tt.want {
