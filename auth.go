@@ -17,6 +17,55 @@ const (
 	StepUpTTL = 5 * time.Minute
 )
 
+// SessionPolicy is how long a staff session lasts (SR-11).
+type SessionPolicy struct {
+	IdleTimeout     time.Duration // without a request
+	AbsoluteTimeout time.Duration // in any case
+}
+
+// Expires returns the absolute end of a session started at created.
+func (p SessionPolicy) Expires(created time.Time) time.Time { return created.Add(p.AbsoluteTimeout) }
+
+// Expired reports whether a session last seen at lastSeen, with its
+// absolute end at expires, has ended at now: at its end to the instant,
+// and once IdleTimeout has passed since its last request.
+func (p SessionPolicy) Expired(lastSeen, expires, now time.Time) bool {
+	return !now.Before(expires) || now.Sub(lastSeen) >= p.IdleTimeout
+}
+
+// MaxSessions is how many sessions one user keeps at once: a new one
+// ends the oldest beyond it (SR-14).
+const MaxSessions = 3
+
+// LoginThrottle is when failed attempts to log in refuse the next ones
+// (SR-03): an account name after AccountFailures failures within
+// Window, an address after AddressFailures, until enough of them are
+// older than the window.
+type LoginThrottle struct {
+	Window          time.Duration
+	AccountFailures int
+	AddressFailures int
+}
+
+// DefaultLoginThrottle refuses an account name after 10 failures within
+// 15 minutes, and an address after 100 (SR-03).
+var DefaultLoginThrottle = LoginThrottle{Window: 15 * time.Minute, AccountFailures: 10, AddressFailures: 100}
+
+// Since returns when the failures that count at now began: a failure at
+// or before it counts no more, and may be forgotten.
+func (t LoginThrottle) Since(now time.Time) time.Time { return now.Add(-t.Window) }
+
+// Refused reports whether an attempt is refused, with the failures of its
+// account name and of its address after Since(now).
+func (t LoginThrottle) Refused(accountFailures, addressFailures int) bool {
+	return accountFailures >= t.AccountFailures || addressFailures >= t.AddressFailures
+}
+
+// Locks reports whether the failure that brings an account name's count
+// to accountFailures is the one that locks it: the moment a real
+// account's owner is told (SR-06), once, not at every failure after.
+func (t LoginThrottle) Locks(accountFailures int) bool { return accountFailures == t.AccountFailures }
+
 // Client describes where a request comes from. The address is only ever
 // stored as a keyed hash.
 type Client struct {

@@ -165,6 +165,16 @@ func (c *Consent) InForce(day string) bool {
 	return c.Status != ConsentWithdrawn && c.WithdrawnAt == nil && c.GivenOn <= day && (c.ExpiresOn == "" || day <= c.ExpiresOn)
 }
 
+// StatusOn returns the consent's status on day (YYYY-MM-DD), a Swedish
+// calendar day: a given consent reads as expired once its last day has
+// passed.
+func (c *Consent) StatusOn(day string) string {
+	if c.Status == ConsentGiven && c.ExpiresOn != "" && c.ExpiresOn < day {
+		return ConsentExpired
+	}
+	return c.Status
+}
+
 // Covers reports whether the consent covers sharing categories with
 // recipient for purpose. It does not say whether it is in force.
 func (c *Consent) Covers(purpose, recipient string, categories []string) bool {

@@ -82,6 +82,25 @@ func (m *PersonMerge) Validate() error {
 	return nil
 }
 
+// CheckMerge says why record from may not be merged into record into,
+// both as the actor reads them, and which of the two ("into" or "from")
+// the refusal is about: a record already merged into another, one record
+// named twice, or a record with a case the actor may not merge (ID-10).
+// It returns "", nil when the merge may go ahead. Whether the actor may
+// merge into at all is for the caller to ask before it looks up from,
+// so one who may not learns nothing of the other.
+func CheckMerge(into, from *PersonRecord) (side string, err error) {
+	switch {
+	case into.MergedInto != "" || from.MergedInto != "":
+		return MergeKeepInto, Localized(ECONFLICT, "merge.tombstone", nil, "the record has already been merged into another; merge with that one")
+	case into.Reference == from.Reference:
+		return MergeKeepInto, Localized(ECONFLICT, "merge.self", nil, "both references name the same record")
+	case !from.CanMerge:
+		return MergeKeepFrom, Localized(EFORBIDDEN, "merge.access", nil, "only a case worker on the team of every case of both records may merge them")
+	}
+	return "", nil
+}
+
 // MergePerson combines two people's fields by the rules above: into is
 // the survivor, from the record merged into it, keep the case worker's
 // choices. It returns a new person with into's id and reference.

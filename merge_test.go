@@ -86,3 +86,43 @@ func TestMergePerson(t *testing.T) {
 		t.Errorf("MergePerson(from, into) = protection %q id %q; want %q b", got.Protection, got.ID, fristad.ProtectionMarking)
 	}
 }
+
+// TestCheckMerge checks which merges are refused, and which record the
+// refusal names: a tombstone on either side, one record named twice, or
+// a record with a case the actor may not merge (ID-10).
+func TestCheckMerge(t *testing.T) {
+	rec := func(ref string, edit func(r *fristad.PersonRecord)) *fristad.PersonRecord {
+		r := &fristad.PersonRecord{Reference: ref, Person: &fristad.Person{Reference: ref}, CanMerge: true}
+		if edit != nil {
+			edit(r)
+		}
+		return r
+	}
+	tombstone := func(r *fristad.PersonRecord) { r.MergedInto, r.Person = "P-C", nil }
+	locked := func(r *fristad.PersonRecord) { r.CanMerge = false }
+	for _, tt := range []struct {
+		name       string
+		into, from *fristad.PersonRecord
+		side, key  string
+	}{
+		{"two records the actor may merge", rec("P-A", nil), rec("P-B", nil), "", ""},
+		{"into is a tombstone", rec("P-A", tombstone), rec("P-B", nil), fristad.MergeKeepInto, "merge.tombstone"},
+		{"from is a tombstone", rec("P-A", nil), rec("P-B", tombstone), fristad.MergeKeepInto, "merge.tombstone"},
+		{"a tombstone before the actor's reach", rec("P-A", nil), rec("P-B", func(r *fristad.PersonRecord) { tombstone(r); locked(r) }),
+			fristad.MergeKeepInto, "merge.tombstone"},
+		{"the same record twice", rec("P-A", nil), rec("P-A", nil), fristad.MergeKeepInto, "merge.self"},
+		{"from has a case the actor may not merge", rec("P-A", nil), rec("P-B", locked), fristad.MergeKeepFrom, "merge.access"},
+		{"the same record, not the actor's to merge", rec("P-A", nil), rec("P-A", locked), fristad.MergeKeepInto, "merge.self"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			side, err := fristad.CheckMerge(tt.into, tt.from)
+			var key string
+			if e, ok := err.(*fristad.Error); ok {
+				key = e.Key
+			}
+			if side != tt.side || key != tt.key || (tt.key == "") != (err == nil) {
+				t.Errorf("CheckMerge = %q, %v; want %q, %s", side, err, tt.side, tt.key)
+			}
+		})
+	}
+}

@@ -291,6 +291,46 @@ type PhaseChange struct {
 	Reason string
 }
 
+// CheckPhaseChange judges a change of the plan's phase by the phase
+// limits of its programme version (SP-04, SP-15): the change comes on or
+// after the day the phase started; a renewal needs a reason and a
+// renewal left; advancing needs a next phase, and a reason when the
+// phase ran over its limit, which is never left silently. It returns the
+// phase the plan is in after the change: the same one renewed, or the
+// next.
+func (p *Plan) CheckPhaseChange(ch *PhaseChange) (Phase, error) {
+	if ch.On < p.PhaseStartedOn {
+		return Phase{}, invalid("on", "plan.phase.date", "the change cannot come before the phase started")
+	}
+	clock := p.Clock(ch.On)
+	switch ch.Kind {
+	case "renew":
+		if !clock.CanRenew {
+			return Phase{}, invalid("kind", "plan.phase.norenew", "the phase cannot be renewed again")
+		}
+		if ch.Reason == "" {
+			return Phase{}, invalid("reason", "plan.phase.reason.required", "a renewal needs a reason")
+		}
+		ph, _ := p.Programme.Phase(p.Phase) // found, as the clock says it may be renewed
+		return ph, nil
+	case "advance":
+		var next Phase
+		ok := false
+		if p.Programme != nil {
+			next, ok = p.Programme.NextPhase(p.Phase)
+		}
+		if !ok {
+			return Phase{}, invalid("kind", "plan.phase.last", "this is the last phase; end the plan instead")
+		}
+		if clock.Overrun && ch.Reason == "" {
+			return Phase{}, Localized(EINVALID, "plan.phase.overrun", map[string]any{"Days": -clock.DaysLeft},
+				"the phase ran over its limit: say why before moving on")
+		}
+		return next, nil
+	}
+	return Phase{}, invalid("kind", "plan.phase.kind", "renew or advance")
+}
+
 // PlanEnd ends a plan: when, why, and her outcomes at exit (SP-12).
 type PlanEnd struct {
 	On       string

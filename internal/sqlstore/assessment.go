@@ -137,13 +137,12 @@ func (s *AssessmentService) AddRiskAssessment(ctx context.Context, caseID string
 		}
 		// The assessment does what an open re-assessment task asked for,
 		// and sets the date of the next (AS-02, AS-05).
-		if err := closeRuleTasks(ctx, tx, c.ID, fristad.TaskReassessment, a.AssessedBy); err != nil {
+		if err := closeRuleTasks(ctx, tx, c.ID, fristad.RuleTasksClosed(fristad.RuleRiskAssessed), a.AssessedBy); err != nil {
 			return err
 		}
-		if a.ReassessOn != "" {
-			if err := addRuleTask(ctx, tx, c.ID, fristad.TaskReassessment, a.ReassessOn, c.LeadOrganisation); err != nil {
-				return err
-			}
+		change := fristad.RuleChange{Event: fristad.RuleRiskAssessed, Organisation: c.LeadOrganisation, NextOn: a.ReassessOn}
+		if err := addRuleTasks(ctx, tx, c.ID, fristad.RuleTasks(change, tx.now)); err != nil {
+			return err
 		}
 		// A risk rising to high or above prompts protective action (AS-03).
 		if high := fristad.RiskRank("high"); fristad.RiskRank(a.Level) >= high && fristad.RiskRank(previous) < fristad.RiskRank(a.Level) {

@@ -31,21 +31,14 @@ type AuthConfig struct {
 	AbsoluteTimeout time.Duration
 }
 
-// Throttling (SR-03): an account name is refused for the rest of the
-// window after accountFailures failed attempts, an address after
-// addressFailures; at most maxSessions sessions per user (SR-14).
-const (
-	failureWindow   = 15 * time.Minute
-	accountFailures = 10
-	addressFailures = 100
-	maxSessions     = 3
-)
+// loginThrottle is the throttling of logins (SR-03).
+var loginThrottle = fristad.DefaultLoginThrottle
 
 // errLoginFailed is the one answer to every failed login (SR-04).
 var errLoginFailed = fristad.Localized(fristad.EUNAUTHORIZED, "login.failed", nil, "wrong e-mail address, password or code")
 
 func errThrottled() error {
-	return fristad.Localized(fristad.ERATELIMIT, "login.throttled", map[string]any{"Minutes": int(failureWindow.Minutes())}, "too many failed attempts; wait and try again")
+	return fristad.Localized(fristad.ERATELIMIT, "login.throttled", map[string]any{"Minutes": int(loginThrottle.Window.Minutes())}, "too many failed attempts; wait and try again")
 }
 
 // authConfig returns the configuration with defaults filled in.
@@ -61,6 +54,11 @@ func (db *DB) authConfig() AuthConfig {
 		c.AbsoluteTimeout = fristad.DefaultAbsoluteTimeout
 	}
 	return c
+}
+
+// sessions returns the session policy of the configuration (SR-11).
+func (c AuthConfig) sessions() fristad.SessionPolicy {
+	return fristad.SessionPolicy{IdleTimeout: c.IdleTimeout, AbsoluteTimeout: c.AbsoluteTimeout}
 }
 
 // keyedHash returns a keyed hash of s, so the throttling table does not
@@ -154,7 +152,7 @@ func (s *AuthService) Login(ctx context.Context, email, password string, client 
 // checkThrottle refuses an account name or an address with too many
 // recent failures.
 func checkThrottle(ctx context.Context, tx *Tx, emailHash, ipHash string) error {
-	since := tx.now.Add(-failureWindow)
+	since := loginThrottle.Since(tx.now)
 	var byEmail, byIP int
 	err := tx.QueryRowContext(ctx, `
 		SELECT
@@ -164,7 +162,7 @@ func checkThrottle(ctx context.Context, tx *Tx, emailHash, ipHash string) error 
 	if err != nil {
 		return err
 	}
-	if byEmail >= accountFailures || byIP >= addressFailures {
+	if loginThrottle.Refused(byEmail, byIP) {
 		return errThrottled()
 	}
 	return nil
@@ -174,7 +172,7 @@ func checkThrottle(ctx context.Context, tx *Tx, emailHash, ipHash string) error 
 // error to answer.
 func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string, e auditEvent) error {
 	err := db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= $1`, tx.now.Add(-failureWindow)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= $1`, loginThrottle.Since(tx.now)); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (email_hash, ip_hash, at) VALUES ($1, $2, $3)`, emailHash, ipHash, tx.now); err != nil {
@@ -183,10 +181,10 @@ func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string, e aud
 		// The moment a real account's name is locked, its owner is told.
 		if e.ActorID != "" {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM login_failures WHERE email_hash = $1 AND at > $2`, emailHash, tx.now.Add(-failureWindow)).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM login_failures WHERE email_hash = $1 AND at > $2`, emailHash, loginThrottle.Since(tx.now)).Scan(&n); err != nil {
 				return err
 			}
-			if n == accountFailures {
+			if loginThrottle.Locks(n) {
 				if err := notify(ctx, tx, e.ActorID, "signin.failures"); err != nil {
 					return err
 				}
@@ -296,20 +294,20 @@ func (s *AuthService) VerifyTOTP(ctx context.Context, pending, code string, clie
 }
 
 // createSession starts a session for a user, ending the oldest beyond
-// maxSessions, and returns its token.
+// fristad.MaxSessions, and returns its token.
 func createSession(ctx context.Context, tx *Tx, userID string, client fristad.Client, cfg AuthConfig) (string, error) {
 	token := auth.NewToken()
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO sessions (id, token_hash, user_id, user_agent, created_at, last_seen_at, expires_at, stepup_at)
 		VALUES ($1, $2, $3, $4, $5, $5, $6, $5)`,
-		auth.NewID(), auth.HashToken(token), userID, shortUserAgent(client.UserAgent), tx.now, tx.now.Add(cfg.AbsoluteTimeout))
+		auth.NewID(), auth.HashToken(token), userID, shortUserAgent(client.UserAgent), tx.now, cfg.sessions().Expires(tx.now))
 	if err != nil {
 		return "", err
 	}
 	_, err = tx.ExecContext(ctx, `
 		DELETE FROM sessions WHERE user_id = $1 AND id NOT IN (
 			SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT $2)`,
-		userID, maxSessions)
+		userID, fristad.MaxSessions)
 	return token, err
 }
 
@@ -348,7 +346,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (_ *frista
 		if err != nil {
 			return err
 		}
-		if disabled || !tx.now.Before(expires) || tx.now.Sub(lastSeen) >= cfg.IdleTimeout {
+		if disabled || cfg.sessions().Expired(lastSeen, expires, tx.now) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, a.SessionID); err != nil {
 				return err
 			}

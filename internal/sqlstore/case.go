@@ -119,11 +119,9 @@ func (db *DB) insertCase(ctx context.Context, tx *Tx, ix *seal.Indexer, actor *f
 	// A possible child is treated as a child at once (CH-01): her
 	// protection is assessed the same day or at the latest the next
 	// (CH-04).
-	if p.PresumedChild {
-		due := swedishDay(tx.now.AddDate(0, 0, 1))
-		if err := addRuleTask(ctx, tx, c.ID, fristad.TaskChildProtection, due, c.LeadOrganisation); err != nil {
-			return err
-		}
+	change := fristad.RuleChange{Event: fristad.RuleCaseCreated, Organisation: c.LeadOrganisation, PresumedChild: p.PresumedChild}
+	if err := addRuleTasks(ctx, tx, c.ID, fristad.RuleTasks(change, tx.now)); err != nil {
+		return err
 	}
 	return db.audit(ctx, tx, auditEvent{Action: "case.create", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
 }
@@ -508,10 +506,7 @@ func caseListSQL(actor *fristad.Actor, filter fristad.CaseFilter, limit int, now
 		where += " AND c.lead_org_id = " + arg(*filter.LeadOrganisation)
 	}
 	if filter.Deadline != nil {
-		until := swedishDay(now.AddDate(0, 0, -1))
-		if *filter.Deadline == "week" {
-			until = swedishDay(now.AddDate(0, 0, 7))
-		}
+		until := fristad.DeadlineUntil(*filter.Deadline, now)
 		where += ` AND EXISTS (SELECT 1 FROM tasks k WHERE k.case_id = c.id AND k.org_id = $1 AND k.done_at IS NULL AND k.due_on <= ` + arg(until) + `)`
 	}
 	if filter.Reference != "" {
@@ -891,10 +886,9 @@ func (s *CaseService) UpdateCase(ctx context.Context, caseID string, u *fristad.
 		}
 		// A pathway decision is a point to assess the risk again, the same
 		// day (AS-05).
-		if pathway != c.Pathway {
-			if err := addRuleTask(ctx, tx, c.ID, fristad.TaskReassessment, swedishDay(tx.now), c.LeadOrganisation); err != nil {
-				return err
-			}
+		change := fristad.RuleChange{Event: fristad.RuleCaseUpdated, Organisation: c.LeadOrganisation, Pathway: pathway, PreviousPathway: c.Pathway}
+		if err := addRuleTasks(ctx, tx, c.ID, fristad.RuleTasks(change, tx.now)); err != nil {
+			return err
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "case.update", ObjectType: "case", ObjectID: c.ID, Purpose: strings.Join(changed, ",")})
 	})

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"time"
 
 	"fristad"
 	"fristad/internal/audit"
@@ -22,19 +21,6 @@ var (
 
 // NewConsentService returns the consent service over db.
 func NewConsentService(db *DB) *ConsentService { return &ConsentService{db: db} }
-
-// stockholm is the time zone of the calendar days consents are given,
-// expire and are relied on in.
-var stockholm = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Stockholm")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
-
-// swedishDay returns the Swedish calendar day of t, YYYY-MM-DD.
-func swedishDay(t time.Time) string { return t.In(stockholm).Format(time.DateOnly) }
 
 // forUpdate locks the rows a query reads until the transaction ends, on
 // PostgreSQL; SQLite's write transactions hold the whole database already.
@@ -81,9 +67,7 @@ func scanConsent(row interface{ Scan(...any) error }, dk *seal.DataKey, caseID, 
 		}
 		*f.v = string(b)
 	}
-	if c.Status == fristad.ConsentGiven && c.ExpiresOn != "" && c.ExpiresOn < today {
-		c.Status = fristad.ConsentExpired
-	}
+	c.Status = c.StatusOn(today)
 	return c, nil
 }
 
@@ -115,7 +99,7 @@ func (s *ConsentService) FindConsents(ctx context.Context, caseID string) (_ []*
 			return err
 		}
 		defer rows.Close()
-		today := swedishDay(tx.now)
+		today := fristad.StockholmDay(tx.now)
 		for rows.Next() {
 			consent, err := scanConsent(rows, dk, c.ID, today)
 			if err != nil {
@@ -188,7 +172,7 @@ func (s *ConsentService) WithdrawConsent(ctx context.Context, caseID, consentID 
 			return err
 		}
 		row := tx.QueryRowContext(ctx, `SELECT `+consentColumns+` FROM case_consents WHERE id = $1 AND case_id = $2`, consentID, c.ID)
-		out, err = scanConsent(row, dk, c.ID, swedishDay(tx.now))
+		out, err = scanConsent(row, dk, c.ID, fristad.StockholmDay(tx.now))
 		if errors.Is(err, sql.ErrNoRows) {
 			// Not a consent of this case: the attempt is on record, and
 			// the answer is the same as for a consent that never was.
@@ -320,7 +304,7 @@ func (s *ConsentService) CreateDisclosure(ctx context.Context, caseID string, d 
 // between the check and the record.
 func (db *DB) checkConsent(ctx context.Context, tx *Tx, dk *seal.DataKey, caseID string, d *fristad.Disclosure) error {
 	row := tx.QueryRowContext(ctx, `SELECT `+consentColumns+` FROM case_consents WHERE id = $1 AND case_id = $2`+db.forUpdate(), d.ConsentID, caseID)
-	consent, err := scanConsent(row, dk, caseID, swedishDay(tx.now))
+	consent, err := scanConsent(row, dk, caseID, fristad.StockholmDay(tx.now))
 	fail := func(key, message string) error {
 		return &fristad.Error{Code: fristad.EINVALID, Field: "consent_id", Key: key, Message: message}
 	}

@@ -179,13 +179,11 @@ func (s *CaseService) MergePersons(ctx context.Context, m *fristad.PersonMerge) 
 		if err != nil {
 			return err
 		}
-		switch {
-		case into.rec.MergedInto != "" || from.rec.MergedInto != "":
-			return deny(m.Into, fristad.Localized(fristad.ECONFLICT, "merge.tombstone", nil, "the record has already been merged into another; merge with that one"))
-		case into.id == from.id:
-			return deny(m.Into, fristad.Localized(fristad.ECONFLICT, "merge.self", nil, "both references name the same record"))
-		case !from.rec.CanMerge:
-			return deny(m.From, fristad.Localized(fristad.EFORBIDDEN, "merge.access", nil, "only a case worker on the team of every case of both records may merge them"))
+		if side, why := fristad.CheckMerge(into.rec, from.rec); why != nil {
+			if side == fristad.MergeKeepFrom {
+				return deny(m.From, why)
+			}
+			return deny(m.Into, why)
 		}
 		// A person in a browser confirms with a second factor (SR-13); an
 		// API token has none to give, and is itself the credential an
@@ -287,16 +285,13 @@ func (db *DB) mergePersons(ctx context.Context, tx *Tx, into, from *personRow, k
 	}
 	// A person who may be a child is one on every case (CH-01), and is
 	// assessed the same or the next day (CH-04).
-	if p.PresumedChild && !ip.PresumedChild {
-		for _, c := range into.cases {
-			if err := addRuleTask(ctx, tx, c.id, fristad.TaskChildProtection, swedishDay(tx.now.AddDate(0, 0, 1)), c.lead); err != nil {
-				return err
-			}
-		}
-	}
-	if p.PresumedChild && !fp.PresumedChild {
-		for _, c := range from.cases {
-			if err := addRuleTask(ctx, tx, c.id, fristad.TaskChildProtection, swedishDay(tx.now.AddDate(0, 0, 1)), c.lead); err != nil {
+	for _, side := range []struct {
+		cases []mergeCase
+		was   bool
+	}{{into.cases, ip.PresumedChild}, {from.cases, fp.PresumedChild}} {
+		for _, c := range side.cases {
+			change := fristad.RuleChange{Event: fristad.RulePersonMerged, Organisation: c.lead, PresumedChild: p.PresumedChild, WasPresumedChild: side.was}
+			if err := addRuleTasks(ctx, tx, c.id, fristad.RuleTasks(change, tx.now)); err != nil {
 				return err
 			}
 		}

@@ -495,38 +495,21 @@ func (s *PlanService) ChangePhase(ctx context.Context, caseID string, ch *frista
 		return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "plan.text.invalid", Message: "the reason is too long or holds control characters"}
 	}
 	return s.db.onPlan(ctx, caseID, "phase", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
-		if ch.On < p.PhaseStartedOn {
-			return &fristad.Error{Code: fristad.EINVALID, Field: "on", Key: "plan.phase.date", Message: "the change cannot come before the phase started"}
+		next, err := p.CheckPhaseChange(ch)
+		if err != nil {
+			return err
 		}
-		clock := p.Clock(ch.On)
 		by := fristad.ActorFromContext(ctx).UserID
-		switch ch.Kind {
-		case "renew":
-			if !clock.CanRenew {
-				return &fristad.Error{Code: fristad.EINVALID, Field: "kind", Key: "plan.phase.norenew", Message: "the phase cannot be renewed again"}
-			}
-			if ch.Reason == "" {
-				return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "plan.phase.reason.required", Message: "a renewal needs a reason"}
-			}
+		if ch.Kind == "renew" {
 			if _, err := tx.ExecContext(ctx, `UPDATE plans SET renewals = renewals + 1 WHERE id = $1`, p.ID); err != nil {
 				return err
 			}
 			return insertPlanEvent(ctx, tx, dk, p.ID, &fristad.PhaseEvent{Kind: "renew", Phase: p.Phase, On: ch.On, Reason: ch.Reason}, by)
-		case "advance":
-			next, ok := p.Programme.NextPhase(p.Phase)
-			if !ok {
-				return &fristad.Error{Code: fristad.EINVALID, Field: "kind", Key: "plan.phase.last", Message: "this is the last phase; end the plan instead"}
-			}
-			if clock.Overrun && ch.Reason == "" {
-				return fristad.Localized(fristad.EINVALID, "plan.phase.overrun", map[string]any{"Days": -clock.DaysLeft},
-					"the phase ran over its limit: say why before moving on")
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE plans SET phase = $1, phase_started_on = $2, renewals = 0 WHERE id = $3`, next.Code, ch.On, p.ID); err != nil {
-				return err
-			}
-			return insertPlanEvent(ctx, tx, dk, p.ID, &fristad.PhaseEvent{Kind: "advance", Phase: next.Code, On: ch.On, Reason: ch.Reason}, by)
 		}
-		return &fristad.Error{Code: fristad.EINVALID, Field: "kind", Key: "plan.phase.kind", Message: "renew or advance"}
+		if _, err := tx.ExecContext(ctx, `UPDATE plans SET phase = $1, phase_started_on = $2, renewals = 0 WHERE id = $3`, next.Code, ch.On, p.ID); err != nil {
+			return err
+		}
+		return insertPlanEvent(ctx, tx, dk, p.ID, &fristad.PhaseEvent{Kind: "advance", Phase: next.Code, On: ch.On, Reason: ch.Reason}, by)
 	})
 }
 
@@ -553,13 +536,11 @@ func (s *PlanService) AddReview(ctx context.Context, caseID string, r *fristad.R
 		}
 		// The review does what an open review task asked for, and sets
 		// the date of the next.
-		if err := closeRuleTasks(ctx, tx, c.ID, fristad.TaskPlanReview, r.CreatedBy); err != nil {
+		if err := closeRuleTasks(ctx, tx, c.ID, fristad.RuleTasksClosed(fristad.RulePlanReviewed), r.CreatedBy); err != nil {
 			return err
 		}
-		if r.NextReviewOn == "" {
-			return nil
-		}
-		return addRuleTask(ctx, tx, c.ID, fristad.TaskPlanReview, r.NextReviewOn, c.LeadOrganisation)
+		change := fristad.RuleChange{Event: fristad.RulePlanReviewed, Organisation: c.LeadOrganisation, NextOn: r.NextReviewOn}
+		return addRuleTasks(ctx, tx, c.ID, fristad.RuleTasks(change, tx.now))
 	})
 }
 
@@ -580,7 +561,7 @@ func (s *PlanService) EndPlan(ctx context.Context, caseID string, e *fristad.Pla
 			return err
 		}
 		// An ended plan is reviewed no more.
-		if err := closeRuleTasks(ctx, tx, c.ID, fristad.TaskPlanReview, fristad.ActorFromContext(ctx).UserID); err != nil {
+		if err := closeRuleTasks(ctx, tx, c.ID, fristad.RuleTasksClosed(fristad.RulePlanEnded), fristad.ActorFromContext(ctx).UserID); err != nil {
 			return err
 		}
 		return insertPlanEvent(ctx, tx, dk, p.ID, &fristad.PhaseEvent{Kind: "end", Phase: p.Phase, On: e.On, Reason: e.Notes}, fristad.ActorFromContext(ctx).UserID)

@@ -51,20 +51,37 @@ func openTaskTitle(dk *seal.DataKey, t *fristad.Task, title []byte) error {
 	return nil
 }
 
-// addRuleTask adds a task of a rule to a case, for an organisation.
-func addRuleTask(ctx context.Context, tx *Tx, caseID, kind, dueOn, orgID string) error {
+// addRuleTask adds a task of a rule to a case.
+func addRuleTask(ctx context.Context, tx *Tx, caseID string, t fristad.RuleTask) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO tasks (id, case_id, kind, due_on, org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		auth.NewID(), caseID, kind, dueOn, orgID, tx.now)
+		auth.NewID(), caseID, t.Kind, t.DueOn, t.Organisation, tx.now)
 	return err
 }
 
-// closeRuleTasks closes the open tasks of a kind on a case: what they
-// asked for has been done, by the actor.
-func closeRuleTasks(ctx context.Context, tx *Tx, caseID, kind, by string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE tasks SET done_at = $1, done_by = $2 WHERE case_id = $3 AND kind = $4 AND done_at IS NULL`,
-		tx.now, by, caseID, kind)
-	return err
+// addRuleTasks adds the tasks the rules ask for (fristad.RuleTasks) to a
+// case.
+func addRuleTasks(ctx context.Context, tx *Tx, caseID string, tasks []fristad.RuleTask) error {
+	for _, t := range tasks {
+		if err := addRuleTask(ctx, tx, caseID, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// closeRuleTasks closes the open tasks of the kinds on a case
+// (fristad.RuleTasksClosed): what they asked for has been done, by the
+// actor.
+func closeRuleTasks(ctx context.Context, tx *Tx, caseID string, kinds []string, by string) error {
+	for _, kind := range kinds {
+		_, err := tx.ExecContext(ctx, `UPDATE tasks SET done_at = $1, done_by = $2 WHERE case_id = $3 AND kind = $4 AND done_at IS NULL`,
+			tx.now, by, caseID, kind)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FindTasks returns the tasks of a case: open ones by due date, then the
