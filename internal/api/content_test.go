@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"fristad"
+	"fristad/internal/content"
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
-// contentAPI is the API with the portal's editor over a real database,
+// contentAPI is the API with the content editor over a real database,
 // and a token for each kind of caller.
 type contentAPI struct {
 	t                   *testing.T
@@ -26,7 +27,7 @@ type contentAPI struct {
 	caseWorker          string // a case worker's write token
 }
 
-// mustContentAPI serves the API with a portal editor over db. The
+// mustContentAPI serves the API with a content editor over db. The
 // portal's clock stands still on a day before every page's review date,
 // so that publishing keeps working as the calendar moves on.
 func mustContentAPI(t *testing.T, db *sqlstore.DB) *contentAPI {
@@ -41,7 +42,7 @@ func mustContentAPI(t *testing.T, db *sqlstore.DB) *contentAPI {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	New(Config{Tokens: db, Content: ph.Editor(db)}).Register(mux)
+	New(Config{Tokens: db, Content: content.New(ph, db)}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 

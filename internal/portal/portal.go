@@ -7,7 +7,8 @@
 // again when editors publish a new edition of the content, and is then
 // served from memory, gzipped and with an ETag, so it stays fast on a
 // small server and cheap on a prepaid phone. The pages' text is data
-// (see content.go and editor.go); the templates only lay it out.
+// (see content.go), edited and published in the staff workspace through
+// internal/content (edition.go); the templates only lay it out.
 //
 // The portal never imports packages that can reach case data (a test
 // enforces it): whatever happens to the public site, it holds nothing

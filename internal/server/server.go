@@ -21,6 +21,7 @@ import (
 
 	"fristad"
 	"fristad/internal/api"
+	"fristad/internal/content"
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/web"
@@ -125,7 +126,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	var editor fristad.ContentEditor
 	if cfg.Content != nil {
-		editor = portalUI.Editor(cfg.Content)
+		editor = content.New(portalUI, cfg.Content)
 	}
 	staffUI, err := web.New(web.Config{
 		Content:       editor,
