@@ -6,8 +6,9 @@
 //
 // The dependency runs one way: content uses the portal to check and
 // preview what editors write (the release's text, applying items over
-// it, rendering a page), and the portal never imports content: it reads
-// only the published edition.
+// it, rendering a page), and the portal never imports content. The
+// portal reads only the published edition, through its own read-only
+// view of the store (portal.Editions).
 package content
 
 import (

@@ -119,8 +119,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	portalUI, err := portal.New(portal.Config{Demo: cfg.Demo, Assets: assets, QuickExitURL: cfg.QuickExitURL, Directory: cfg.Directory,
-		Callbacks: cfg.CallbackInbox, Content: cfg.PublicContent})
+	portalUI, err := portal.New(portalConfig(cfg, assets))
 	if err != nil {
 		return nil, err
 	}
