@@ -189,8 +189,8 @@ type ContentEditor interface {
 type ContentEdition struct {
 	Number int
 	// Items are the edited items in force in this edition, by key (see
-	// the portal's editor), as JSON. Editions listed for their history
-	// leave it nil.
+	// the portal's content.go), as JSON. Editions listed for their
+	// history leave it nil.
 	Items map[string]json.RawMessage
 	// Changed are the keys of the items this edition changed.
 	Changed     []string
@@ -232,7 +232,7 @@ type PublicContent interface {
 // ContentStore keeps the editors' drafts and the published editions of
 // the portal's content. Coordinators edit and publish (ActionContentEdit);
 // every change is audited. The store keeps items as they are given: what
-// makes an item valid is the portal's (see portal.Editor).
+// makes an item valid is the editor's (see internal/content).
 type ContentStore interface {
 	// ContentEditions returns the latest limit editions, newest first,
 	// without their items.

@@ -10,6 +10,7 @@ import (
 
 	"fristad"
 	"fristad/internal/api"
+	"fristad/internal/content"
 	"fristad/internal/mail"
 	"fristad/internal/portal"
 	"fristad/internal/render"
@@ -132,12 +133,13 @@ func newServer(cfg Config, db *sqlstore.DB, demo bool, proxies []netip.Prefix) (
 	if err != nil {
 		return nil, err
 	}
-	portalUI, err := portal.New(portal.Config{Demo: demo, Assets: assets, QuickExitURL: cfg.QuickExitURL,
-		Directory: services.Directory, Callbacks: services.CallbackInbox, Content: services.PublicContent})
+	public := portal.ReadOnly(services)
+	public.Demo, public.Assets, public.QuickExitURL = demo, assets, cfg.QuickExitURL
+	portalUI, err := portal.New(public)
 	if err != nil {
 		return nil, err
 	}
-	editor := portalUI.Editor(services.ContentStore)
+	editor := content.New(portalUI, services.ContentStore)
 	workspace, err := web.New(web.Config{Services: services, Content: editor, Demo: demo, Assets: assets, StaffURL: cfg.StaffURL})
 	if err != nil {
 		return nil, err

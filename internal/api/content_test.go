@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fristad"
+	"fristad/internal/content"
 	"fristad/internal/guard"
 	"fristad/internal/portal"
 	"fristad/internal/render"
@@ -18,7 +19,7 @@ import (
 	"fristad/internal/sqlstore/sqlstoretest"
 )
 
-// contentAPI is the API with the portal's editor over a real database,
+// contentAPI is the API with the content editor over a real database,
 // and a token for each kind of caller.
 type contentAPI struct {
 	t                   *testing.T
@@ -27,7 +28,7 @@ type contentAPI struct {
 	caseWorker          string // a case worker's write token
 }
 
-// mustContentAPI serves the API with a portal editor over db. The
+// mustContentAPI serves the API with a content editor over db. The
 // portal's clock stands still on a day before every page's review date,
 // so that publishing keeps working as the calendar moves on.
 func mustContentAPI(t *testing.T, db *sqlstoretest.Store) *contentAPI {
@@ -42,7 +43,7 @@ func mustContentAPI(t *testing.T, db *sqlstoretest.Store) *contentAPI {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	New(Config{Services: fristad.Services{Tokens: db.TokenService}, Content: ph.Editor(db.ContentStore)}).Register(mux)
+	New(Config{Services: fristad.Services{Tokens: db.TokenService}, Content: content.New(ph, db.ContentStore)}).Register(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 

@@ -25,67 +25,71 @@ import (
 // ("020-50 50 50"), becomes a link that calls it. Numbers are kept left to
 // right in right-to-left text. Text is escaped: no HTML gets through.
 
-type blockKind int
+// BlockKind is what a block of the markup is. The editor cleans what
+// editors type by it (internal/content).
+type BlockKind int
+
+// The kinds of block.
 
 const (
-	paragraph blockKind = iota
-	heading
-	bullets
-	steps
-	note
+	BlockParagraph BlockKind = iota
+	BlockHeading
+	BlockBullets
+	BlockSteps
+	BlockNote
 )
 
-func (k blockKind) String() string {
+func (k BlockKind) String() string {
 	return [...]string{"paragraph", "heading", "bulleted list", "numbered list", "note"}[k]
 }
 
 var stepPrefix = regexp.MustCompile(`^[0-9]+\. `)
 
-// parseBlock returns a block's kind and its lines without their markup:
+// ParseBlock returns a block's kind and its lines without their markup:
 // one line, or the items of a list.
-func parseBlock(b string) (blockKind, []string) {
+func ParseBlock(b string) (BlockKind, []string) {
 	lines := strings.Split(b, "\n")
 	switch {
 	case strings.HasPrefix(b, "## "):
-		return heading, []string{strings.TrimPrefix(b, "## ")}
+		return BlockHeading, []string{strings.TrimPrefix(b, "## ")}
 	case strings.HasPrefix(b, "> "):
-		return note, []string{strings.TrimPrefix(b, "> ")}
+		return BlockNote, []string{strings.TrimPrefix(b, "> ")}
 	case strings.HasPrefix(b, "- "):
 		for i, l := range lines {
 			lines[i] = strings.TrimPrefix(l, "- ")
 		}
-		return bullets, lines
+		return BlockBullets, lines
 	case stepPrefix.MatchString(b):
 		for i, l := range lines {
 			lines[i] = stepPrefix.ReplaceAllString(l, "")
 		}
-		return steps, lines
+		return BlockSteps, lines
 	}
-	return paragraph, lines
+	return BlockParagraph, lines
 }
 
-// checkBlock reports a block that the markup cannot show as meant: a
+// CheckBlock reports a block that the markup cannot show as meant: a
 // heading, note or paragraph over several lines, a list line without the
 // list's marker, or an empty line.
-func checkBlock(b string) error {
-	kind, _ := parseBlock(b)
+func CheckBlock(b string) error {
+	kind, _ := ParseBlock(b)
 	lines := strings.Split(b, "\n")
 	for _, l := range lines {
 		if blank(l) {
 			return errors.New("an empty line")
 		}
 		switch kind {
-		case bullets:
+		case BlockBullets:
 			if !strings.HasPrefix(l, "- ") || blank(strings.TrimPrefix(l, "- ")) {
 				return errors.New("every line of a bulleted list starts with \"- \" and has text")
 			}
-		case steps:
+		case BlockSteps:
 			if !stepPrefix.MatchString(l) || blank(stepPrefix.ReplaceAllString(l, "")) {
 				return errors.New("every line of a numbered list starts with \"1. \", \"2. \"… and has text")
 			}
 		}
 	}
-	if len(lines) > 1 && kind != bullets && kind != steps {
+	if len(lines) > 1 && kind != BlockBullets && kind != BlockSteps {
 		return errors.New("a " + kind.String() + " is one line; lists have one item a line")
 	}
 	return nil
@@ -96,8 +100,8 @@ var pageRefRE = regexp.MustCompile(`\[\[([a-z0-9-]+)\]\]`)
 // feedbackToken stands for the feedback address in a page's text.
 const feedbackToken = "{feedback}"
 
-// pageRefs returns the page IDs that text links to with [[id]].
-func pageRefs(text string) []string {
+// PageRefs returns the page IDs that text links to with [[id]].
+func PageRefs(text string) []string {
 	var ids []string
 	for _, m := range pageRefRE.FindAllStringSubmatch(text, -1) {
 		ids = append(ids, m[1])
@@ -128,14 +132,14 @@ func newInliner(lang string, site *Site, text *Text) *inliner {
 func (in *inliner) blocks(body []string) template.HTML {
 	var b strings.Builder
 	for _, block := range body {
-		kind, lines := parseBlock(block)
+		kind, lines := ParseBlock(block)
 		switch kind {
-		case heading:
+		case BlockHeading:
 			b.WriteString("<h2>" + in.inline(lines[0]) + "</h2>\n")
-		case note:
+		case BlockNote:
 			b.WriteString(`<p class="note">` + in.inline(lines[0]) + "</p>\n")
-		case bullets, steps:
-			tag := map[blockKind]string{bullets: "ul", steps: "ol"}[kind]
+		case BlockBullets, BlockSteps:
+			tag := map[BlockKind]string{BlockBullets: "ul", BlockSteps: "ol"}[kind]
 			b.WriteString("<" + tag + ">\n")
 			for _, l := range lines {
 				b.WriteString("<li>" + in.inline(l) + "</li>\n")

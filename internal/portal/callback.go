@@ -50,7 +50,7 @@ const (
 // callbackForm is the form's state in this process: the key of its form
 // tokens and of its address hashes, and the posts per address.
 type callbackForm struct {
-	inbox fristad.CallbackInbox
+	inbox *Inbox
 	key   [32]byte
 	now   func() time.Time
 
@@ -58,7 +58,7 @@ type callbackForm struct {
 	posts map[[16]byte][]time.Time // by keyed hash of the address
 }
 
-func newCallbackForm(inbox fristad.CallbackInbox) *callbackForm {
+func newCallbackForm(inbox *Inbox) *callbackForm {
 	f := &callbackForm{inbox: inbox, now: time.Now, posts: map[[16]byte][]time.Time{}}
 	rand.Read(f.key[:])
 	return f

@@ -44,7 +44,7 @@ func (in *inbox) SubmitCallback(ctx context.Context, c *fristad.CallbackRequest)
 // callbackServer is newServer with an inbox and a clock the test moves.
 func callbackServer(t *testing.T, in fristad.CallbackInbox) (*Handler, http.Handler, *time.Time) {
 	t.Helper()
-	h, _ := mustNew(t, Config{Demo: true, Callbacks: in})
+	h, _ := mustNew(t, Config{Demo: true, Callbacks: InboxOf(in)})
 	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	h.form.now = func() time.Time { return now }
 	mux := http.NewServeMux()

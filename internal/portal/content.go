@@ -196,7 +196,7 @@ func (s *Site) check() error {
 			return fmt.Errorf("page %s: template %q: want one of %v", p.ID, p.Template, pageTemplates)
 		case strings.TrimSpace(p.Owner) == "":
 			return fmt.Errorf("page %s: no owner", p.ID)
-		case !validDate(p.Updated) || !validDate(p.NextReview) || p.NextReview <= p.Updated:
+		case !ValidDate(p.Updated) || !ValidDate(p.NextReview) || p.NextReview <= p.Updated:
 			return fmt.Errorf("page %s: updated %q, next_review %q: want two dates (YYYY-MM-DD), the review after the update", p.ID, p.Updated, p.NextReview)
 		}
 		if p.Template == "home" {
@@ -226,7 +226,8 @@ func (s *Site) check() error {
 	return nil
 }
 
-func validDate(s string) bool {
+// ValidDate reports whether s is a date written YYYY-MM-DD.
+func ValidDate(s string) bool {
 	if !isoDate.MatchString(s) {
 		return false
 	}
@@ -249,10 +250,10 @@ func (s *Site) checkText(t *Text) error {
 			return fmt.Errorf("page %s: missing, or without title, heading, lead or summary", p.ID)
 		}
 		for i, b := range pt.Body {
-			if err := checkBlock(b); err != nil {
+			if err := CheckBlock(b); err != nil {
 				return fmt.Errorf("page %s: block %d: %w", p.ID, i+1, err)
 			}
-			for _, ref := range pageRefs(b) {
+			for _, ref := range PageRefs(b) {
 				if s.Page(ref) == nil {
 					return fmt.Errorf("page %s: block %d: no page %q", p.ID, i+1, ref)
 				}
@@ -364,19 +365,34 @@ type LanguageFacts struct {
 	ReviewedOn string `json:"reviewed_on"` // YYYY-MM-DD
 }
 
-// The keys of the items.
-const siteItem = "site"
+// SiteItem is the key of the site's facts.
+const SiteItem = "site"
 
-func pageItem(id string) string              { return "page/" + id }
-func pageTextItem(id, lang string) string    { return "page/" + id + "/" + lang }
-func contactItem(id string) string           { return "contact/" + id }
-func contactTextItem(id, lang string) string { return "contact/" + id + "/" + lang }
-func languageItem(lang string) string        { return "language/" + lang }
-func (p *PageInfo) facts() PageFacts {
+// PageItem is the key of page id's facts.
+func PageItem(id string) string { return "page/" + id }
+
+// PageTextItem is the key of page id's text in lang.
+func PageTextItem(id, lang string) string { return "page/" + id + "/" + lang }
+
+// ContactItem is the key of help line id's facts.
+func ContactItem(id string) string { return "contact/" + id }
+
+// ContactTextItem is the key of help line id's text in lang.
+func ContactTextItem(id, lang string) string { return "contact/" + id + "/" + lang }
+
+// LanguageItem is the key of what editors recorded of lang's review.
+func LanguageItem(lang string) string { return "language/" + lang }
+
+// Facts returns the page's facts as an item holds them.
+func (p *PageInfo) Facts() PageFacts {
 	return PageFacts{p.Owner, p.Updated, p.NextReview, p.Law, p.EditorNote}
 }
-func (c *Contact) facts() ContactFacts { return ContactFacts{c.Number, c.Urgent} }
-func (s *Site) facts() SiteFacts       { return SiteFacts{s.Address, s.FeedbackEmail} }
+
+// Facts returns the help line's facts as an item holds them.
+func (c *Contact) Facts() ContactFacts { return ContactFacts{c.Number, c.Urgent} }
+
+// Facts returns the site's facts as an item holds them.
+func (s *Site) Facts() SiteFacts { return SiteFacts{s.Address, s.FeedbackEmail} }
 
 // clone returns a deep copy of c.
 func (c *Content) clone() *Content {
@@ -403,11 +419,11 @@ func mustRoundTrip(from, to any) {
 	}
 }
 
-// apply returns a copy of c with items in place of what they name, and
+// Apply returns a copy of c with items in place of what they name, and
 // checks the result as LoadContent checks the release's files. Items of
 // pages, help lines or languages this release does not have are left
 // out: a release may retire a page.
-func (c *Content) apply(items map[string]json.RawMessage) (*Content, error) {
+func (c *Content) Apply(items map[string]json.RawMessage) (*Content, error) {
 	out := c.clone()
 	for key, body := range items {
 		if err := out.applyItem(key, body); err != nil {
@@ -448,7 +464,7 @@ func (c *Content) applyItem(key string, body []byte) error {
 		text = c.Texts[tag]
 	}
 	switch {
-	case key == siteItem:
+	case key == SiteItem:
 		var f SiteFacts
 		if err := unmarshalStrict(body, &f); err != nil {
 			return err

@@ -63,12 +63,12 @@ func TestContentComplete(t *testing.T) {
 				continue
 			}
 			for i := range want.Body {
-				wk, wl := parseBlock(want.Body[i])
-				gk, gl := parseBlock(got.Body[i])
+				wk, wl := ParseBlock(want.Body[i])
+				gk, gl := ParseBlock(got.Body[i])
 				if wk != gk {
 					t.Errorf("%s: page %s block %d is a %s, the Swedish a %s: %q", tag, p.ID, i+1, gk, wk, got.Body[i])
 				}
-				if wk == steps && len(gl) != len(wl) {
+				if wk == BlockSteps && len(gl) != len(wl) {
 					t.Errorf("%s: page %s block %d has %d steps, the Swedish %d", tag, p.ID, i+1, len(gl), len(wl))
 				}
 				if w, g := tokens(want.Body[i]), tokens(got.Body[i]); !slices.Equal(w, g) {

@@ -88,7 +88,7 @@ func manyListings(n int) []fristad.Listing {
 
 func newDirectoryServer(t *testing.T, d *fakeDirectory) (*Handler, http.Handler) {
 	t.Helper()
-	h, _ := mustNew(t, Config{Directory: d, Now: func() time.Time { return updated }})
+	h, _ := mustNew(t, Config{Directory: DirectoryOf(d), Now: func() time.Time { return updated }})
 	mux := http.NewServeMux()
 	h.Register(mux)
 	return h, withNonce(mux)
@@ -456,7 +456,7 @@ func TestHSDSID(t *testing.T) {
 // request, and one rendered for the request (a value the form does not
 // offer), each gzipped.
 func BenchmarkDirectory(b *testing.B) {
-	h, _ := mustNew(b, Config{Directory: &fakeDirectory{listings: manyListings(60)}, Now: func() time.Time { return updated }})
+	h, _ := mustNew(b, Config{Directory: DirectoryOf(&fakeDirectory{listings: manyListings(60)}), Now: func() time.Time { return updated }})
 	mux := http.NewServeMux()
 	h.Register(mux)
 	for _, target := range []string{"/sv/services", "/sv/services?group=men", "/sv/services?group=men&region=Nowhere"} {

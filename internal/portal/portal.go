@@ -7,11 +7,13 @@
 // again when editors publish a new edition of the content, and is then
 // served from memory, gzipped and with an ETag, so it stays fast on a
 // small server and cheap on a prepaid phone. The pages' text is data
-// (see content.go and editor.go); the templates only lay it out.
+// (see content.go), edited and published in the staff workspace through
+// internal/content (edition.go); the templates only lay it out.
 //
 // The portal never imports packages that can reach case data (a test
-// enforces it): whatever happens to the public site, it holds nothing
-// about the people the programme supports.
+// enforces it), and holds the database only as the few functions it
+// needs (readonly.go): whatever happens to the public site, it holds
+// nothing about the people the programme supports.
 package portal
 
 import (
@@ -50,16 +52,16 @@ type Config struct {
 	QuickExitURL string // default DefaultQuickExitURL
 	// Directory is where the service directory comes from; nil for a
 	// portal without one (it then lists no providers).
-	Directory fristad.PublicDirectory
+	Directory *Directory
 	// Now is the clock, for the day certifications are checked on;
 	// default time.Now.
 	Now func() time.Time
 	// Callbacks takes call-back requests in (callback.go); without it
 	// the form says to call instead.
-	Callbacks fristad.CallbackInbox
+	Callbacks *Inbox
 	// Content is where the editions editors publish come from (IN-10);
 	// nil for a portal that shows the release's own text only.
-	Content fristad.PublicContent
+	Content *Editions
 }
 
 // Handler serves the portal.

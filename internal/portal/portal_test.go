@@ -25,7 +25,7 @@ import (
 // headers: a fresh nonce in the context and in the policy.
 func newServer(t *testing.T) (*Handler, *render.Assets, http.Handler) {
 	t.Helper()
-	h, assets := mustNew(t, Config{Demo: true, Directory: &fakeDirectory{listings: manyListings(directoryPageSize + 5), programmes: sampleProgrammes()}})
+	h, assets := mustNew(t, Config{Demo: true, Directory: DirectoryOf(&fakeDirectory{listings: manyListings(directoryPageSize + 5), programmes: sampleProgrammes()})})
 	mux := http.NewServeMux()
 	mux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	h.Register(mux)

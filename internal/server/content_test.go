@@ -219,7 +219,7 @@ func TestPortalContentEditing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		later, err := portal.New(portal.Config{Assets: assets, Content: db})
+		later, err := portal.New(portal.Config{Assets: assets, Content: portal.EditionsOf(db)})
 		if err != nil {
 			t.Fatal(err)
 		}

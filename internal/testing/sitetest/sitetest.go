@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fristad/internal/api"
+	"fristad/internal/content"
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/server"
@@ -26,12 +27,13 @@ func Config(tb testing.TB, db *sqlstore.DB) server.Config {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	portalUI, err := portal.New(portal.Config{Assets: assets, Directory: services.Directory,
-		Callbacks: services.CallbackInbox, Content: services.PublicContent})
+	public := portal.ReadOnly(services)
+	public.Assets = assets
+	portalUI, err := portal.New(public)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	editor := portalUI.Editor(services.ContentStore)
+	editor := content.New(portalUI, services.ContentStore)
 	workspace, err := web.New(web.Config{Services: services, Content: editor, Assets: assets})
 	if err != nil {
 		tb.Fatal(err)

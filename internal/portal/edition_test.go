@@ -12,63 +12,6 @@ import (
 	"golang.org/x/text/language"
 )
 
-// TestCleanBlocks checks that the body as an editor types it becomes the
-// block markup meant: lines of a paragraph joined, a list line without
-// its marker kept with the item before, numbered steps renumbered, and
-// what cannot be shown refused.
-func TestCleanBlocks(t *testing.T) {
-	for _, tc := range []struct {
-		in   []string
-		want []string
-		err  string
-	}{
-		{in: []string{"One line."}, want: []string{"One line."}},
-		{in: []string{"  A paragraph\r\ntyped over\n  three lines. "}, want: []string{"A paragraph typed over three lines."}},
-		{in: []string{"## A heading", "", "  "}, want: []string{"## A heading"}},
-		{in: []string{"- One\n- Two that goes\n  on here\n- Three"}, want: []string{"- One\n- Two that goes on here\n- Three"}},
-		{in: []string{"1. First\n1. Second\n7. Third"}, want: []string{"1. First\n2. Second\n3. Third"}},
-		{in: []string{"> A note\nover two lines"}, want: []string{"> A note over two lines"}},
-		{in: []string{"Ring [[help]] eller 112."}, want: []string{"Ring [[help]] eller 112."}},
-		{in: []string{strings.Repeat("x", maxBlock+1)}, err: "content.block.long"},
-		{in: []string{"a\x00b"}, err: "content.field.control"},
-		{in: []string{"a\u202eb"}, err: "content.field.control"},           // a direction override
-		{in: []string{"می\u200cتوانید"}, want: []string{"می\u200cتوانید"}}, // Dari needs the non-joiner
-		{in: slices.Repeat([]string{"p"}, maxBlocks+1), err: "content.blocks.many"},
-	} {
-		got, err := cleanBlocks(tc.in)
-		if tc.err != "" {
-			if e, ok := err.(*fristad.Error); !ok || e.Key != tc.err || e.Field != "body" {
-				t.Errorf("cleanBlocks(%q): %v; want %s on body", tc.in, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || !slices.Equal(got, tc.want) {
-			t.Errorf("cleanBlocks(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
-		}
-		for _, b := range got {
-			if err := checkBlock(b); err != nil {
-				t.Errorf("cleanBlocks(%q) made a block the markup refuses: %q: %v", tc.in, b, err)
-			}
-		}
-	}
-}
-
-// TestCleanBlocksKeepsRelease checks that every page of the release, in
-// every language, comes back from its form as it went in: saving a page
-// without changing it changes nothing.
-func TestCleanBlocksKeepsRelease(t *testing.T) {
-	c := mustLoadContent(t)
-	for tag, text := range c.Texts {
-		for id, pt := range text.Pages {
-			typed := strings.Split(strings.Join(pt.Body, "\n\n"), "\n\n")
-			got, err := cleanBlocks(typed)
-			if err != nil || !slices.Equal(got, pt.Body) {
-				t.Errorf("%s %s: the body comes back as %q, %v", tag, id, got, err)
-			}
-		}
-	}
-}
-
 // TestApplyItems checks an edition applied over the release's content:
 // what it names changes, and nothing else; items of pages, help lines or
 // languages a release no longer has are left out; an edition that would
@@ -85,7 +28,7 @@ func TestApplyItems(t *testing.T) {
 		"page/help/xx":     json.RawMessage(`{"title":"Gone"}`),
 		"contact/gone":     json.RawMessage(`{"number":"1"}`),
 	}
-	c, err := release.apply(items)
+	c, err := release.Apply(items)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +55,7 @@ func TestApplyItems(t *testing.T) {
 		"an address without TLS": {"site": json.RawMessage(`{"address":"http://stod.example","feedback_email":"a@b"}`)},
 		"an unknown kind":        {"menu/main": json.RawMessage(`{}`)},
 	} {
-		if _, err := release.apply(bad); err == nil {
+		if _, err := release.Apply(bad); err == nil {
 			t.Errorf("%s: applied", name)
 		}
 	}
@@ -128,7 +71,7 @@ func TestSetEdition(t *testing.T) {
 	before := page("/en/help")
 	e := &fristad.ContentEdition{Number: 2, Items: map[string]json.RawMessage{
 		"page/help/en": json.RawMessage(`{"title":"Call","heading":"Call us now","lead":"A new lead.","summary":"Numbers.","body":[]}`)}}
-	if err := h.setEdition(t.Context(), e); err != nil {
+	if err := h.SetEdition(t.Context(), e); err != nil {
 		t.Fatal(err)
 	}
 	if got := page("/en/help"); !strings.Contains(got, "A new lead.") {
@@ -138,13 +81,13 @@ func TestSetEdition(t *testing.T) {
 		t.Error("the directory's menu still has the old title")
 	}
 	broken := &fristad.ContentEdition{Number: 3, Items: map[string]json.RawMessage{"page/help/en": json.RawMessage(`{"title":""}`)}}
-	if err := h.setEdition(t.Context(), broken); err == nil {
+	if err := h.SetEdition(t.Context(), broken); err == nil {
 		t.Error("a broken edition was taken")
 	}
 	if got := page("/en/help"); !strings.Contains(got, "A new lead.") {
 		t.Error("a broken edition replaced the pages served")
 	}
-	if err := h.setEdition(t.Context(), nil); err != nil {
+	if err := h.SetEdition(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := page("/en/help"); got != before {

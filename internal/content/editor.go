@@ -1,8 +1,18 @@
-package portal
+// Package content is where coordinators edit the public portal's content
+// and publish it (IN-10): item by item into drafts, each checked as the
+// portal will show it, then published together as a new edition, which
+// the portal serves at once; earlier editions can be brought back. It
+// serves the staff workspace and the API (fristad.ContentEditor).
+//
+// The dependency runs one way: content uses the portal to check and
+// preview what editors write (the release's text, applying items over
+// it, rendering a page), and the portal never imports content. The
+// portal reads only the published edition, through its own read-only
+// view of the store (portal.Editions).
+package content
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,14 +27,10 @@ import (
 
 	"fristad"
 	"fristad/internal/i18n"
+	"fristad/internal/portal"
 
 	"golang.org/x/text/language"
 )
-
-// PageBudget is the most a content page may weigh, gzipped with its
-// stylesheet, script and icon (IN-06): 15 KB, so that it loads on a slow
-// prepaid connection. Editors cannot save a text that breaks it.
-const PageBudget = 15 * 1024
 
 // How long the fields of a page may be, in characters.
 const (
@@ -45,82 +51,28 @@ const (
 // when each text last changed.
 const editionHistory = 500
 
-// setEdition makes edition e the content served, unless it is served
-// already; nil is the release's own text. A failing edition leaves the
-// pages as they were.
-func (h *Handler) setEdition(ctx context.Context, e *fristad.ContentEdition) error {
-	h.rendering.Lock()
-	defer h.rendering.Unlock()
-	return h.applyEdition(ctx, e)
-}
-
-// readEdition reads the published edition and serves it. It holds the
-// lock from reading to serving, so that an edition read before another
-// was published cannot replace it afterwards.
-func (h *Handler) readEdition(ctx context.Context) error {
-	h.rendering.Lock()
-	defer h.rendering.Unlock()
-	// Most refreshes find the edition served: its number says so, and
-	// the items, which may be long, are read only when it changed.
-	n, err := h.cfg.Content.PublishedEdition(ctx)
-	if err != nil || n == h.site.Load().edition {
-		return err
-	}
-	e, err := h.cfg.Content.PublishedContent(ctx)
-	if err != nil {
-		return err
-	}
-	return h.applyEdition(ctx, e)
-}
-
-// applyEdition is setEdition with the lock held.
-func (h *Handler) applyEdition(ctx context.Context, e *fristad.ContentEdition) error {
-	n, items := 0, map[string]json.RawMessage(nil)
-	if e != nil {
-		n, items = e.Number, e.Items
-	}
-	if h.site.Load().edition == n {
-		return nil
-	}
-	c, err := h.release.apply(items)
-	if err != nil {
-		return fmt.Errorf("edition %d: %w", n, err)
-	}
-	s, err := h.renderSite(c, n)
-	if err != nil {
-		return fmt.Errorf("edition %d: %w", n, err)
-	}
-	h.site.Store(s)
-	// The directory and programme pages carry the menus' titles.
-	if d := h.dir.Load(); d != nil {
-		if _, err := h.setDirectory(d.listings, d.programmes, true); err != nil {
-			return err
-		}
-	}
-	slog.InfoContext(ctx, "portal: content edition published", "edition", n)
-	return nil
-}
-
 // Editor lets coordinators edit the portal's content in the staff
 // workspace and publish it (IN-10). It checks every item as the portal
 // will show it, so that what it saves always renders; the store keeps
 // the drafts and editions, and decides who may touch them.
 type Editor struct {
-	h     *Handler
-	store fristad.ContentStore
+	portal  *portal.Handler
+	catalog *i18n.Catalog // the portal's languages
+	store   fristad.ContentStore
 }
 
 var _ fristad.ContentEditor = (*Editor)(nil)
 
-// Editor returns the editor of h's content, kept in store.
-func (h *Handler) Editor(store fristad.ContentStore) *Editor {
-	return &Editor{h: h, store: store}
+// New returns the editor of p's content, kept in store. Publishing serves
+// the new edition on p at once.
+func New(p *portal.Handler, store fristad.ContentStore) *Editor {
+	return &Editor{portal: p, catalog: p.Catalog(), store: store}
 }
 
 // working is the content as editors see it: the published edition with
 // the drafts applied, and what each item is stored as.
 type working struct {
-	content   *Content
+	content   *portal.Content
 	edition   *fristad.ContentEdition
 	drafts    map[string]*fristad.ContentDraft
 	published map[string]json.RawMessage
@@ -156,7 +108,7 @@ func (e *Editor) load(ctx context.Context, history bool) (*working, error) {
 		w.drafts[d.Item] = d
 		items[d.Item] = d.Body
 	}
-	if w.content, err = e.h.release.apply(items); err != nil {
+	if w.content, err = e.portal.Release().Apply(items); err != nil {
 		return nil, err
 	}
 	if history {
@@ -188,7 +140,7 @@ func (e *Editor) ContentReport(ctx context.Context) (*fristad.ContentReport, err
 		ed.Items = nil
 		r.Edition = &ed
 	}
-	for _, tag := range e.h.catalog.Languages() {
+	for _, tag := range e.catalog.Languages() {
 		r.Languages = append(r.Languages, e.language(w, tag))
 	}
 	for _, p := range w.content.Site.Pages {
@@ -205,9 +157,9 @@ func (e *Editor) ContentReport(ctx context.Context) (*fristad.ContentReport, err
 }
 
 func (e *Editor) language(w *working, tag language.Tag) *fristad.ContentLanguage {
-	item := languageItem(tag.String())
-	l := &fristad.ContentLanguage{Tag: tag.String(), Name: e.h.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
-		Reviewed: e.h.reviewed(w.content, tag), Draft: w.drafts[item] != nil, Version: w.version(item)}
+	item := portal.LanguageItem(tag.String())
+	l := &fristad.ContentLanguage{Tag: tag.String(), Name: e.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
+		Reviewed: e.portal.Reviewed(w.content, tag), Draft: w.drafts[item] != nil, Version: w.version(item)}
 	if f := w.content.Reviews[tag]; f != nil {
 		l.ReviewedBy, l.ReviewedOn = f.ReviewedBy, f.ReviewedOn
 	}
@@ -216,20 +168,20 @@ func (e *Editor) language(w *working, tag language.Tag) *fristad.ContentLanguage
 
 func (e *Editor) site(w *working) fristad.ContentSite {
 	s := w.content.Site
-	return fristad.ContentSite{Address: s.Address, FeedbackEmail: s.FeedbackEmail, Draft: w.drafts[siteItem] != nil, Version: w.version(siteItem)}
+	return fristad.ContentSite{Address: s.Address, FeedbackEmail: s.FeedbackEmail, Draft: w.drafts[portal.SiteItem] != nil, Version: w.version(portal.SiteItem)}
 }
 
 // page returns p as its editors see it, with its texts when full.
-func (e *Editor) page(w *working, p *PageInfo, full bool) *fristad.ContentPage {
+func (e *Editor) page(w *working, p *portal.PageInfo, full bool) *fristad.ContentPage {
 	sv := w.content.Texts[language.Swedish]
 	cp := &fristad.ContentPage{ID: p.ID, Path: p.Path, Title: sv.Pages[p.ID].Title, Owner: p.Owner, Updated: p.Updated, NextReview: p.NextReview,
-		Law: p.Law, EditorNote: p.EditorNote, Draft: w.drafts[pageItem(p.ID)] != nil, Version: w.version(pageItem(p.ID))}
-	source := w.changed[pageTextItem(p.ID, "sv")]
-	for _, tag := range e.h.catalog.Languages() {
+		Law: p.Law, EditorNote: p.EditorNote, Draft: w.drafts[portal.PageItem(p.ID)] != nil, Version: w.version(portal.PageItem(p.ID))}
+	source := w.changed[portal.PageTextItem(p.ID, "sv")]
+	for _, tag := range e.catalog.Languages() {
 		lang := tag.String()
-		item := pageTextItem(p.ID, lang)
+		item := portal.PageTextItem(p.ID, lang)
 		pt := w.content.Texts[tag].Pages[p.ID]
-		if pt == nil || blank(pt.Title) {
+		if pt == nil || strings.TrimSpace(pt.Title) == "" {
 			cp.Missing = append(cp.Missing, lang)
 			continue
 		}
@@ -241,7 +193,7 @@ func (e *Editor) page(w *working, p *PageInfo, full bool) *fristad.ContentPage {
 			cp.Drafts = append(cp.Drafts, lang)
 		}
 		if full {
-			cp.Texts = append(cp.Texts, &fristad.ContentText{Lang: lang, Name: e.h.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
+			cp.Texts = append(cp.Texts, &fristad.ContentText{Lang: lang, Name: e.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
 				Title: pt.Title, Heading: pt.Heading, Lead: pt.Lead, Summary: pt.Summary, Body: slices.Clone(pt.Body),
 				Draft: w.drafts[item] != nil, Stale: stale, Version: w.version(item)})
 		}
@@ -249,14 +201,14 @@ func (e *Editor) page(w *working, p *PageInfo, full bool) *fristad.ContentPage {
 	return cp
 }
 
-func (e *Editor) contact(w *working, c *Contact, full bool) *fristad.ContentContact {
+func (e *Editor) contact(w *working, c *portal.Contact, full bool) *fristad.ContentContact {
 	cc := &fristad.ContentContact{ID: c.ID, Name: w.content.Texts[language.Swedish].Contacts[c.ID].Name, Number: c.Number, Urgent: c.Urgent,
-		Draft: w.drafts[contactItem(c.ID)] != nil, Version: w.version(contactItem(c.ID))}
+		Draft: w.drafts[portal.ContactItem(c.ID)] != nil, Version: w.version(portal.ContactItem(c.ID))}
 	if full {
-		for _, tag := range e.h.catalog.Languages() {
-			item := contactTextItem(c.ID, tag.String())
+		for _, tag := range e.catalog.Languages() {
+			item := portal.ContactTextItem(c.ID, tag.String())
 			ct := w.content.Texts[tag].Contacts[c.ID]
-			cc.Texts = append(cc.Texts, &fristad.ContentContactText{Lang: tag.String(), Name: e.h.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
+			cc.Texts = append(cc.Texts, &fristad.ContentContactText{Lang: tag.String(), Name: e.catalog.LanguageName(tag), Dir: i18n.Dir(tag),
 				Label: ct.Name, Text: ct.Text, Draft: w.drafts[item] != nil, Version: w.version(item)})
 		}
 	}
@@ -270,7 +222,7 @@ func (e *Editor) ContentDue(ctx context.Context, day string) ([]*fristad.Content
 	if err := fristad.Authorize(fristad.ActorFromContext(ctx), fristad.ActionContentRead, nil, fristad.ENOTFOUND); err != nil {
 		return nil, err
 	}
-	c := e.h.content()
+	c := e.portal.Served()
 	var due []*fristad.ContentPage
 	for _, p := range c.Site.Pages {
 		if p.NextReview <= day {
@@ -310,7 +262,7 @@ func (e *Editor) ContentContact(ctx context.Context, id string) (*fristad.Conten
 
 // save checks that the working content with body as item still is
 // content the portal can show, and stores the draft.
-func (e *Editor) save(ctx context.Context, item string, value any, version string, check func(*Content) error) error {
+func (e *Editor) save(ctx context.Context, item string, value any, version string, check func(*portal.Content) error) error {
 	body, err := json.Marshal(value)
 	if err != nil {
 		return err
@@ -320,7 +272,7 @@ func (e *Editor) save(ctx context.Context, item string, value any, version strin
 		return err
 	}
 	items := map[string]json.RawMessage{item: body}
-	c, err := w.content.apply(items)
+	c, err := w.content.Apply(items)
 	if err != nil {
 		return invalidContent(err)
 	}
@@ -359,7 +311,7 @@ func field(name string, s *string, max int, required bool) error {
 // SavePageFacts saves a page's owner, legal references, next review and
 // editor note. The date it was updated is set when it is published.
 func (e *Editor) SavePageFacts(ctx context.Context, p *fristad.ContentPage, version string) error {
-	if e.h.release.Site.Page(p.ID) == nil {
+	if e.portal.Release().Site.Page(p.ID) == nil {
 		return errNoPage()
 	}
 	if err := field("owner", &p.Owner, maxOwner, true); err != nil {
@@ -380,28 +332,28 @@ func (e *Editor) SavePageFacts(ctx context.Context, p *fristad.ContentPage, vers
 	if len(law) > maxLaws {
 		return invalidField("law", "content.law.many", map[string]any{"Max": maxLaws})
 	}
-	today := e.h.now().Format(time.DateOnly)
-	if !validDate(p.NextReview) {
+	today := e.portal.Now().Format(time.DateOnly)
+	if !portal.ValidDate(p.NextReview) {
 		return invalidField("next_review", "content.review.date", nil)
 	}
 	if p.NextReview <= today {
 		return invalidField("next_review", "content.review.past", nil)
 	}
 	p.Law = law
-	return e.save(ctx, pageItem(p.ID), PageFacts{Owner: p.Owner, Updated: e.publishedPage(p.ID).Updated, NextReview: p.NextReview, Law: law, EditorNote: p.EditorNote},
+	return e.save(ctx, portal.PageItem(p.ID), portal.PageFacts{Owner: p.Owner, Updated: e.publishedPage(p.ID).Updated, NextReview: p.NextReview, Law: law, EditorNote: p.EditorNote},
 		version, nil)
 }
 
 // publishedPage returns page id as the portal shows it now.
-func (e *Editor) publishedPage(id string) *PageInfo { return e.h.content().Site.Page(id) }
+func (e *Editor) publishedPage(id string) *portal.PageInfo { return e.portal.Served().Site.Page(id) }
 
 // SavePageText saves a page's text in one language.
 func (e *Editor) SavePageText(ctx context.Context, pageID string, t *fristad.ContentText, version string) error {
-	p := e.h.release.Site.Page(pageID)
+	p := e.portal.Release().Site.Page(pageID)
 	if p == nil {
 		return errNoPage()
 	}
-	tag, ok := e.h.catalog.Parse(t.Lang)
+	tag, ok := e.catalog.Parse(t.Lang)
 	if !ok || tag.String() != t.Lang {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
 	}
@@ -421,20 +373,20 @@ func (e *Editor) SavePageText(ctx context.Context, pageID string, t *fristad.Con
 	}
 	t.Body = body
 	for _, b := range body {
-		for _, ref := range pageRefs(b) {
-			if e.h.release.Site.Page(ref) == nil { // the pages are the release's
+		for _, ref := range portal.PageRefs(b) {
+			if e.portal.Release().Site.Page(ref) == nil { // the pages are the release's
 				return invalidField("body", "content.link.unknown", map[string]any{"Page": ref})
 			}
 		}
 	}
-	pt := &PageText{Title: t.Title, Heading: t.Heading, Lead: t.Lead, Summary: t.Summary, Body: body}
-	return e.save(ctx, pageTextItem(pageID, t.Lang), pt, version, func(c *Content) error {
-		weight, err := e.weight(c, tag, c.Site.Page(pageID))
+	pt := &portal.PageText{Title: t.Title, Heading: t.Heading, Lead: t.Lead, Summary: t.Summary, Body: body}
+	return e.save(ctx, portal.PageTextItem(pageID, t.Lang), pt, version, func(c *portal.Content) error {
+		weight, err := e.portal.PageWeight(c, tag, c.Site.Page(pageID))
 		if err != nil {
-			return err
+			return invalidContent(err)
 		}
-		if weight > PageBudget {
-			return invalidField("body", "content.heavy", map[string]any{"Weight": (weight + 1023) / 1024, "Budget": PageBudget / 1024})
+		if weight > portal.PageBudget {
+			return invalidField("body", "content.heavy", map[string]any{"Weight": (weight + 1023) / 1024, "Budget": portal.PageBudget / 1024})
 		}
 		return nil
 	})
@@ -465,23 +417,23 @@ func cleanBlocks(in []string) ([]string, error) {
 				lines = append(lines, l)
 			}
 		}
-		kind, _ := parseBlock(lines[0])
+		kind, _ := portal.ParseBlock(lines[0])
 		var joined []string
 		for _, l := range lines {
-			item := kind == bullets && strings.HasPrefix(l, "- ") || kind == steps && stepLine.MatchString(l)
+			item := kind == portal.BlockBullets && strings.HasPrefix(l, "- ") || kind == portal.BlockSteps && stepLine.MatchString(l)
 			if item || len(joined) == 0 {
 				joined = append(joined, l)
 			} else {
 				joined[len(joined)-1] += " " + l
 			}
 		}
-		if kind == steps {
+		if kind == portal.BlockSteps {
 			for i, l := range joined {
 				joined[i] = stepLine.ReplaceAllString(l, fmt.Sprintf("%d. ", i+1))
 			}
 		}
 		out = append(out, strings.Join(joined, "\n"))
-		if err := checkBlock(out[len(out)-1]); err != nil {
+		if err := portal.CheckBlock(out[len(out)-1]); err != nil {
 			return nil, invalidField("body", "content.block.invalid", map[string]any{"Block": len(out)})
 		}
 	}
@@ -489,24 +441,6 @@ func cleanBlocks(in []string) ([]string, error) {
 		return nil, invalidField("body", "content.blocks.many", map[string]any{"Max": maxBlocks})
 	}
 	return out, nil
-}
-
-// weight renders page p of c in tag and returns what it weighs gzipped,
-// with its stylesheet, script and icon.
-func (e *Editor) weight(c *Content, tag language.Tag, p *PageInfo) (int, error) {
-	body, err := e.h.execute(p.Template, e.h.pageData(c, tag, p))
-	if err != nil {
-		return 0, invalidContent(err)
-	}
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	zw.Write(body)
-	zw.Close()
-	extra := 0
-	if a := e.h.cfg.Assets; a != nil {
-		extra = a.Size("style.css", true) + a.Size("quick-exit.js", true) + a.Size("favicon.svg", true)
-	}
-	return buf.Len() + extra, nil
 }
 
 // SaveSite saves the portal's address and feedback address.
@@ -520,14 +454,14 @@ func (e *Editor) SaveSite(ctx context.Context, s *fristad.ContentSite, version s
 	if a, err := mail.ParseAddress(s.FeedbackEmail); err != nil || a.Address != s.FeedbackEmail || a.Name != "" {
 		return invalidField("feedback_email", "content.email.invalid", nil)
 	}
-	return e.save(ctx, siteItem, SiteFacts{Address: s.Address, FeedbackEmail: s.FeedbackEmail}, version, nil)
+	return e.save(ctx, portal.SiteItem, portal.SiteFacts{Address: s.Address, FeedbackEmail: s.FeedbackEmail}, version, nil)
 }
 
 // SaveLanguage records whether a native speaker has reviewed a
 // language's translation, by whom and when; the language's pages stop
 // saying that it is not reviewed once it is published.
 func (e *Editor) SaveLanguage(ctx context.Context, l *fristad.ContentLanguage, version string) error {
-	tag, ok := e.h.catalog.Parse(l.Tag)
+	tag, ok := e.catalog.Parse(l.Tag)
 	if !ok || tag.String() != l.Tag {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
 	}
@@ -535,35 +469,35 @@ func (e *Editor) SaveLanguage(ctx context.Context, l *fristad.ContentLanguage, v
 		return err
 	}
 	l.ReviewedOn = strings.TrimSpace(l.ReviewedOn)
-	if l.Reviewed && (!validDate(l.ReviewedOn) || l.ReviewedOn > e.h.now().Format(time.DateOnly)) {
+	if l.Reviewed && (!portal.ValidDate(l.ReviewedOn) || l.ReviewedOn > e.portal.Now().Format(time.DateOnly)) {
 		return invalidField("reviewed_on", "content.reviewed_on.invalid", nil)
 	}
 	if !l.Reviewed {
 		l.ReviewedBy, l.ReviewedOn = "", ""
 	}
-	return e.save(ctx, languageItem(l.Tag), LanguageFacts{Reviewed: l.Reviewed, ReviewedBy: l.ReviewedBy, ReviewedOn: l.ReviewedOn}, version, nil)
+	return e.save(ctx, portal.LanguageItem(l.Tag), portal.LanguageFacts{Reviewed: l.Reviewed, ReviewedBy: l.ReviewedBy, ReviewedOn: l.ReviewedOn}, version, nil)
 }
 
 // SaveContactFacts saves a help line's number and whether it is on
 // every home page.
 func (e *Editor) SaveContactFacts(ctx context.Context, c *fristad.ContentContact, version string) error {
-	if e.h.release.Site.Contact(c.ID) == nil {
+	if e.portal.Release().Site.Contact(c.ID) == nil {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such help line")
 	}
 	c.Number = strings.Join(strings.Fields(c.Number), " ")
-	ct := &Contact{Number: c.Number}
+	ct := &portal.Contact{Number: c.Number}
 	if c.Number != "" && (len(ct.Tel()) < 3 || len(c.Number) > 30 || strings.Trim(c.Number, "0123456789 -+()") != "") {
 		return invalidField("number", "content.number.invalid", nil)
 	}
-	return e.save(ctx, contactItem(c.ID), ContactFacts{Number: c.Number, Urgent: c.Urgent}, version, nil)
+	return e.save(ctx, portal.ContactItem(c.ID), portal.ContactFacts{Number: c.Number, Urgent: c.Urgent}, version, nil)
 }
 
 // SaveContactText saves a help line's name and text in one language.
 func (e *Editor) SaveContactText(ctx context.Context, contactID string, t *fristad.ContentContactText, version string) error {
-	if e.h.release.Site.Contact(contactID) == nil {
+	if e.portal.Release().Site.Contact(contactID) == nil {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such help line")
 	}
-	if tag, ok := e.h.catalog.Parse(t.Lang); !ok || tag.String() != t.Lang {
+	if tag, ok := e.catalog.Parse(t.Lang); !ok || tag.String() != t.Lang {
 		return fristad.Errorf(fristad.ENOTFOUND, "no such language")
 	}
 	if err := field("label", &t.Label, maxTitle, true); err != nil {
@@ -573,7 +507,7 @@ func (e *Editor) SaveContactText(ctx context.Context, contactID string, t *frist
 		return err
 	}
 	t.Label, t.Text = strings.Join(strings.Fields(t.Label), " "), strings.Join(strings.Fields(t.Text), " ")
-	return e.save(ctx, contactTextItem(contactID, t.Lang), ContactText{Name: t.Label, Text: t.Text}, version, nil)
+	return e.save(ctx, portal.ContactTextItem(contactID, t.Lang), portal.ContactText{Name: t.Label, Text: t.Text}, version, nil)
 }
 
 // DiscardContent throws away the draft of an item.
@@ -589,26 +523,20 @@ func (e *Editor) PreviewContent(ctx context.Context, pageID, lang string, frame 
 		return nil, err
 	}
 	p := w.content.Site.Page(pageID)
-	tag, ok := e.h.catalog.Parse(lang)
+	tag, ok := e.catalog.Parse(lang)
 	if p == nil || !ok || tag.String() != lang {
 		return nil, errNoPage()
 	}
-	data := e.h.pageData(w.content, tag, p)
-	data.(interface{ frame() *Page }).frame().Preview = &frame
-	body, err := e.h.execute(p.Template, data)
-	if err != nil {
-		return nil, err
-	}
-	return bytes.ReplaceAll(body, []byte(nonceMark), []byte(frame.Nonce)), nil
+	return e.portal.Preview(w.content, tag, p, frame)
 }
 
 // PublishContent publishes the drafts as a new edition and serves it on
 // the portal at once. Every page whose facts or text changed gets
 // today's date as updated, and must not be due for review already.
 func (e *Editor) PublishContent(ctx context.Context, note string) (*fristad.ContentEdition, error) {
-	today := e.h.now().Format(time.DateOnly)
+	today := e.portal.Now().Format(time.DateOnly)
 	edition, err := e.store.PublishContent(ctx, note, func(items map[string]json.RawMessage, changed []string) error {
-		c, err := e.h.release.apply(items)
+		c, err := e.portal.Release().Apply(items)
 		if err != nil {
 			return invalidContent(err)
 		}
@@ -628,15 +556,15 @@ func (e *Editor) PublishContent(ctx context.Context, note string) (*fristad.Cont
 				return fristad.Localized(fristad.EINVALID, "content.publish.review", map[string]any{"Page": sv},
 					"a changed page needs a review date after today")
 			}
-			f := p.facts()
+			f := p.Facts()
 			f.Updated = today
 			body, err := json.Marshal(f)
 			if err != nil {
 				return err
 			}
-			items[pageItem(id)] = body
+			items[portal.PageItem(id)] = body
 		}
-		_, err = e.h.release.apply(items)
+		_, err = e.portal.Release().Apply(items)
 		if err != nil {
 			return invalidContent(err)
 		}
@@ -645,7 +573,7 @@ func (e *Editor) PublishContent(ctx context.Context, note string) (*fristad.Cont
 	if err != nil {
 		return nil, err
 	}
-	if err := e.h.setEdition(ctx, edition); err != nil {
+	if err := e.portal.SetEdition(ctx, edition); err != nil {
 		// Stored, but not shown here: the next refresh tries again.
 		slog.ErrorContext(ctx, "portal: a published edition does not render", "edition", edition.Number, "err", err)
 	}
@@ -660,23 +588,23 @@ func (e *Editor) ContentEditions(ctx context.Context, limit int) ([]*fristad.Con
 // releaseItem returns item key as the release has it, as an edition
 // would keep it, or nil for a key the release does not know.
 func (e *Editor) releaseItem(key string) []byte {
-	c := e.h.release
+	c := e.portal.Release()
 	parts := strings.Split(key, "/")
 	var v any
 	switch {
-	case key == siteItem:
-		v = c.Site.facts()
+	case key == portal.SiteItem:
+		v = c.Site.Facts()
 	case len(parts) == 2 && parts[0] == "language":
-		if tag, ok := e.h.catalog.Parse(parts[1]); ok {
-			v = LanguageFacts{Reviewed: e.h.reviewed(c, tag)}
+		if tag, ok := e.catalog.Parse(parts[1]); ok {
+			v = portal.LanguageFacts{Reviewed: e.portal.Reviewed(c, tag)}
 		}
 	case len(parts) == 2 && parts[0] == "page":
 		if p := c.Site.Page(parts[1]); p != nil {
-			v = p.facts()
+			v = p.Facts()
 		}
 	case len(parts) == 2 && parts[0] == "contact":
 		if ct := c.Site.Contact(parts[1]); ct != nil {
-			v = ct.facts()
+			v = ct.Facts()
 		}
 	case len(parts) == 3:
 		tag, err := language.Parse(parts[2])
@@ -748,7 +676,7 @@ func (e *Editor) RestoreEdition(ctx context.Context, n int) (int, error) {
 	for k, v := range restore {
 		items[k] = v
 	}
-	if _, err := e.h.release.apply(items); err != nil {
+	if _, err := e.portal.Release().Apply(items); err != nil {
 		return 0, invalidContent(err)
 	}
 	keysSorted := slices.Sorted(maps.Keys(restore))
