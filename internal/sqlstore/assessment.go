@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 
 	"fristad"
@@ -21,68 +20,13 @@ var (
 // NewAssessmentService returns the assessment service over db.
 func NewAssessmentService(db *DB) *AssessmentService { return &AssessmentService{db: db} }
 
-// onCase runs fn in a write transaction on a case the actor may take
-// action on, with the data key its content is sealed under; refusals are audited and
-// answered as findCase answers them.
-func (db *DB) onCase(ctx context.Context, caseID string, action fristad.Action, fn func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error) error {
-	actor, err := db.caseActor(ctx, caseID, action)
-	if err != nil {
-		return err
-	}
-	denied, forbidden := false, false
-	err = db.write(ctx, func(tx *Tx) error {
-		c, sp, err := db.findCase(ctx, tx, actor, caseID, action)
-		switch {
-		case errors.Is(err, errForbidden):
-			forbidden = true
-			return nil
-		case errors.Is(err, errDenied):
-			denied = true
-			return nil
-		case err != nil:
-			return err
-		}
-		dk, err := db.dataKey(ctx, tx, sp.subject, false)
-		if err != nil {
-			return err
-		}
-		return fn(tx, c, dk)
-	})
-	switch {
-	case err != nil:
-		return err
-	case forbidden:
-		return fristad.Errorf(fristad.EFORBIDDEN, "your role may not change this case")
-	case denied:
-		return errCaseNotFound()
-	}
-	return nil
-}
-
-// sealJSON seals v as JSON for a row.
-func sealJSON(dk *seal.DataKey, v any, table, rowID string) ([]byte, error) {
-	buf, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return dk.Seal(buf, table, "data_ct", rowID)
-}
-
-func openJSON(dk *seal.DataKey, ct []byte, table, rowID string, v any) error {
-	buf, err := dk.Open(ct, table, "data_ct", rowID)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(buf, v)
-}
-
 // AddNeedsAssessment records a needs assessment.
 func (s *AssessmentService) AddNeedsAssessment(ctx context.Context, caseID string, a *fristad.NeedsAssessment) (err error) {
 	defer wrapErr(&err, "AssessmentService.AddNeedsAssessment")
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := a.Validate(); err != nil {
+			return err
+		}
 		a.ID, a.AssessedBy, a.CreatedAt = auth.NewID(), fristad.ActorFromContext(ctx).UserID, tx.now
 		ct, err := sealJSON(dk, struct {
 			Needs            map[string]string
@@ -112,11 +56,11 @@ type riskData struct {
 // current level.
 func (s *AssessmentService) AddRiskAssessment(ctx context.Context, caseID string, a *fristad.RiskAssessment) (_ []string, err error) {
 	defer wrapErr(&err, "AssessmentService.AddRiskAssessment")
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
 	var prompts []string
 	err = s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := a.Validate(); err != nil {
+			return err
+		}
 		var previous string
 		if err := tx.QueryRowContext(ctx, `SELECT risk_level FROM cases WHERE id = $1`, c.ID).Scan(&previous); err != nil {
 			return err
@@ -230,10 +174,10 @@ func (s *AssessmentService) SafetyPlan(ctx context.Context, caseID string) (_ *f
 // based on a version that is no longer the latest.
 func (s *AssessmentService) SaveSafetyPlan(ctx context.Context, caseID string, p *fristad.SafetyPlan, version int) (err error) {
 	defer wrapErr(&err, "AssessmentService.SaveSafetyPlan")
-	if err := p.Validate(); err != nil {
-		return err
-	}
 	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := p.Validate(); err != nil {
+			return err
+		}
 		var latest int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM safety_plans WHERE case_id = $1`, c.ID).Scan(&latest); err != nil {
 			return err

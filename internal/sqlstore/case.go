@@ -258,23 +258,6 @@ func (sp *sealedPerson) open(dk *seal.DataKey, p *fristad.Person, reveal bool) e
 	return nil
 }
 
-// caseActor returns the actor if they hold a role that works with cases;
-// to anyone else no case exists, and their attempt on case id (if any)
-// is audited as denied.
-func (db *DB) caseActor(ctx context.Context, id string, action fristad.Action) (*fristad.Actor, error) {
-	actor := fristad.ActorFromContext(ctx)
-	err := fristad.Authorize(actor, fristad.ActionCaseRead, nil, fristad.ENOTFOUND)
-	if err == nil || actor == nil || id == "" {
-		return actor, err
-	}
-	if aerr := db.write(ctx, func(tx *Tx) error {
-		return db.audit(ctx, tx, auditEvent{Action: string(action), ObjectType: "case", ObjectID: id, Result: audit.ResultDenied})
-	}); aerr != nil {
-		return nil, aerr
-	}
-	return nil, err
-}
-
 // findCase reads one case within the actor's scope, or errCaseNotFound;
 // a denial is audited as such, in the same way either way outside.
 func (db *DB) findCase(ctx context.Context, tx *Tx, actor *fristad.Actor, id string, action fristad.Action) (*fristad.Case, *sealedPerson, error) {
@@ -560,31 +543,11 @@ func mergeCasePage(cases []*fristad.Case, sealed []*sealedPerson, offset, limit 
 // AddStatus records a step of a case's identification history.
 func (s *CaseService) AddStatus(ctx context.Context, caseID string, e *fristad.StatusEvent) (err error) {
 	defer wrapErr(&err, "CaseService.AddStatus")
-	actor, err := s.db.caseActor(ctx, caseID, fristad.ActionCaseUpdate)
-	if err != nil {
-		return err
-	}
-	if err := e.Validate(); err != nil {
-		return err
-	}
-	denied, forbidden := false, false
-	err = s.db.write(ctx, func(tx *Tx) error {
-		c, sp, err := s.db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseUpdate)
-		if errors.Is(err, errForbidden) {
-			forbidden = true
-			return nil
-		}
-		if errors.Is(err, errDenied) {
-			denied = true
-			return nil
-		}
-		if err != nil {
+	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := e.Validate(); err != nil {
 			return err
 		}
-		dk, err := s.db.dataKey(ctx, tx, sp.subject, false)
-		if err != nil {
-			return err
-		}
+		actor := fristad.ActorFromContext(ctx)
 		if e.DecidingOrg == "" {
 			e.DecidingOrg = actor.OrganisationID
 		}
@@ -596,14 +559,6 @@ func (s *CaseService) AddStatus(ctx context.Context, caseID string, e *fristad.S
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "case.status", ObjectType: "case", ObjectID: c.ID, Purpose: e.Status})
 	})
-	switch {
-	case err != nil:
-	case forbidden:
-		err = fristad.Errorf(fristad.EFORBIDDEN, "your role may not change this case")
-	case denied:
-		err = errCaseNotFound()
-	}
-	return err
 }
 
 // RevealPerson shows a protected identity after a fresh second factor.
@@ -853,10 +808,10 @@ func (s *CaseService) Notifications(ctx context.Context) (_ []*fristad.Notificat
 // was made from.
 func (s *CaseService) UpdateCase(ctx context.Context, caseID string, u *fristad.CaseUpdate) (err error) {
 	defer wrapErr(&err, "CaseService.UpdateCase")
-	if err := u.Validate(); err != nil {
-		return err
-	}
 	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := u.Validate(); err != nil {
+			return err
+		}
 		var version int
 		if err := tx.QueryRowContext(ctx, `SELECT version FROM cases WHERE id = $1`+s.db.forUpdate(), c.ID).Scan(&version); err != nil {
 			return err
@@ -898,12 +853,6 @@ func (s *CaseService) UpdateCase(ctx context.Context, caseID string, u *fristad.
 // person they came with.
 func (s *CaseService) AddDependant(ctx context.Context, caseID, relation string, d *fristad.Case) (err error) {
 	defer wrapErr(&err, "CaseService.AddDependant")
-	if !slices.Contains(fristad.Relations, relation) {
-		return &fristad.Error{Code: fristad.EINVALID, Field: "relation", Key: "case.relation.invalid", Message: "choose how the person is related: child or dependant"}
-	}
-	if err := d.Validate(); err != nil {
-		return err
-	}
 	ix := s.db.indexer.Load()
 	if ix == nil {
 		return fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
@@ -917,6 +866,12 @@ func (s *CaseService) AddDependant(ctx context.Context, caseID, relation string,
 		}
 		if actor.OrganisationID == "" {
 			return fristad.Errorf(fristad.EFORBIDDEN, "a case is led by an organisation")
+		}
+		if !slices.Contains(fristad.Relations, relation) {
+			return &fristad.Error{Code: fristad.EINVALID, Field: "relation", Key: "case.relation.invalid", Message: "choose how the person is related: child or dependant"}
+		}
+		if err := d.Validate(); err != nil {
+			return err
 		}
 		if err := s.db.insertCase(ctx, tx, ix, actor, d); err != nil {
 			return err

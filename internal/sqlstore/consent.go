@@ -242,10 +242,10 @@ func (s *ConsentService) FindDisclosures(ctx context.Context, caseID string) (_ 
 // CreateDisclosure records a disclosure of a case's data.
 func (s *ConsentService) CreateDisclosure(ctx context.Context, caseID string, d *fristad.Disclosure) (err error) {
 	defer wrapErr(&err, "ConsentService.CreateDisclosure")
-	if err := d.Validate(); err != nil {
-		return err
-	}
 	return s.db.onCase(ctx, caseID, fristad.ActionConsentWrite, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := d.Validate(); err != nil {
+			return err
+		}
 		if ok, err := organisationExists(ctx, tx, d.RecipientOrganisation); err != nil || !ok {
 			if err == nil {
 				err = &fristad.Error{Code: fristad.EINVALID, Field: "recipient_organisation_id", Key: "disclosure.recipient.required", Message: "no such organisation"}

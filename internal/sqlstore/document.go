@@ -21,30 +21,6 @@ var (
 // NewDocumentService returns the document service over db.
 func NewDocumentService(db *DB) *DocumentService { return &DocumentService{db: db} }
 
-// documentScope returns the SQL condition on case_documents d that admits
-// the documents of a case the actor may read: the same rule as for
-// journal notes (see noteScope), decided by the policy. It appends its
-// argument to args.
-func documentScope(actor *fristad.Actor, c *fristad.Case, args *[]any) string {
-	access := c.Reach()
-	var or []string
-	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityTeam}) {
-		or = append(or, `d.sensitivity = 'team'`)
-	}
-	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityOrganisation, AuthorOrganisation: actor.OrganisationID}) {
-		*args = append(*args, actor.OrganisationID)
-		or = append(or, `(d.sensitivity = 'organisation' AND d.uploaded_org = $`+itoa(len(*args))+`)`)
-	}
-	if len(or) == 0 {
-		return `1 = 0`
-	}
-	cond := "(" + or[0]
-	for _, o := range or[1:] {
-		cond += " OR " + o
-	}
-	return cond + ")"
-}
-
 const documentColumns = `d.id, d.sensitivity, d.content_type, d.size, d.filename_ct, d.description_ct, d.uploaded_by, d.uploaded_org, d.created_at`
 
 // scanDocument reads a document row and opens its name and description.
@@ -82,7 +58,7 @@ func (s *DocumentService) FindDocuments(ctx context.Context, caseID string) (_ [
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+documentColumns+`
 			FROM case_documents d
-			WHERE d.case_id = $1 AND `+documentScope(actor, c, &args)+`
+			WHERE d.case_id = $1 AND `+sensitivityScope(actor, c, "d.sensitivity", "d.uploaded_org", &args)+`
 			ORDER BY d.created_at DESC, d.id DESC`, args...)
 		if err != nil {
 			return err
@@ -108,6 +84,11 @@ func (s *DocumentService) FindDocuments(ctx context.Context, caseID string) (_ [
 // CreateDocument checks and keeps a document on a case.
 func (s *DocumentService) CreateDocument(ctx context.Context, caseID string, d *fristad.Document, content []byte) (err error) {
 	defer wrapErr(&err, "DocumentService.CreateDocument")
+	// Preparing a file (re-encoding a photo) is slow work done outside
+	// any transaction, so the actor is checked first.
+	if err := s.db.mayOnCase(ctx, caseID, fristad.ActionCaseUpdate); err != nil {
+		return err
+	}
 	content, err = fristad.PrepareDocument(d, content)
 	if err != nil {
 		return err
@@ -175,7 +156,7 @@ func (s *DocumentService) OpenDocument(ctx context.Context, caseID, docID string
 		row := tx.QueryRowContext(ctx, `
 			SELECT `+documentColumns+`, d.content_ct
 			FROM case_documents d
-			WHERE d.case_id = $1 AND d.id = $2 AND `+documentScope(actor, c, &args), args...)
+			WHERE d.case_id = $1 AND d.id = $2 AND `+sensitivityScope(actor, c, "d.sensitivity", "d.uploaded_org", &args), args...)
 		d, err := scanDocument(scanAlso{row, &sealed}, actor, c, dk)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && d == nil {
 			notFound = true

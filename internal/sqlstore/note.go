@@ -21,32 +21,6 @@ var (
 // NewNoteService returns the note service over db.
 func NewNoteService(db *DB) *NoteService { return &NoteService{db: db} }
 
-// noteScope returns the SQL condition on case_notes n that admits the
-// notes of a case the actor may read, decided by the policy: notes for
-// the team, and notes kept to the actor's own organisation when the
-// policy lets the actor read those at all (never a police liaison). It
-// appends its argument to args. An actor who may read no note gets a
-// condition that is never true.
-func noteScope(actor *fristad.Actor, c *fristad.Case, args *[]any) string {
-	access := c.Reach()
-	var or []string
-	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityTeam}) {
-		or = append(or, `n.sensitivity = 'team'`)
-	}
-	if fristad.Can(actor, fristad.ActionNoteRead, &fristad.NoteAccess{Case: access, Sensitivity: fristad.SensitivityOrganisation, AuthorOrganisation: actor.OrganisationID}) {
-		*args = append(*args, actor.OrganisationID)
-		or = append(or, `(n.sensitivity = 'organisation' AND n.author_org = $`+itoa(len(*args))+`)`)
-	}
-	if len(or) == 0 {
-		return `1 = 0`
-	}
-	cond := "(" + or[0]
-	for _, o := range or[1:] {
-		cond += " OR " + o
-	}
-	return cond + ")"
-}
-
 // FindNotes returns the notes of a case the actor may read, newest first.
 func (s *NoteService) FindNotes(ctx context.Context, caseID string) (_ []*fristad.Note, err error) {
 	defer wrapErr(&err, "NoteService.FindNotes")
@@ -57,7 +31,7 @@ func (s *NoteService) FindNotes(ctx context.Context, caseID string) (_ []*frista
 		rows, err := tx.QueryContext(ctx, `
 			SELECT n.id, n.sensitivity, n.body_ct, COALESCE(n.refers_to, ''), n.author_id, n.author_org, n.created_at
 			FROM case_notes n
-			WHERE n.case_id = $1 AND `+noteScope(actor, c, &args)+`
+			WHERE n.case_id = $1 AND `+sensitivityScope(actor, c, "n.sensitivity", "n.author_org", &args)+`
 			ORDER BY n.created_at DESC, n.id DESC`, args...)
 		if err != nil {
 			return err
@@ -103,11 +77,11 @@ func (s *NoteService) FindNotes(ctx context.Context, caseID string) (_ []*frista
 // CreateNote adds a note to a case.
 func (s *NoteService) CreateNote(ctx context.Context, caseID string, n *fristad.Note) (err error) {
 	defer wrapErr(&err, "NoteService.CreateNote")
-	if err := n.Validate(); err != nil {
-		return err
-	}
 	forbidden := false
 	err = s.db.onCase(ctx, caseID, fristad.ActionNoteCreate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := n.Validate(); err != nil {
+			return err
+		}
 		actor := fristad.ActorFromContext(ctx)
 		// Nobody writes a note they could not read: a police liaison
 		// keeps nothing to an organisation.
@@ -118,7 +92,7 @@ func (s *NoteService) CreateNote(ctx context.Context, caseID string, n *fristad.
 		if n.RefersTo != "" {
 			args := []any{c.ID, n.RefersTo}
 			var corrected string
-			err := tx.QueryRowContext(ctx, `SELECT n.sensitivity FROM case_notes n WHERE n.case_id = $1 AND n.id = $2 AND `+noteScope(actor, c, &args), args...).Scan(&corrected)
+			err := tx.QueryRowContext(ctx, `SELECT n.sensitivity FROM case_notes n WHERE n.case_id = $1 AND n.id = $2 AND `+sensitivityScope(actor, c, "n.sensitivity", "n.author_org", &args), args...).Scan(&corrected)
 			if errors.Is(err, sql.ErrNoRows) {
 				return &fristad.Error{Code: fristad.EINVALID, Field: "refers_to", Key: "note.refers.invalid", Message: "the note it corrects is not a note of this case"}
 			}

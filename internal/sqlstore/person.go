@@ -147,9 +147,6 @@ func (s *CaseService) MergePersons(ctx context.Context, m *fristad.PersonMerge) 
 	if err != nil {
 		return nil, err
 	}
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
 	ix := s.db.indexer.Load()
 	if ix == nil {
 		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "the key store is not open")
@@ -171,6 +168,9 @@ func (s *CaseService) MergePersons(ctx context.Context, m *fristad.PersonMerge) 
 		// One who may not merge this record learns nothing of the other.
 		if into.rec.MergedInto == "" && !into.rec.CanMerge {
 			return deny(m.Into, fristad.Localized(fristad.EFORBIDDEN, "merge.access", nil, "only a case worker on the team of every case of both records may merge them"))
+		}
+		if err := m.Validate(); err != nil {
+			return err
 		}
 		from, err := s.db.findPersonRow(ctx, tx, actor, m.From)
 		if errors.Is(err, errDenied) {

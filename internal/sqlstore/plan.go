@@ -47,11 +47,11 @@ func errNoPlan() error {
 // CheckEligibility explains whether the case may be enrolled.
 func (s *PlanService) CheckEligibility(ctx context.Context, caseID, versionID, day string) (_ *fristad.EligibilityResult, err error) {
 	defer wrapErr(&err, "PlanService.CheckEligibility")
-	if err := checkDay("enrolled_on", day); err != nil {
-		return nil, err
-	}
 	var res *fristad.EligibilityResult
 	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := checkDay("enrolled_on", day); err != nil {
+			return err
+		}
 		v, err := findProgramme(ctx, tx, versionID)
 		if err != nil {
 			return err
@@ -72,15 +72,15 @@ func checkDay(field, day string) error {
 // Enrol enrols a case in a programme version.
 func (s *PlanService) Enrol(ctx context.Context, caseID string, e *fristad.Enrolment) (_ *fristad.EligibilityResult, err error) {
 	defer wrapErr(&err, "PlanService.Enrol")
-	if err := checkDay("enrolled_on", e.EnrolledOn); err != nil {
-		return nil, err
-	}
-	goals, err := fristad.ValidateGoals(e.Goals, &e.Contact, auth.NewID)
-	if err != nil {
-		return nil, err
-	}
 	var res *fristad.EligibilityResult
 	err = s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := checkDay("enrolled_on", e.EnrolledOn); err != nil {
+			return err
+		}
+		goals, err := fristad.ValidateGoals(e.Goals, &e.Contact, auth.NewID)
+		if err != nil {
+			return err
+		}
 		v, err := findProgramme(ctx, tx, e.VersionID)
 		if err != nil {
 			if fristad.ErrorCode(err) == fristad.ENOTFOUND {
@@ -487,14 +487,14 @@ func (s *PlanService) SaveIntervention(ctx context.Context, caseID string, in *f
 // limit is never left silently: advancing from it needs a reason.
 func (s *PlanService) ChangePhase(ctx context.Context, caseID string, ch *fristad.PhaseChange) (err error) {
 	defer wrapErr(&err, "PlanService.ChangePhase")
-	if err := checkDay("on", ch.On); err != nil {
-		return err
-	}
-	ch.Reason = strings.TrimSpace(ch.Reason)
-	if len([]rune(ch.Reason)) > fristad.MaxPlanText || !fristad.IsCleanText(ch.Reason) {
-		return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "plan.text.invalid", Message: "the reason is too long or holds control characters"}
-	}
 	return s.db.onPlan(ctx, caseID, "phase", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
+		if err := checkDay("on", ch.On); err != nil {
+			return err
+		}
+		ch.Reason = strings.TrimSpace(ch.Reason)
+		if len([]rune(ch.Reason)) > fristad.MaxPlanText || !fristad.IsCleanText(ch.Reason) {
+			return &fristad.Error{Code: fristad.EINVALID, Field: "reason", Key: "plan.text.invalid", Message: "the reason is too long or holds control characters"}
+		}
 		next, err := p.CheckPhaseChange(ch)
 		if err != nil {
 			return err
@@ -547,10 +547,10 @@ func (s *PlanService) AddReview(ctx context.Context, caseID string, r *fristad.R
 // EndPlan ends the plan with her outcomes at exit.
 func (s *PlanService) EndPlan(ctx context.Context, caseID string, e *fristad.PlanEnd) (err error) {
 	defer wrapErr(&err, "PlanService.EndPlan")
-	if err := e.Validate(); err != nil {
-		return err
-	}
 	return s.db.onPlan(ctx, caseID, "end", func(tx *Tx, c *fristad.Case, dk *seal.DataKey, p *fristad.Plan) error {
+		if err := e.Validate(); err != nil {
+			return err
+		}
 		if e.On < p.EnrolledOn {
 			return &fristad.Error{Code: fristad.EINVALID, Field: "ended_on", Key: "plan.phase.date", Message: "a plan ends after it starts"}
 		}

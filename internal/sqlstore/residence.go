@@ -75,10 +75,10 @@ func openResidence(dk *seal.DataKey, r *fristad.Residence, ct []byte) error {
 // RecordResidence records where she lives from a day on.
 func (s *ResidenceService) RecordResidence(ctx context.Context, caseID string, r *fristad.Residence) (err error) {
 	defer wrapErr(&err, "ResidenceService.RecordResidence")
-	if err := r.Validate(); err != nil {
-		return err
-	}
 	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		if err := r.Validate(); err != nil {
+			return err
+		}
 		if c.Person.Protection != fristad.ProtectionNone {
 			r.Protected = true // any address of a person with protected identity (DP-05)
 		}

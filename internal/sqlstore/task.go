@@ -126,17 +126,17 @@ func (s *TaskService) FindTasks(ctx context.Context, caseID string) (_ []*frista
 // CreateTask adds an own task to a case.
 func (s *TaskService) CreateTask(ctx context.Context, caseID string, t *fristad.Task) (err error) {
 	defer wrapErr(&err, "TaskService.CreateTask")
-	if err := t.Validate(); err != nil {
-		return err
-	}
-	actor := fristad.ActorFromContext(ctx)
-	if actor == nil || actor.OrganisationID == "" {
-		return fristad.Errorf(fristad.EFORBIDDEN, "a task is for an organisation")
-	}
-	if t.AssigneeID != "" && t.AssigneeID != actor.UserID {
-		return &fristad.Error{Code: fristad.EINVALID, Field: "assignee", Key: "task.assignee.invalid", Message: "a task is for you or for anyone of your organisation"}
-	}
 	return s.db.onCase(ctx, caseID, fristad.ActionCaseUpdate, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+		actor := fristad.ActorFromContext(ctx)
+		if actor.OrganisationID == "" {
+			return fristad.Errorf(fristad.EFORBIDDEN, "a task is for an organisation")
+		}
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if t.AssigneeID != "" && t.AssigneeID != actor.UserID {
+			return &fristad.Error{Code: fristad.EINVALID, Field: "assignee", Key: "task.assignee.invalid", Message: "a task is for you or for anyone of your organisation"}
+		}
 		t.ID, t.CaseID, t.CaseRef, t.Kind, t.Organisation = auth.NewID(), c.ID, c.Reference, fristad.TaskOwn, actor.OrganisationID
 		t.CreatedBy, t.CreatedAt, t.DoneAt, t.DoneBy = actor.UserID, tx.now, nil, ""
 		title, err := dk.Seal([]byte(t.Title), "tasks", "title_ct", t.ID)
