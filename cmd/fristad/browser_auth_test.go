@@ -13,8 +13,8 @@ import (
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/i18n"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"

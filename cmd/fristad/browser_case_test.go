@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"fristad/internal/auth"
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // signInAs logs the browser in as a demo account with password and code.

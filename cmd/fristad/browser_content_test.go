@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/i18n"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"golang.org/x/text/language"
 )

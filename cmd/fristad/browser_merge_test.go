@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserMerge merges the demo's two records of Andreea (ID-10):

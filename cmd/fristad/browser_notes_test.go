@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserJournalAndConsent works a presumed child's journal and

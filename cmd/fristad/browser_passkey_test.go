@@ -8,8 +8,8 @@ import (
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserPlan drives a support programme from design to her printed

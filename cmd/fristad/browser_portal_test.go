@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/i18n"
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserResidence works where she lives in the browser: the demo's

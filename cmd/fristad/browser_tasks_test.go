@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserTasks works tasks and deadlines in the browser: the
