@@ -310,6 +310,7 @@ func auditCounts(t *testing.T, c *ServeCommand) map[string]int {
 }
 
 func TestBrowserLoginSessionsLogout(t *testing.T) {
+	browsertest.Require(t)
 	clk := newTestClock()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
@@ -411,6 +412,7 @@ func TestBrowserLoginSessionsLogout(t *testing.T) {
 }
 
 func TestBrowserLoginReturnsToPage(t *testing.T) {
+	browsertest.Require(t)
 	clk := newTestClock()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
@@ -442,6 +444,7 @@ func TestBrowserLoginReturnsToPage(t *testing.T) {
 }
 
 func TestBrowserLoginWrongPasswordThrottled(t *testing.T) {
+	browsertest.Require(t)
 	clk := newTestClock()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
@@ -513,6 +516,7 @@ func TestBrowserLoginWrongPasswordThrottled(t *testing.T) {
 }
 
 func TestBrowserLoginIdleTimeout(t *testing.T) {
+	browsertest.Require(t)
 	const idle, maxAge = 10 * time.Minute, 30 * time.Minute
 	clk := newTestClock()
 	c := runAuthDemo(t, authDemo{now: clk.Now, idle: idle, maxAge: maxAge})
@@ -586,6 +590,7 @@ func TestBrowserLoginIdleTimeout(t *testing.T) {
 }
 
 func TestBrowserLoginActivation(t *testing.T) {
+	browsertest.Require(t)
 	clk := newTestClock()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
@@ -696,6 +701,7 @@ func TestBrowserLoginActivation(t *testing.T) {
 }
 
 func TestBrowserLoginAdministrator(t *testing.T) {
+	browsertest.Require(t)
 	clk := newTestClock()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
@@ -798,6 +804,7 @@ func TestBrowserLoginAdministrator(t *testing.T) {
 }
 
 func TestBrowserLoginWithoutJavaScript(t *testing.T) {
+	browsertest.Require(t)
 	clk := newTestClock()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, true)

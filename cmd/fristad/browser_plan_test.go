@@ -16,6 +16,7 @@ import (
 // her plan in Romanian and Arabic. Every page passes axe-core and the
 // Nu HTML Checker.
 func TestBrowserPlan(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 
