@@ -7,14 +7,14 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
+	"fristad/internal/testing/testclock"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
@@ -27,9 +27,9 @@ import (
 // through staffTab.check (axe-core, the Nu HTML Checker, the page's CSP,
 // nothing marked hidden shown). The workspace speaks Swedish to them, so
 // the texts they look for are those of internal/i18n/messages/staff/sv.json.
-// The database clock is a testClock that only the test moves: TOTP codes
-// are computed from it, and it steps sessions and the throttle's window
-// to their limits without waiting.
+// The database clock is a testclock.Clock that only the test moves: TOTP
+// codes are computed from it, and it steps sessions and the throttle's
+// window to their limits without waiting.
 
 // authDemo configures runAuthDemo.
 type authDemo struct {
@@ -64,33 +64,6 @@ func runAuthDemo(tb testing.TB, o authDemo) *ServeCommand {
 	})
 }
 
-// testClock is a database clock that stands still until the test moves
-// it, so a test can step right up to a timeout, and past it.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Now().UTC().Truncate(time.Second)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// totpStep is the time step of the TOTP codes: a code is accepted once
-// per account and step.
-const totpStep = 30 * time.Second
-
 // demoAccountWith returns the demo account that holds role, with its key.
 func demoAccountWith(t *testing.T, role fristad.Role) demoAccount {
 	t.Helper()
@@ -112,12 +85,12 @@ type staffTab struct {
 	*browsertest.Browser
 	t      *testing.T
 	netlog *networkLog
-	clk    *testClock
+	clk    *testclock.Clock
 	staff  string
 	noJS   bool
 }
 
-func newStaffTab(t *testing.T, c *ServeCommand, clk *testClock, noJS bool) *staffTab {
+func newStaffTab(t *testing.T, c *ServeCommand, clk *testclock.Clock, noJS bool) *staffTab {
 	t.Helper()
 	b := browsertest.New(t)
 	s := &staffTab{Browser: b, t: t, netlog: logNetwork(t, b), clk: clk, staff: c.Server.StaffURL(), noJS: noJS}
@@ -236,7 +209,7 @@ func (s *staffTab) enterCode(secret string) {
 func (s *staffTab) logIn(email, password, secret string) {
 	s.t.Helper()
 	s.wantPath("/login", "before logging in as "+email)
-	s.clk.Advance(totpStep)
+	s.clk.Advance(auth.TOTPStep)
 	s.SendKeys("#email", email)
 	s.SendKeys("#password", password)
 	s.PressAndWait("Enter")
@@ -310,7 +283,8 @@ func auditCounts(t *testing.T, c *ServeCommand) map[string]int {
 }
 
 func TestBrowserLoginSessionsLogout(t *testing.T) {
-	clk := newTestClock()
+	browsertest.Require(t)
+	clk := testclock.New()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
 	me := demoAccountWith(t, fristad.RoleCaseWorker)
@@ -411,7 +385,8 @@ func TestBrowserLoginSessionsLogout(t *testing.T) {
 }
 
 func TestBrowserLoginReturnsToPage(t *testing.T) {
-	clk := newTestClock()
+	browsertest.Require(t)
+	clk := testclock.New()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
 	me := demoAccountWith(t, fristad.RoleCoordinator)
@@ -442,7 +417,8 @@ func TestBrowserLoginReturnsToPage(t *testing.T) {
 }
 
 func TestBrowserLoginWrongPasswordThrottled(t *testing.T) {
-	clk := newTestClock()
+	browsertest.Require(t)
+	clk := testclock.New()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
 	me := demoAccountWith(t, fristad.RolePoliceLiaison)
@@ -513,8 +489,9 @@ func TestBrowserLoginWrongPasswordThrottled(t *testing.T) {
 }
 
 func TestBrowserLoginIdleTimeout(t *testing.T) {
+	browsertest.Require(t)
 	const idle, maxAge = 10 * time.Minute, 30 * time.Minute
-	clk := newTestClock()
+	clk := testclock.New()
 	c := runAuthDemo(t, authDemo{now: clk.Now, idle: idle, maxAge: maxAge})
 	b := newStaffTab(t, c, clk, false)
 	me := demoAccountWith(t, fristad.RoleCoordinator)
@@ -586,7 +563,8 @@ func TestBrowserLoginIdleTimeout(t *testing.T) {
 }
 
 func TestBrowserLoginActivation(t *testing.T) {
-	clk := newTestClock()
+	browsertest.Require(t)
+	clk := testclock.New()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
 
@@ -658,7 +636,7 @@ func TestBrowserLoginActivation(t *testing.T) {
 
 	// A wrong code is refused and the same key shown again.
 	var valid []string
-	for _, d := range []time.Duration{-totpStep, 0, totpStep} {
+	for _, d := range []time.Duration{-auth.TOTPStep, 0, auth.TOTPStep} {
 		code, err := auth.TOTPCode(secret, clk.Now().Add(d))
 		if err != nil {
 			t.Fatal(err)
@@ -696,7 +674,8 @@ func TestBrowserLoginActivation(t *testing.T) {
 }
 
 func TestBrowserLoginAdministrator(t *testing.T) {
-	clk := newTestClock()
+	browsertest.Require(t)
+	clk := testclock.New()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, false)
 	admin := demoAccountWith(t, fristad.RoleAdministrator)
@@ -798,7 +777,8 @@ func TestBrowserLoginAdministrator(t *testing.T) {
 }
 
 func TestBrowserLoginWithoutJavaScript(t *testing.T) {
-	clk := newTestClock()
+	browsertest.Require(t)
+	clk := testclock.New()
 	c := runAuthDemo(t, authDemo{now: clk.Now})
 	b := newStaffTab(t, c, clk, true)
 	me := demoAccountWith(t, fristad.RolePartner)

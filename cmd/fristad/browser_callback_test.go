@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/i18n"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
@@ -24,6 +24,7 @@ import (
 // regional coordinator of the county finds it in the workspace, opens it,
 // and marks it handled, after which its number is gone.
 func TestBrowserCallback(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	portal, staff := c.Server.PublicURL(), c.Server.StaffURL()
 	b := browsertest.New(t)

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"fristad/internal/auth"
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // signInAs logs the browser in as a demo account with password and code.
@@ -30,6 +30,7 @@ func signInAs(t *testing.T, b *browsertest.Browser, staff, email string) {
 // page, a status change; and a protected identity, hidden in the list
 // and shown only on request.
 func TestBrowserCase(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	b := browsertest.New(t)

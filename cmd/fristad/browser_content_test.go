@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/i18n"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"golang.org/x/text/language"
 )
@@ -19,6 +19,7 @@ import (
 // Arabic text form and a help line's pages pass the accessibility and
 // HTML checks.
 func TestBrowserContentEditing(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff, portal := c.Server.StaffURL(), c.Server.PublicURL()
 	en := i18n.Staff().Printer(language.English)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserDocuments uploads documents in the browser: a program
@@ -21,6 +21,7 @@ import (
 // what was typed kept, then a photo, which is listed for download. Every
 // page passes axe-core and the HTML checker.
 func TestBrowserDocuments(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	b := browsertest.New(t)

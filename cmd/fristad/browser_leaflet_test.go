@@ -13,8 +13,8 @@ import (
 	"unicode/utf8"
 
 	"fristad"
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
@@ -28,6 +28,7 @@ import (
 // gone and the text is black on white, and the Arabic A5 leaflet prints
 // right to left on one A5 sheet, saved as a PDF to the artifacts.
 func TestBrowserPortalLeaflets(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	base := c.Server.PublicURL()
 	langs := portalLanguages()
@@ -170,6 +171,7 @@ func setMedia(b *browsertest.Browser, media string) {
 // programme's facts, what it prints is not cut by the stylesheet: the
 // leaflet's own cut (portal.leafletText) is the one the reader sees.
 func TestBrowserLeafletOneSheet(t *testing.T) {
+	browsertest.Require(t)
 	type programme struct {
 		name, shape string
 		ordinary    bool // a name on a line and a dozen offers, as most programmes have

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserMerge merges the demo's two records of Andreea (ID-10):
@@ -14,6 +14,7 @@ import (
 // and the confirmed merge moves the other record's case to her. The
 // pages work without JavaScript.
 func TestBrowserMerge(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	b := browsertest.New(t)

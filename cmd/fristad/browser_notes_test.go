@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserJournalAndConsent works a presumed child's journal and
@@ -14,6 +14,7 @@ import (
 // disclosure resting on it, and a withdrawal, after which the consent can
 // no longer be chosen. Every page passes axe-core and the HTML checker.
 func TestBrowserJournalAndConsent(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	b := browsertest.New(t)

@@ -8,8 +8,8 @@ import (
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
@@ -61,6 +61,7 @@ func waitForText(t *testing.T, b *browsertest.Browser, sel, want string) {
 // code, signs out, signs in with the passkey alone, and checks that a
 // passkey whose user is not verified is refused (SR-01).
 func TestBrowserPasskey(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	if !strings.HasPrefix(staff, "http://localhost:") {

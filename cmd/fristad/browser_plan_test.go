@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserPlan drives a support programme from design to her printed
@@ -16,6 +16,7 @@ import (
 // her plan in Romanian and Arabic. Every page passes axe-core and the
 // Nu HTML Checker.
 func TestBrowserPlan(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 

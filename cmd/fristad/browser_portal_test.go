@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/i18n"
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
 	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/browsertest"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
@@ -63,6 +63,7 @@ func portalLanguages() []string {
 var rtlLanguages = map[string]bool{"ar": true, "fa-AF": true}
 
 func TestBrowserPortal(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	base := c.Server.PublicURL()
 	baseURL, err := url.Parse(base)
@@ -510,6 +511,7 @@ func historyLength(b *browsertest.Browser) int {
 }
 
 func TestBrowserPortalQuickExit(t *testing.T) {
+	browsertest.Require(t)
 	neutral := startNeutralSite(t)
 	c := runDemoWithQuickExit(t, neutral.weather())
 	portal := c.Server.PublicURL()
@@ -566,6 +568,7 @@ func TestBrowserPortalQuickExit(t *testing.T) {
 }
 
 func TestBrowserPortalQuickExitWithoutJavaScript(t *testing.T) {
+	browsertest.Require(t)
 	neutral := startNeutralSite(t)
 	c := runDemoWithQuickExit(t, neutral.weather())
 	portal := c.Server.PublicURL()
@@ -616,6 +619,7 @@ func TestBrowserPortalQuickExitWithoutJavaScript(t *testing.T) {
 // with the choices kept, and the provider whose certification ran out is
 // not there, though the coordinator listed it.
 func TestBrowserPortalDirectory(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	base := c.Server.PublicURL()
 	b := browsertest.New(t)

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserResidence works where she lives in the browser: the demo's
@@ -14,6 +14,7 @@ import (
 // recorded after a mistake that keeps what was typed (DP-05, DP-08).
 // Every page passes axe-core and the HTML checker.
 func TestBrowserResidence(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	b := browsertest.New(t)

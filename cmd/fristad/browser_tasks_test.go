@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"fristad/internal/browsertest"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/browsertest"
 )
 
 // TestBrowserTasks works tasks and deadlines in the browser: the
@@ -14,6 +14,7 @@ import (
 // right, marking the protection assessment done, and the timeline that
 // tells it. Every page passes axe-core and the HTML checker.
 func TestBrowserTasks(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	b := browsertest.New(t)
@@ -75,6 +76,7 @@ func TestBrowserTasks(t *testing.T) {
 // with a mistake first, and sees it kept. The page passes axe-core and
 // the HTML checker.
 func TestBrowserIndicators(t *testing.T) {
+	browsertest.Require(t)
 	c := MustRunDemo(t, sqlstore.SQLite)
 	staff := c.Server.StaffURL()
 	b := browsertest.New(t)

@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -138,4 +142,60 @@ func mustGet(t *testing.T, url string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// TestBrowserTestsRequireToolsFirst: every test in a browser*_test.go file
+// calls browsertest.Require(t) before anything else, so that on a machine
+// without Chromium, axe-core or the Nu HTML Checker it is skipped before
+// it starts a demo, and under CI fails just as early.
+func TestBrowserTestsRequireToolsFirst(t *testing.T) {
+	files, err := filepath.Glob("browser*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	tests := 0
+	for _, name := range files {
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !strings.HasPrefix(fn.Name.Name, "Test") {
+				continue
+			}
+			tests++
+			if len(fn.Body.List) == 0 || !callsRequire(fn.Body.List[0]) {
+				t.Errorf("%s: %s does not begin with browsertest.Require(t)", fset.Position(fn.Pos()), fn.Name.Name)
+			}
+		}
+	}
+	if tests == 0 {
+		t.Fatal("no tests in browser*_test.go")
+	}
+}
+
+// callsRequire reports whether s is a call of browsertest.Require, with
+// or without its result kept.
+func callsRequire(s ast.Stmt) bool {
+	var x ast.Expr
+	switch s := s.(type) {
+	case *ast.ExprStmt:
+		x = s.X
+	case *ast.AssignStmt:
+		if len(s.Rhs) == 1 {
+			x = s.Rhs[0]
+		}
+	}
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	pkg, ok := sel.X.(*ast.Ident)
+	return ok && pkg.Name == "browsertest" && sel.Sel.Name == "Require"
 }

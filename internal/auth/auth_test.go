@@ -79,7 +79,11 @@ func TestTOTP(t *testing.T) {
 	if _, ok := VerifyTOTP(secret, code, now, step); ok {
 		t.Error("a code accepted twice")
 	}
-	prev, _ := TOTPCode(secret, now.Add(-30*time.Second))
+	next, _ := TOTPCode(secret, now.Add(TOTPStep))
+	if s, ok := VerifyTOTP(secret, next, now.Add(TOTPStep), step); !ok || s != step+1 {
+		t.Errorf("the code one TOTPStep later gives step %d, %v; want step %d, accepted", s, ok, step+1)
+	}
+	prev, _ := TOTPCode(secret, now.Add(-TOTPStep))
 	if _, ok := VerifyTOTP(secret, prev, now, 0); !ok {
 		t.Error("the previous step's code (clock skew) is refused")
 	}

@@ -14,6 +14,11 @@ const (
 	totpSkew   = 1
 )
 
+// TOTPStep is the time step of the codes. A code is accepted once per
+// account and step, so a second sign-in needs the next step's code; tests
+// move their clock by TOTPStep instead of waiting for it.
+const TOTPStep = totpPeriod * time.Second
+
 // NewTOTP returns a new secret (base32) and its otpauth:// URI for an
 // authenticator app, labelled with the issuer and the account.
 func NewTOTP(issuer, account string) (secret, uri string, err error) {
@@ -26,7 +31,9 @@ func NewTOTP(issuer, account string) (secret, uri string, err error) {
 
 // VerifyTOTP checks code against secret at time now and returns the time
 // step it matched. A code is accepted only for a step later than
-// lastStep, so a code seen over a shoulder cannot be used again.
+// lastStep, so a code seen over a shoulder cannot be used again. now is
+// the caller's clock (sqlstore passes its transaction's time, from
+// DB.Now), never read here, so a test can set it.
 func VerifyTOTP(secret, code string, now time.Time, lastStep int64) (step int64, ok bool) {
 	if len(code) != 6 {
 		return 0, false

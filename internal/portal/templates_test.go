@@ -5,7 +5,7 @@ import (
 
 	"fristad/internal/i18n"
 	"fristad/internal/render"
-	"fristad/internal/render/rendertest"
+	"fristad/internal/testing/rendertest"
 )
 
 // mustNew returns a portal handler with the embedded assets.

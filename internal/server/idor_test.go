@@ -7,12 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"fristad"
 	"fristad/internal/auth"
 	"fristad/internal/server"
 	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/testclock"
 )
 
 // matrixUser is a signed-in user of the IDOR matrix, in the browser and
@@ -33,6 +33,10 @@ type matrixUser struct {
 // exactly what the policy allows — on both databases.
 func TestIDORMatrix(t *testing.T) {
 	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
+		// The database's clock stands still, and the test moves it to the
+		// next TOTP time step when a user needs a second code.
+		clk := testclock.New()
+		db.Now = clk.Now
 		s := mustStart(t, db)
 		sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 		if err := db.InitInstance(sys, true); err != nil {
@@ -67,7 +71,7 @@ func TestIDORMatrix(t *testing.T) {
 			}
 			u.id = user.ID
 			u.browser = newBrowser(t, s.StaffURL())
-			signIn(t, u.browser, email, password, secrets[i])
+			signInAt(t, u.browser, clk.Now(), email, password, secrets[i])
 			tok, err := db.CreateToken(sys, user.ID, "matrix", fristad.ScopeWrite, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -151,14 +155,10 @@ func TestIDORMatrix(t *testing.T) {
 		// The break-glass user opens it, with a fresh second factor.
 		bg := users[6]
 		bg.browser.get("/account/step-up")
-		code, _ := auth.TOTPCode(secrets[6], time.Now().Add(30*time.Second))
 		// The sign-in used this time step's code; confirm with the next.
+		clk.Advance(auth.TOTPStep)
+		code, _ := auth.TOTPCode(secrets[6], clk.Now())
 		resp, _ = bg.browser.post("/account/step-up", url.Values{"code": {code}, "next": {"/cases"}})
-		if resp.StatusCode != http.StatusSeeOther {
-			waitForNextStep()
-			code, _ = auth.TOTPCode(secrets[6], time.Now())
-			resp, _ = bg.browser.post("/account/step-up", url.Values{"code": {code}, "next": {"/cases"}})
-		}
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("step-up: %d", resp.StatusCode)
 		}
@@ -386,10 +386,4 @@ func actorOf(t *testing.T, db *sqlstoretest.Store, u *matrixUser) context.Contex
 		t.Fatal(err)
 	}
 	return fristad.NewContextWithActor(t.Context(), a)
-}
-
-// waitForNextStep waits for the next 30-second TOTP time step.
-func waitForNextStep() {
-	now := time.Now()
-	time.Sleep(now.Truncate(30*time.Second).Add(30*time.Second).Sub(now) + 100*time.Millisecond)
 }

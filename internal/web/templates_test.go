@@ -7,7 +7,7 @@ import (
 
 	"fristad/internal/i18n"
 	"fristad/internal/render"
-	"fristad/internal/render/rendertest"
+	"fristad/internal/testing/rendertest"
 )
 
 func TestTemplates(t *testing.T) {

@@ -32,9 +32,9 @@ const (
 
 // Config configures the staff workspace.
 type Config struct {
-	Demo          bool // show the DEMO banner on every page
-	Assets        *render.Assets
-	StaffURL      string // where staff reach the workspace, for links; default: from the request
+	Demo     bool // show the DEMO banner on every page
+	Assets   *render.Assets
+	StaffURL string // where staff reach the workspace, for links; default: from the request
 	// Services are the domain services the workspace answers from.
 	fristad.Services
 	// Content is where coordinators edit the public portal's content

@@ -92,6 +92,29 @@ func TestImportDirection(t *testing.T) {
 	}
 }
 
+// TestTestSupportOnlyInTests: the packages under internal/testing (the
+// browser harness, the template checks) exist for tests, and no package
+// of the program reaches them; only test files import them.
+func TestTestSupportOnlyInTests(t *testing.T) {
+	const support = "fristad/internal/testing/"
+	pkgs := listPackages(t)
+	found := false
+	for path, p := range pkgs {
+		if strings.HasPrefix(path, support) {
+			found = true
+			continue
+		}
+		for _, dep := range p.Deps {
+			if strings.HasPrefix(dep, support) {
+				t.Errorf("%s reaches %s; test support may be imported by tests only", path, dep)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no package under %s; has test support moved?", support)
+	}
+}
+
 // TestPortalCannotReachCaseData makes the wall between the public site and
 // confidential case data a build-time fact: nothing the portal imports,
 // however indirectly, can open the database or read the staff site's

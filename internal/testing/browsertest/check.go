@@ -192,7 +192,7 @@ func (b *Browser) validateQueued() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), vnuTimeout)
 	defer cancel()
-	msgs, err := runVNU(ctx, b.tools.java, b.tools.vnuJar, b.pages)
+	msgs, err := runVNU(ctx, b.tools.Java, b.tools.VNUJar, b.pages)
 	if err != nil {
 		b.t.Errorf("browsertest: Nu HTML Checker did not run: %v", err)
 		return

@@ -6,6 +6,7 @@
 // A typical test:
 //
 //	func TestSignIn(t *testing.T) {
+//		browsertest.Require(t)
 //		srv := httptest.NewServer(handler)
 //		t.Cleanup(srv.Close)
 //		b := browsertest.New(t)
@@ -24,10 +25,14 @@
 //	apt-get install -y chromium default-jre-headless
 //	npm ci --prefix tools/npm
 //
-// When one of them is missing, [New] skips the test, or fails it when the
-// environment variable CI is non-empty. The environment variables
-// FRISTAD_CHROMIUM, FRISTAD_AXE_JS and FRISTAD_VNU_JAR override the
-// locations, and FRISTAD_TEST_ARTIFACTS sets the directory for screenshots.
+// When one of them is missing, [Require] skips the test, or fails it when
+// the environment variable CI is non-empty. A test calls Require first,
+// before it starts the server, database or demo that the browser visits,
+// so that a test that cannot run stops before it has cost anything.
+//
+// The environment variables FRISTAD_CHROMIUM, FRISTAD_AXE_JS and
+// FRISTAD_VNU_JAR override the locations, and FRISTAD_TEST_ARTIFACTS sets
+// the directory for screenshots.
 //
 // Selectors are CSS selectors. An action uses the first element that
 // matches, and waits for it up to [ActionTimeout].
@@ -87,7 +92,7 @@ type tb interface {
 // methods must be called from the test's goroutine.
 type Browser struct {
 	t     tb
-	tools tools
+	tools Tools
 	ctx   context.Context // the tab; no deadline
 	stop  func()          // closes the tab, the browser and the allocator
 
@@ -120,9 +125,9 @@ type checkedPage struct {
 // pages that [Browser.Check] captured, and it saves a screenshot when the test
 // has failed.
 //
-// When Chromium, Java, axe-core or vnu.jar is missing, New skips the test
-// with a one-line reason, or fails it when the environment variable CI is
-// non-empty.
+// New looks for the tools as [Require] does, and skips or fails the test
+// the same way when one is missing; a test calls Require first all the
+// same, so that it does not start what the browser would visit in vain.
 func New(t testing.TB) *Browser {
 	t.Helper()
 	return newBrowser(t)
@@ -134,7 +139,7 @@ func newBrowser(t tb) *Browser {
 	if !ok {
 		return nil
 	}
-	axe, err := os.ReadFile(ts.axeJS)
+	axe, err := os.ReadFile(ts.AxeJS)
 	if err != nil {
 		t.Fatalf("browsertest: read axe-core: %v", err)
 		return nil
@@ -154,16 +159,30 @@ func newBrowser(t tb) *Browser {
 		shotAt:    -1,
 	}
 	if err := b.start(); err != nil {
-		t.Fatalf("browsertest: start chromium %s: %s", ts.chromium, strings.TrimSpace(err.Error()))
+		t.Fatalf("browsertest: start chromium %s: %s", ts.Chromium, strings.TrimSpace(err.Error()))
 		return nil
 	}
 	t.Cleanup(b.cleanup)
 	return b
 }
 
+// Require finds Chromium, axe-core, the Nu HTML Checker and Java and
+// returns their locations. When one of them is missing, it skips the test
+// with a one-line reason, or fails it when the environment variable CI is
+// non-empty.
+//
+// Call it first in a browser test, before anything the test starts (a
+// server, a database, a demo), so that a test that cannot run is skipped
+// at once rather than after its setup.
+func Require(t testing.TB) Tools {
+	t.Helper()
+	ts, _ := requireTools(t)
+	return ts
+}
+
 // requireTools finds the tools, or skips the test (fails it when CI is set)
 // with a one-line reason.
-func requireTools(t tb) (tools, bool) {
+func requireTools(t tb) (Tools, bool) {
 	t.Helper()
 	ts, err := findTools()
 	if err == nil {
@@ -181,7 +200,7 @@ func requireTools(t tb) (tools, bool) {
 // responses.
 func (b *Browser) start() error {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(b.tools.chromium),
+		chromedp.ExecPath(b.tools.Chromium),
 		// Every flag the harness relies on is named here, also those that
 		// DefaultExecAllocatorOptions has, so that they stay if that list
 		// changes. They keep Chromium headless, away from Google hosts (the

@@ -35,29 +35,30 @@ const (
 	npmInstallHint  = "run: npm ci --prefix tools/npm"
 )
 
-// tools holds the resolved locations of everything the harness runs.
-type tools struct {
-	chromium string
-	axeJS    string
-	vnuJar   string
-	java     string
+// Tools holds the locations of everything the harness runs, as [Require]
+// found them.
+type Tools struct {
+	Chromium string // the Chromium executable
+	AxeJS    string // axe-core's script, axe.min.js
+	VNUJar   string // the Nu HTML Checker, vnu.jar
+	Java     string // the java executable that runs VNUJar
 }
 
 // findTools resolves the locations of Chromium, axe-core, vnu.jar and Java.
 // The error is one line that says what is missing and how to install it.
-func findTools() (tools, error) {
-	var ts tools
+func findTools() (Tools, error) {
+	var ts Tools
 	var err error
-	if ts.chromium, err = findChromium(); err != nil {
+	if ts.Chromium, err = findChromium(); err != nil {
 		return ts, err
 	}
-	if ts.axeJS, err = findNPMFile(EnvAxeJS, axeRelPath, "axe-core"); err != nil {
+	if ts.AxeJS, err = findNPMFile(EnvAxeJS, axeRelPath, "axe-core"); err != nil {
 		return ts, err
 	}
-	if ts.vnuJar, err = findNPMFile(EnvVNUJar, vnuRelPath, "vnu.jar"); err != nil {
+	if ts.VNUJar, err = findNPMFile(EnvVNUJar, vnuRelPath, "vnu.jar"); err != nil {
 		return ts, err
 	}
-	if ts.java, err = findJava(); err != nil {
+	if ts.Java, err = findJava(); err != nil {
 		return ts, err
 	}
 	return ts, nil

@@ -180,7 +180,7 @@ func newServer(t *testing.T) *httptest.Server {
 }
 
 func TestCleanPagePasses(t *testing.T) {
-	requireTools(t)
+	Require(t)
 	srv := newServer(t)
 	artifacts := artifactsInTemp(t)
 
@@ -214,7 +214,7 @@ func TestCleanPagePasses(t *testing.T) {
 }
 
 func TestAxeViolationIsReported(t *testing.T) {
-	requireTools(t)
+	Require(t)
 	srv := newServer(t)
 	artifacts := artifactsInTemp(t)
 
@@ -246,7 +246,7 @@ func TestAxeViolationIsReported(t *testing.T) {
 }
 
 func TestHTMLErrorIsReported(t *testing.T) {
-	requireTools(t)
+	Require(t)
 	srv := newServer(t)
 	artifactsInTemp(t)
 
@@ -271,7 +271,7 @@ func TestHTMLErrorIsReported(t *testing.T) {
 }
 
 func TestFormPostIsValidated(t *testing.T) {
-	requireTools(t)
+	Require(t)
 	srv := newServer(t)
 	artifactsInTemp(t)
 
@@ -307,6 +307,7 @@ func TestFormPostIsValidated(t *testing.T) {
 }
 
 func TestKeyboardNavigation(t *testing.T) {
+	Require(t)
 	srv := newServer(t)
 	artifactsInTemp(t)
 	b := New(t)
@@ -337,6 +338,28 @@ func TestKeyboardNavigation(t *testing.T) {
 	}
 	if got := b.Attr("html", "lang"); got != "en" {
 		t.Errorf("lang = %q", got)
+	}
+}
+
+func TestRequireReturnsTools(t *testing.T) {
+	dir := t.TempDir()
+	want := Tools{
+		Chromium: filepath.Join(dir, "chromium"),
+		AxeJS:    filepath.Join(dir, "axe.min.js"),
+		VNUJar:   filepath.Join(dir, "vnu.jar"),
+		Java:     filepath.Join(dir, "java"),
+	}
+	for name, mode := range map[string]os.FileMode{want.Chromium: 0o755, want.AxeJS: 0o644, want.VNUJar: 0o644, want.Java: 0o755} {
+		if err := os.WriteFile(name, nil, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv(EnvChromium, want.Chromium)
+	t.Setenv(EnvAxeJS, want.AxeJS)
+	t.Setenv(EnvVNUJar, want.VNUJar)
+	t.Setenv("PATH", dir)
+	if got := Require(t); got != want {
+		t.Errorf("Require = %+v, want %+v", got, want)
 	}
 }
 
@@ -395,7 +418,7 @@ func TestVNUFailureToStartIsReported(t *testing.T) {
 	}
 
 	f := runFake(t, func(tb *fakeTB) {
-		b := &Browser{t: tb, tools: tools{java: java, vnuJar: bogus}, pages: pages}
+		b := &Browser{t: tb, tools: Tools{Java: java, VNUJar: bogus}, pages: pages}
 		b.validateQueued()
 	})
 	if errs := f.joined(f.errs); !strings.Contains(errs, "Nu HTML Checker did not run") {
@@ -403,7 +426,7 @@ func TestVNUFailureToStartIsReported(t *testing.T) {
 	}
 
 	f = runFake(t, func(tb *fakeTB) {
-		b := &Browser{t: tb, tools: tools{java: filepath.Join(dir, "no-java")}, pages: pages}
+		b := &Browser{t: tb, tools: Tools{Java: filepath.Join(dir, "no-java")}, pages: pages}
 		b.validateQueued()
 	})
 	if errs := f.joined(f.errs); !strings.Contains(errs, "Nu HTML Checker did not run") {
