@@ -17,8 +17,8 @@ import (
 	"fristad/internal/render"
 	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
 	"fristad/internal/testing/browsertest"
+	"fristad/internal/testing/sqlstoretest"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"

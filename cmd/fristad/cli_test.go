@@ -14,7 +14,7 @@ import (
 	"fristad/internal/auth"
 	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestCommandLineErrors checks that every mistake ends with one clear line

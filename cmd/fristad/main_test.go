@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"fristad/internal/seal"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // MustRunDemo starts a demo installation on free loopback ports with a

@@ -20,7 +20,7 @@ import (
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestSQLMapLogin runs sqlmap, the SQL injection scanner, against the

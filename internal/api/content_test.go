@@ -16,7 +16,7 @@ import (
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // contentAPI is the API with the content editor over a real database,

@@ -13,7 +13,7 @@ import (
 	"fristad/internal/auth"
 	"fristad/internal/mail"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // relay is an SMTP server on loopback that keeps what it receives, or

@@ -10,7 +10,7 @@ import (
 	"fristad"
 	"fristad/internal/portal"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestPortalCannotReachTheStore gives the portal the real store, as

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"fristad"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestCallbackIDORMatrix checks the call-back routes (IN-08), in the

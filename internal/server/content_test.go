@@ -15,7 +15,7 @@ import (
 	"fristad/internal/portal"
 	"fristad/internal/render"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 
 	"golang.org/x/text/language"
 )

@@ -10,7 +10,7 @@ import (
 
 	"fristad"
 	"fristad/internal/server"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestPublicDirectory follows a provider from the coordinator's form to

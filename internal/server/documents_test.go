@@ -16,7 +16,7 @@ import (
 
 	"fristad"
 	"fristad/internal/server"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // multipartBody returns a multipart/form-data body of fields and, when

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestEventsAPI records, changes and removes what happened to her

@@ -11,7 +11,7 @@ import (
 	"fristad"
 	"fristad/internal/auth"
 	"fristad/internal/server"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 	"fristad/internal/testing/testclock"
 )
 

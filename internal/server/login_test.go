@@ -13,7 +13,7 @@ import (
 	"fristad/internal/auth"
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // browser keeps cookies the way a browser on localhost does (Go's cookie

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // programmeForm is the designer's form for a programme like the

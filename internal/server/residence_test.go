@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestResidencePages records where she lives in the workspace and the

@@ -13,8 +13,8 @@ import (
 
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
 	"fristad/internal/testing/sitetest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // mustStart starts both sites on free loopback ports on db.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"fristad"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestTasksPages walks tasks and deadlines in the workspace and the API:

@@ -7,7 +7,7 @@ import (
 
 	"fristad"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 func TestAssessments(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"fristad"
 	"fristad/internal/audit"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 
 	"golang.org/x/mod/sumdb/note"
 )

@@ -12,7 +12,7 @@ import (
 	"fristad"
 	"fristad/internal/auth"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // clock is a settable time for the database.

@@ -10,7 +10,7 @@ import (
 
 	"fristad"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 func TestMigrate(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestPublicListings checks that the public directory shows a provider

@@ -7,7 +7,7 @@ import (
 
 	"fristad"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestIndicators checks the indicator checklist (ID-04): each save a new

@@ -6,7 +6,7 @@ import (
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestStepUp checks SR-13 and SR-10: changing factors needs a second

@@ -7,7 +7,7 @@ import (
 
 	"fristad"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // seedCases records n cases, spread over orgs, and returns the actors of

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // TestMergePersons merges two records of one person (ID-10): the

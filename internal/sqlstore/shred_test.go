@@ -12,7 +12,7 @@ import (
 	"fristad/internal/auth"
 	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 func dpo(t *testing.T) context.Context {

@@ -8,7 +8,7 @@ import (
 
 	"fristad"
 	"fristad/internal/sqlstore"
-	"fristad/internal/sqlstore/sqlstoretest"
+	"fristad/internal/testing/sqlstoretest"
 )
 
 // kinds returns the kind and due date of tasks, in order.
