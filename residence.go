@@ -59,6 +59,14 @@ func (r *Residence) Validate() error {
 	return nil
 }
 
+// ProtectFor makes the residence protected when the person she is has a
+// protected identity: then every address of hers is (DP-05).
+func (r *Residence) ProtectFor(p *Person) {
+	if p != nil && p.Protection != ProtectionNone {
+		r.Protected = true
+	}
+}
+
 // ResidenceService records where she lives.
 type ResidenceService interface {
 	// Residences returns the case's residences, newest first, with the

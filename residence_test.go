@@ -60,3 +60,24 @@ func TestResidenceValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestResidenceProtectFor: every address of a person with protected
+// identity is protected, whatever kind of place it is (DP-05).
+func TestResidenceProtectFor(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		protection string
+		protected  bool // before
+		want       bool
+	}{
+		{"no protection, ordinary place", fristad.ProtectionNone, false, false},
+		{"no protection, a shelter stays protected", fristad.ProtectionNone, true, true},
+		{"protected identity", fristad.ProtectionLevels[len(fristad.ProtectionLevels)-1], false, true},
+	} {
+		r := &fristad.Residence{Protected: tc.protected}
+		r.ProtectFor(&fristad.Person{Protection: tc.protection})
+		if r.Protected != tc.want {
+			t.Errorf("%s: Protected = %v, want %v", tc.name, r.Protected, tc.want)
+		}
+	}
+}

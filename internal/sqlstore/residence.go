@@ -79,9 +79,7 @@ func (s *ResidenceService) RecordResidence(ctx context.Context, caseID string, r
 		if err := r.Validate(); err != nil {
 			return err
 		}
-		if c.Person.Protection != fristad.ProtectionNone {
-			r.Protected = true // any address of a person with protected identity (DP-05)
-		}
+		r.ProtectFor(c.Person)
 		r.ID, r.RecordedBy, r.RecordedAt = auth.NewID(), fristad.ActorFromContext(ctx).UserID, tx.now
 		var ct []byte
 		if r.Address != "" {

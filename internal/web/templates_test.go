@@ -93,7 +93,7 @@ func TestCodeLabels(t *testing.T) {
 			"protection": fristad.ProtectionLevels, "level": {"lead", "member"},
 			"risk": fristad.RiskLevels, "factor": fristad.RiskFactors, "special": fristad.SpecialNeeds,
 			"reason": fristad.AssessmentReasons, "domain": fristad.NeedDomains, "need": fristad.NeedLevels,
-			"channel": fristad.Channels, "action": fristad.ProtectiveActions,
+			"channel": fristad.Channels, "action": fristad.ProtectiveActions, "residence.kind": fristad.ResidenceKinds,
 			"notice": {"passkey.added", "passkey.removed", "factors.set", "roles.changed", "signin.failures"},
 			// The kinds of entry the timeline page names (timeline.go).
 			"timeline.kind": {"status", "assessment", "safety", "residence", "event", "merge", "note", "document", "consent", "disclosure", "task"},
