@@ -147,33 +147,6 @@ func TestCrossOrigin(t *testing.T) {
 	}
 }
 
-// TestFormToken checks that a form post needs the token from this site's
-// cookie (SR-51): a request with neither Origin nor Sec-Fetch-Site passes
-// the cross-origin check but not this one.
-func TestFormToken(t *testing.T) {
-	s := mustStartMigrated(t)
-	form, token := sitetest.FormToken(t, s)
-	for _, tt := range []struct {
-		name   string
-		header map[string]string
-		body   string
-		status int
-	}{
-		{"no cookie, no field", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "lang=en", 403},
-		{"cookie, no field", form, "lang=en", 403},
-		{"cookie, other field", form, "csrf=ABCDEFGHIJKLMNOPQRSTUVWXYZ&lang=en", 403},
-		{"field, no cookie", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, token + "lang=en", 403},
-		{"cookie and field", form, token + "lang=en", 303},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			resp, _ := sitetest.Do(t, "POST", s.StaffURL()+"/language", strings.NewReader(tt.body), tt.header)
-			if resp.StatusCode != tt.status {
-				t.Errorf("status = %d; want %d", resp.StatusCode, tt.status)
-			}
-		})
-	}
-}
-
 func TestBodyLimit(t *testing.T) {
 	s := mustStartMigrated(t)
 	form, token := sitetest.FormToken(t, s)
@@ -186,41 +159,6 @@ func TestBodyLimit(t *testing.T) {
 	resp, body := sitetest.Do(t, "POST", s.StaffURL()+"/language", io.MultiReader(strings.NewReader(big)), form)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "<html") {
 		t.Errorf("streamed 2 MiB body: status %d; want 413 with the error page", resp.StatusCode)
-	}
-}
-
-func TestLanguageChoice(t *testing.T) {
-	s := mustStartMigrated(t)
-	form, token := sitetest.FormToken(t, s)
-	resp, _ := sitetest.Do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next=/somewhere"), form)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/somewhere" {
-		t.Fatalf("status %d, location %q; want 303 to /somewhere", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	cookies := resp.Cookies()
-	if len(cookies) != 1 || cookies[0].Name != "__Host-fristad-lang" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || cookies[0].Value != "en" {
-		t.Fatalf("cookie = %+v; want one Secure, HttpOnly, SameSite=Strict cookie holding en", cookies)
-	}
-	_, body := sitetest.Do(t, "GET", s.StaffURL()+"/", nil, map[string]string{"Cookie": cookies[0].Name + "=en", "Accept-Language": "sv"})
-	if !strings.Contains(body, `<html lang="en"`) {
-		t.Error("the explicit choice does not win over Accept-Language")
-	}
-	_, body = sitetest.Do(t, "GET", s.StaffURL()+"/", nil, map[string]string{"Accept-Language": "en-GB,en;q=0.8"})
-	if !strings.Contains(body, `<html lang="en" dir="ltr"`) {
-		t.Error("Accept-Language en does not give English")
-	}
-	_, body = sitetest.Do(t, "GET", s.StaffURL()+"/", nil, nil)
-	if !strings.Contains(body, `<html lang="sv" dir="ltr"`) {
-		t.Error("the staff workspace does not default to Swedish")
-	}
-	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", ""} {
-		resp, _ := sitetest.Do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next="+next), form)
-		if loc := resp.Header.Get("Location"); loc != "/" {
-			t.Errorf("next=%q redirects to %q; want /", next, loc)
-		}
-	}
-	resp, body = sitetest.Do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=xx"), form)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Felaktiga uppgifter") {
-		t.Errorf("unknown language: status %d; want 400 with a translated page", resp.StatusCode)
 	}
 }
 
