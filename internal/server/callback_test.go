@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fristad"
+	"fristad/internal/testing/sitetest"
 	"fristad/internal/testing/sqlstoretest"
 )
 
@@ -20,7 +21,7 @@ import (
 // are not coordinators at all — on both databases.
 func TestCallbackIDORMatrix(t *testing.T) {
 	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
-		s := mustStart(t, db)
+		s := sitetest.StartOn(t, db)
 		sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 		if err := db.InitInstance(sys, true); err != nil {
 			t.Fatal(err)
@@ -40,7 +41,7 @@ func TestCallbackIDORMatrix(t *testing.T) {
 			role  fristad.Role
 			may   bool // takes the request
 			coord bool // reaches the routes at all
-			b     *browser
+			b     *sitetest.Browser
 			token string
 		}
 		users := []*user{
@@ -59,8 +60,8 @@ func TestCallbackIDORMatrix(t *testing.T) {
 			if err := db.CreateDemoUser(sys, du, password, secret); err != nil {
 				t.Fatal(err)
 			}
-			u.b = newBrowser(t, s.StaffURL())
-			signIn(t, u.b, email, password, secret)
+			u.b = sitetest.NewBrowser(t, s.StaffURL())
+			sitetest.SignIn(t, u.b, email, password, secret)
 			tok, err := db.CreateToken(sys, du.ID, "matrix", fristad.ScopeWrite, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -90,15 +91,15 @@ func TestCallbackIDORMatrix(t *testing.T) {
 			path := strings.Replace(rt.path, "%s", url.PathEscape(id), 1)
 			switch {
 			case rt.api:
-				return apiDo(t, s, u.token, rt.method, path, rt.json)
+				return sitetest.APIDo(t, s, u.token, rt.method, path, rt.json)
 			case rt.method == "GET":
-				return u.b.get(path)
+				return u.b.Get(path)
 			}
 			form := url.Values{}
 			for k, v := range rt.form {
 				form[k] = v
 			}
-			return u.b.post(path, form)
+			return u.b.Post(path, form)
 		}
 		check := func(rts []route, who func(*user) bool) {
 			for _, rt := range rts {
@@ -141,9 +142,9 @@ func TestCallbackIDORMatrix(t *testing.T) {
 				var resp *http.Response
 				var body string
 				if api {
-					resp, body = apiDo(t, s, u.token, "GET", "/api/v1/callbacks", "")
+					resp, body = sitetest.APIDo(t, s, u.token, "GET", "/api/v1/callbacks", "")
 				} else {
-					resp, body = u.b.get("/callbacks")
+					resp, body = u.b.Get("/callbacks")
 				}
 				switch {
 				case !u.coord:
@@ -174,7 +175,7 @@ func TestCallbackIDORMatrix(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || strings.Contains(body, "111 22 33") || !strings.Contains(body, `"contact_erased":true`) || !strings.Contains(body, `"outcome":"reached"`) {
 			t.Errorf("after handling: %d %s", resp.StatusCode, body)
 		}
-		resp, body = apiDo(t, s, coord.token, "POST", "/api/v1/callbacks/"+req.ID+"/handle", `{"outcome":"maybe"}`)
+		resp, body = sitetest.APIDo(t, s, coord.token, "POST", "/api/v1/callbacks/"+req.ID+"/handle", `{"outcome":"maybe"}`)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"outcome"`) {
 			t.Errorf("an unknown outcome: %d %s; want 422 naming the field", resp.StatusCode, body)
 		}
@@ -199,7 +200,7 @@ func TestCallbackPostThroughServer(t *testing.T) {
 		{"cross-site", http.StatusForbidden},   // the server's cross-origin protection
 		{"same-origin", http.StatusBadRequest}, // the portal: a form token not its own
 	} {
-		resp, body := do(t, "POST", s.PublicURL()+"/sv/call-back", strings.NewReader(form),
+		resp, body := sitetest.Do(t, "POST", s.PublicURL()+"/sv/call-back", strings.NewReader(form),
 			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": tc.site})
 		if resp.StatusCode != tc.want {
 			t.Errorf("a %s post: %d, want %d", tc.site, resp.StatusCode, tc.want)

@@ -10,6 +10,7 @@ import (
 
 	"fristad"
 	"fristad/internal/server"
+	"fristad/internal/testing/sitetest"
 	"fristad/internal/testing/sqlstoretest"
 )
 
@@ -20,10 +21,10 @@ import (
 // is, and the portal picks up changes without a restart.
 func TestPublicDirectory(t *testing.T) {
 	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
-		s := mustStartWith(t, db, func(c *server.Config) { c.DirectoryRefresh = 20 * time.Millisecond })
-		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren Synlig")
-		coord := mustStaff(t, db, s.StaffURL(), orgs[0], "coord@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCoordinator)
-		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK", fristad.RoleCaseWorker)
+		s := sitetest.StartOn(t, db, func(c *server.Config) { c.DirectoryRefresh = 20 * time.Millisecond })
+		orgs := sitetest.MustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren Synlig")
+		coord := sitetest.MustStaff(t, db, s.StaffURL(), orgs[0], "coord@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCoordinator)
+		worker := sitetest.MustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK", fristad.RoleCaseWorker)
 		public := s.PublicURL()
 		until := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
 
@@ -31,30 +32,30 @@ func TestPublicDirectory(t *testing.T) {
 			"services": {"accommodation", "psychological"}, "languages": {"sv, ro"}, "regions": {"Demolän"}, "places": {"5"},
 			"takes_women": {"on"}, "takes_children": {"on"}, "contact": {"Hemliga gatan 7, portkod CANARY-PORTKOD"},
 			"listed": {"on"}, "public_description": {"Stöd dygnet runt för kvinnor och barn."}, "public_phone": {"ring oss"}}
-		resp, body := coord.post("/providers", form)
+		resp, body := coord.Post("/providers", form)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, `href="#public_phone"`) ||
 			!strings.Contains(body, "Skriv telefonnumret med bara siffror") || !strings.Contains(body, `value="ring oss"`) ||
 			!strings.Contains(body, ">Stöd dygnet runt för kvinnor och barn.</textarea>") {
 			t.Fatalf("a bad phone number: %d; want 400 with the message and what was typed", resp.StatusCode)
 		}
-		if _, body := coord.get("/providers"); strings.Contains(body, "Hemliga gatan") {
+		if _, body := coord.Get("/providers"); strings.Contains(body, "Hemliga gatan") {
 			t.Error("a refused form was saved")
 		}
 		form.Set("public_phone", "010-000 00 07")
-		if resp, _ := worker.post("/providers", form); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := worker.Post("/providers", form); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("a case worker listing a provider: %d; want 404", resp.StatusCode)
 		}
-		if resp, _ := coord.post("/providers", form); resp.StatusCode != http.StatusSeeOther {
+		if resp, _ := coord.Post("/providers", form); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("listing a provider: %d", resp.StatusCode)
 		}
-		if _, body := coord.get("/providers"); !strings.Contains(body, "Visas") {
+		if _, body := coord.Get("/providers"); !strings.Contains(body, "Visas") {
 			t.Error("the registry does not say the provider is shown")
 		}
 
 		// The portal shows it within a refresh, and only what is public.
 		waitFor(t, public+"/sv/services", "Kvinnojouren Synlig")
-		_, page := do(t, "GET", public+"/sv/services?group=children&language=ro", nil, nil)
-		_, hsds := do(t, "GET", public+"/hsds/services", nil, nil)
+		_, page := sitetest.Do(t, "GET", public+"/sv/services?group=children&language=ro", nil, nil)
+		_, hsds := sitetest.Do(t, "GET", public+"/hsds/services", nil, nil)
 		for what, body := range map[string]string{"page": page, "hsds": hsds} {
 			if !strings.Contains(body, "Kvinnojouren Synlig") || !strings.Contains(body, "010-000 00 07") {
 				t.Errorf("the %s lacks the provider or its phone", what)
@@ -66,16 +67,16 @@ func TestPublicDirectory(t *testing.T) {
 
 		// Through the API: a bad description is 422 on its field; then
 		// the provider is taken off the directory.
-		resp, body = apiDo(t, s, coord.token, "PUT", "/api/v1/providers/"+orgs[1].ID,
+		resp, body = sitetest.APIDo(t, s, coord.Token, "PUT", "/api/v1/providers/"+orgs[1].ID,
 			`{"certification":"certified","certified_until":"`+until+`","services":["accommodation"],"listed":true,"public_description":"`+strings.Repeat("x", 301)+`"}`)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"public_description"`) {
 			t.Errorf("a long description through the API: %d %s; want 422 naming the field", resp.StatusCode, body)
 		}
-		resp, body = apiDo(t, s, coord.token, "GET", "/api/v1/providers", "")
+		resp, body = sitetest.APIDo(t, s, coord.Token, "GET", "/api/v1/providers", "")
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"listed":true`) || !strings.Contains(body, `"public_phone":"010-000 00 07"`) || !strings.Contains(body, `"takes_women":true`) {
 			t.Errorf("the registry through the API: %d %s", resp.StatusCode, body)
 		}
-		resp, body = apiDo(t, s, coord.token, "PUT", "/api/v1/providers/"+orgs[1].ID,
+		resp, body = sitetest.APIDo(t, s, coord.Token, "PUT", "/api/v1/providers/"+orgs[1].ID,
 			`{"certification":"certified","certified_until":"`+until+`","services":["accommodation"],"listed":false}`)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("unlisting through the API: %d %s", resp.StatusCode, body)
@@ -84,33 +85,33 @@ func TestPublicDirectory(t *testing.T) {
 
 		// A programme the coordinator publishes, marked for the portal,
 		// appears on the portal's programmes page; a draft does not.
-		programme := programmeForm("Stödprogram för vuxna")
+		programme := sitetest.ProgrammeForm("Stödprogram för vuxna")
 		programme.Set("public", "on")
-		resp, _ = coord.post("/programmes", programme)
+		resp, _ = coord.Post("/programmes", programme)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("creating a programme: %d", resp.StatusCode)
 		}
-		if _, body := do(t, "GET", public+"/en/programmes", nil, nil); strings.Contains(body, "Stödprogram för vuxna") {
+		if _, body := sitetest.Do(t, "GET", public+"/en/programmes", nil, nil); strings.Contains(body, "Stödprogram för vuxna") {
 			t.Error("a draft programme is on the portal")
 		}
-		id := idRE.FindStringSubmatch(resp.Header.Get("Location"))[1]
-		if resp, _ := do(t, "GET", public+"/sv/programmes/"+id+"/leaflet", nil, nil); resp.StatusCode != http.StatusNotFound {
+		id := sitetest.ProgrammePath.FindStringSubmatch(resp.Header.Get("Location"))[1]
+		if resp, _ := sitetest.Do(t, "GET", public+"/sv/programmes/"+id+"/leaflet", nil, nil); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("the leaflet of a draft programme: %d; want 404", resp.StatusCode)
 		}
-		if resp, _ := coord.post("/programmes/"+id+"/publish", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		if resp, _ := coord.Post("/programmes/"+id+"/publish", url.Values{}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("publishing: %d", resp.StatusCode)
 		}
 		waitFor(t, public+"/en/programmes", "Stödprogram för vuxna (en)")
 		waitFor(t, public+"/sv/programmes", `<a href="/sv/services?service=job_coaching">Jobbcoachning</a>`)
 		// Its printable leaflet too, in every language and on A5 (IN-06).
-		_, body = do(t, "GET", public+"/sv/programmes", nil, nil)
+		_, body = sitetest.Do(t, "GET", public+"/sv/programmes", nil, nil)
 		m := regexp.MustCompile(`<a href="/sv/programmes/([^/"]+)/leaflet">`).FindAllStringSubmatch(body, -1)
 		if len(m) == 0 {
 			t.Fatal("the programmes page links to no leaflet")
 		}
 		leaflet := ""
 		for _, m := range m {
-			if _, body := do(t, "GET", public+"/en/programmes/"+m[1]+"/leaflet", nil, nil); strings.Contains(body, "Stödprogram för vuxna (en)</h1>") {
+			if _, body := sitetest.Do(t, "GET", public+"/en/programmes/"+m[1]+"/leaflet", nil, nil); strings.Contains(body, "Stödprogram för vuxna (en)</h1>") {
 				leaflet = "/programmes/" + m[1] + "/leaflet"
 			}
 		}
@@ -127,7 +128,7 @@ func TestPublicDirectory(t *testing.T) {
 			{public + "/providers", "Kvinnojouren"},
 			{public + "/api/v1/providers", "Kvinnojouren"},
 		} {
-			if resp, body := do(t, "GET", tc.url, nil, nil); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusSeeOther || strings.Contains(body, tc.not) {
+			if resp, body := sitetest.Do(t, "GET", tc.url, nil, nil); resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusSeeOther || strings.Contains(body, tc.not) {
 				t.Errorf("GET %s: %d; want it missing", tc.url, resp.StatusCode)
 			}
 		}
@@ -139,7 +140,7 @@ func waitFor(t *testing.T, url, want string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		_, body := do(t, "GET", url, nil, nil)
+		_, body := sitetest.Do(t, "GET", url, nil, nil)
 		if strings.Contains(body, want) {
 			return
 		}
@@ -172,7 +173,7 @@ func TestPublicDirectoryHeaders(t *testing.T) {
 		{"/hsds/organizations/00000000-0000-5000-8000-000000000000", 404, true},
 		{"/hsds/no-such", 404, true},
 	} {
-		resp, _ := do(t, "GET", public+tc.path, nil, nil)
+		resp, _ := sitetest.Do(t, "GET", public+tc.path, nil, nil)
 		h := resp.Header
 		if resp.StatusCode != tc.status || len(resp.Cookies()) > 0 || !nonceRE.MatchString(h.Get("Content-Security-Policy")) ||
 			h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cache-Control") == "" {

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,7 +9,7 @@ import (
 
 	"fristad"
 	"fristad/internal/auth"
-	"fristad/internal/server"
+	"fristad/internal/testing/sitetest"
 	"fristad/internal/testing/sqlstoretest"
 	"fristad/internal/testing/testclock"
 )
@@ -20,7 +19,7 @@ import (
 type matrixUser struct {
 	name    string
 	id      string
-	browser *browser
+	browser *sitetest.Browser
 	token   string
 	// may says what the user may do with the lead organisation's case:
 	// "" nothing (it must look missing), "read", or "update".
@@ -37,7 +36,7 @@ func TestIDORMatrix(t *testing.T) {
 		// next TOTP time step when a user needs a second code.
 		clk := testclock.New()
 		db.Now = clk.Now
-		s := mustStart(t, db)
+		s := sitetest.StartOn(t, db)
 		sys := fristad.NewContextWithActor(t.Context(), fristad.SystemActor("test"))
 		if err := db.InitInstance(sys, true); err != nil {
 			t.Fatal(err)
@@ -70,8 +69,8 @@ func TestIDORMatrix(t *testing.T) {
 				t.Fatal(err)
 			}
 			u.id = user.ID
-			u.browser = newBrowser(t, s.StaffURL())
-			signInAt(t, u.browser, clk.Now(), email, password, secrets[i])
+			u.browser = sitetest.NewBrowser(t, s.StaffURL())
+			sitetest.SignInAt(t, u.browser, clk.Now(), email, password, secrets[i])
 			tok, err := db.CreateToken(sys, user.ID, "matrix", fristad.ScopeWrite, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -81,19 +80,19 @@ func TestIDORMatrix(t *testing.T) {
 
 		// The lead organisation's case.
 		lead := users[0]
-		resp, _ := lead.browser.post("/cases", url.Values{"alias": {"Maria"}, "name": {"CANARY Andersson"}, "age_band": {"25-34"}, "confirm_new": {"on"}})
+		resp, _ := lead.browser.Post("/cases", url.Values{"alias": {"Maria"}, "name": {"CANARY Andersson"}, "age_band": {"25-34"}, "confirm_new": {"on"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("creating the case: %d", resp.StatusCode)
 		}
 		caseID := strings.TrimPrefix(resp.Header.Get("Location"), "/cases/")
-		c, err := db.FindCaseByID(actorOf(t, db, lead), caseID)
+		c, err := db.FindCaseByID(sitetest.ActorOf(t, db, lead.token), caseID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// A consent on it, for the withdrawal route; withdrawing twice
 		// changes nothing, so every allowed user may try.
 		consent := &fristad.Consent{Purpose: "referral", RecipientOrganisation: orgB.ID, DataCategories: []string{"identity"}, GivenOn: "2026-05-01", Language: "ro"}
-		if err := db.CreateConsent(actorOf(t, db, lead), caseID, consent); err != nil {
+		if err := db.CreateConsent(sitetest.ActorOf(t, db, lead.token), caseID, consent); err != nil {
 			t.Fatal(err)
 		}
 		// A published programme and a plan on the case, with an
@@ -107,29 +106,29 @@ func TestIDORMatrix(t *testing.T) {
 		if err := db.PublishProgrammeVersion(coordinator, programme.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Enrol(actorOf(t, db, lead), caseID, &fristad.Enrolment{VersionID: programme.ID, EnrolledOn: "2026-05-04"}); err != nil {
+		if _, err := db.Enrol(sitetest.ActorOf(t, db, lead.token), caseID, &fristad.Enrolment{VersionID: programme.ID, EnrolledOn: "2026-05-04"}); err != nil {
 			t.Fatal(err)
 		}
 		// A shelter on it, for revealing its address.
 		shelter := &fristad.Residence{Kind: "shelter", Since: "2026-05-04", Address: "CANARY Hemliga vägen 7"}
-		if err := db.RecordResidence(actorOf(t, db, lead), caseID, shelter); err != nil {
+		if err := db.RecordResidence(sitetest.ActorOf(t, db, lead.token), caseID, shelter); err != nil {
 			t.Fatal(err)
 		}
 		intervention := &fristad.Intervention{Type: "accommodation", FundingSource: "municipality", Phase: "initial_rest", PlannedStart: "2026-05-04"}
-		if err := db.SaveIntervention(actorOf(t, db, lead), caseID, intervention); err != nil {
+		if err := db.SaveIntervention(sitetest.ActorOf(t, db, lead.token), caseID, intervention); err != nil {
 			t.Fatal(err)
 		}
 
 		// A task on it, for the route that marks one done; marking it
 		// done twice changes nothing.
 		task := &fristad.Task{Title: "Ring advokaten", DueOn: "2026-05-06"}
-		if err := db.CreateTask(actorOf(t, db, lead), caseID, task); err != nil {
+		if err := db.CreateTask(sitetest.ActorOf(t, db, lead.token), caseID, task); err != nil {
 			t.Fatal(err)
 		}
 
 		// A document on it, for the download route.
 		doc := &fristad.Document{Filename: "beslut.txt", Sensitivity: fristad.SensitivityTeam}
-		if err := db.CreateDocument(actorOf(t, db, lead), caseID, doc, []byte("Beslut om betänketid.")); err != nil {
+		if err := db.CreateDocument(sitetest.ActorOf(t, db, lead.token), caseID, doc, []byte("Beslut om betänketid.")); err != nil {
 			t.Fatal(err)
 		}
 
@@ -137,7 +136,7 @@ func TestIDORMatrix(t *testing.T) {
 		// remove; removing twice changes nothing.
 		event, removed := &fristad.TraffickingEvent{Country: "RO", From: "2019-03"}, &fristad.TraffickingEvent{Kind: "transit"}
 		for _, e := range []*fristad.TraffickingEvent{event, removed} {
-			if err := db.SaveEvent(actorOf(t, db, lead), caseID, e); err != nil {
+			if err := db.SaveEvent(sitetest.ActorOf(t, db, lead.token), caseID, e); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -147,22 +146,22 @@ func TestIDORMatrix(t *testing.T) {
 		// a fresh second factor) and one through the API.
 		other, otherAPI := &fristad.Case{Person: &fristad.Person{Alias: "Maja"}}, &fristad.Case{Person: &fristad.Person{Alias: "Mimi"}}
 		for _, c := range []*fristad.Case{other, otherAPI} {
-			if err := db.CreateCase(actorOf(t, db, lead), c); err != nil {
+			if err := db.CreateCase(sitetest.ActorOf(t, db, lead.token), c); err != nil {
 				t.Fatal(err)
 			}
 		}
 
 		// The break-glass user opens it, with a fresh second factor.
 		bg := users[6]
-		bg.browser.get("/account/step-up")
+		bg.browser.Get("/account/step-up")
 		// The sign-in used this time step's code; confirm with the next.
 		clk.Advance(auth.TOTPStep)
 		code, _ := auth.TOTPCode(secrets[6], clk.Now())
-		resp, _ = bg.browser.post("/account/step-up", url.Values{"code": {code}, "next": {"/cases"}})
+		resp, _ = bg.browser.Post("/account/step-up", url.Values{"code": {code}, "next": {"/cases"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("step-up: %d", resp.StatusCode)
 		}
-		resp, _ = bg.browser.post("/cases/break-glass", url.Values{"reference": {c.Reference}, "reason": {"Akut placering i natt; socialjouren behöver uppgifterna."}})
+		resp, _ = bg.browser.Post("/cases/break-glass", url.Values{"reference": {c.Reference}, "reason": {"Akut placering i natt; socialjouren behöver uppgifterna."}})
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/cases/"+caseID {
 			t.Fatalf("break-glass: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -258,22 +257,22 @@ func TestIDORMatrix(t *testing.T) {
 					do := func(id string) (*http.Response, string) {
 						path := strings.Replace(rt.path, "%s", url.PathEscape(id), 1)
 						if rt.upload && rt.api {
-							return apiUpload(t, s, u.token, path, rt.form, "beslut.txt", []byte("Beslut."))
+							return sitetest.APIUpload(t, s, u.token, path, rt.form, "beslut.txt", []byte("Beslut."))
 						}
 						if rt.upload {
-							return u.browser.upload(path, rt.form, "beslut.txt", []byte("Beslut."))
+							return u.browser.Upload(path, rt.form, "beslut.txt", []byte("Beslut."))
 						}
 						if rt.api {
-							return apiDo(t, s, u.token, rt.method, path, rt.json)
+							return sitetest.APIDo(t, s, u.token, rt.method, path, rt.json)
 						}
 						if rt.method == "GET" {
-							return u.browser.get(path)
+							return u.browser.Get(path)
 						}
 						form := url.Values{}
 						for k, v := range rt.form {
 							form[k] = v
 						}
-						return u.browser.post(path, form)
+						return u.browser.Post(path, form)
 					}
 					missResp, missBody := do("NOSUCHCASEXXXXXXXXXXXXXXXX")
 					malResp, malBody := do("../../etc/passwd")
@@ -368,22 +367,3 @@ var volatile = regexp.MustCompile(`nonce="[^"]*"|name="csrf" value="[^"]*"|"requ
 // normalize blanks what differs between two answers by design: nonces,
 // form tokens, request ids, and ids that were part of the request.
 func normalize(s string) string { return volatile.ReplaceAllString(s, "…") }
-
-func apiDo(t *testing.T, s *server.Server, token, method, path, body string) (*http.Response, string) {
-	t.Helper()
-	var h = map[string]string{"Authorization": "Bearer " + token}
-	if body != "" {
-		h["Content-Type"] = "application/json"
-	}
-	return do(t, method, s.StaffURL()+path, strings.NewReader(body), h)
-}
-
-// actorOf returns a context acting as the matrix user, as the web sees it.
-func actorOf(t *testing.T, db *sqlstoretest.Store, u *matrixUser) context.Context {
-	t.Helper()
-	a, err := db.AuthenticateToken(t.Context(), u.token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fristad.NewContextWithActor(t.Context(), a)
-}

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
@@ -17,69 +16,9 @@ import (
 	"fristad/internal/testing/sqlstoretest"
 )
 
-// mustStart starts both sites on free loopback ports on db.
-func mustStart(t *testing.T, db *sqlstoretest.Store) *server.Server {
-	t.Helper()
-	return mustStartWith(t, db, nil)
-}
-
-// mustStartWith is mustStart with changes to the configuration.
-func mustStartWith(t *testing.T, db *sqlstoretest.Store, change func(*server.Config)) *server.Server {
-	t.Helper()
-	cfg := sitetest.Config(t, db.DB)
-	if change != nil {
-		change(&cfg)
-	}
-	return sitetest.Start(t, cfg)
-}
-
 func mustStartMigrated(t *testing.T) *server.Server {
 	t.Helper()
-	return mustStart(t, sqlstoretest.MustOpen(t, sqlstore.SQLite))
-}
-
-// client does not follow redirects, so tests see them.
-var client = &http.Client{
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	Timeout:       30 * time.Second,
-}
-
-func do(t *testing.T, method, url string, body io.Reader, header map[string]string) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
-}
-
-// formToken fetches a page to get the workspace's form token cookie and
-// returns headers and a form prefix that carry it.
-func formToken(t *testing.T, s *server.Server) (header map[string]string, field string) {
-	t.Helper()
-	resp, _ := do(t, "GET", s.StaffURL()+"/", nil, nil)
-	for _, c := range resp.Cookies() {
-		if c.Name == "__Host-fristad-csrf" {
-			return map[string]string{
-				"Content-Type": "application/x-www-form-urlencoded",
-				"Cookie":       c.Name + "=" + c.Value,
-			}, "csrf=" + c.Value + "&"
-		}
-	}
-	t.Fatal("no form token cookie")
-	return nil, ""
+	return sitetest.StartOn(t, sqlstoretest.MustOpen(t, sqlstore.SQLite))
 }
 
 var nonceRE = regexp.MustCompile(`'nonce-([A-Za-z0-9_-]{20,})'`)
@@ -112,7 +51,7 @@ func TestSecurityHeaders(t *testing.T) {
 		{"DELETE", public + "/sv/", 405},
 	} {
 		t.Run(tt.method+" "+tt.url, func(t *testing.T) {
-			resp, _ := do(t, tt.method, tt.url, nil, nil)
+			resp, _ := sitetest.Do(t, tt.method, tt.url, nil, nil)
 			if resp.StatusCode != tt.status {
 				t.Errorf("status = %d; want %d", resp.StatusCode, tt.status)
 			}
@@ -163,7 +102,7 @@ func TestNonce(t *testing.T) {
 	s := mustStartMigrated(t)
 	seen := map[string]bool{}
 	for _, u := range []string{s.StaffURL() + "/", s.StaffURL() + "/", s.PublicURL() + "/sv/", s.PublicURL() + "/sv/"} {
-		resp, body := do(t, "GET", u, nil, nil)
+		resp, body := sitetest.Do(t, "GET", u, nil, nil)
 		m := nonceRE.FindStringSubmatch(resp.Header.Get("Content-Security-Policy"))
 		if m == nil {
 			t.Fatalf("%s: no nonce", u)
@@ -182,7 +121,7 @@ func TestNonce(t *testing.T) {
 // are refused (SR-51).
 func TestCrossOrigin(t *testing.T) {
 	s := mustStartMigrated(t)
-	form, token := formToken(t, s)
+	form, token := sitetest.FormToken(t, s)
 	with := func(k, v string) map[string]string {
 		m := map[string]string{k: v}
 		for fk, fv := range form {
@@ -200,34 +139,7 @@ func TestCrossOrigin(t *testing.T) {
 		{"same origin", with("Sec-Fetch-Site", "same-origin"), 303},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next=/"), tt.header)
-			if resp.StatusCode != tt.status {
-				t.Errorf("status = %d; want %d", resp.StatusCode, tt.status)
-			}
-		})
-	}
-}
-
-// TestFormToken checks that a form post needs the token from this site's
-// cookie (SR-51): a request with neither Origin nor Sec-Fetch-Site passes
-// the cross-origin check but not this one.
-func TestFormToken(t *testing.T) {
-	s := mustStartMigrated(t)
-	form, token := formToken(t, s)
-	for _, tt := range []struct {
-		name   string
-		header map[string]string
-		body   string
-		status int
-	}{
-		{"no cookie, no field", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, "lang=en", 403},
-		{"cookie, no field", form, "lang=en", 403},
-		{"cookie, other field", form, "csrf=ABCDEFGHIJKLMNOPQRSTUVWXYZ&lang=en", 403},
-		{"field, no cookie", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, token + "lang=en", 403},
-		{"cookie and field", form, token + "lang=en", 303},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(tt.body), tt.header)
+			resp, _ := sitetest.Do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next=/"), tt.header)
 			if resp.StatusCode != tt.status {
 				t.Errorf("status = %d; want %d", resp.StatusCode, tt.status)
 			}
@@ -237,51 +149,16 @@ func TestFormToken(t *testing.T) {
 
 func TestBodyLimit(t *testing.T) {
 	s := mustStartMigrated(t)
-	form, token := formToken(t, s)
+	form, token := sitetest.FormToken(t, s)
 	big := token + "lang=en&next=/" + strings.Repeat("x", 2<<20)
-	resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(big), form)
+	resp, _ := sitetest.Do(t, "POST", s.StaffURL()+"/language", strings.NewReader(big), form)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("declared 2 MiB body: status %d; want 413", resp.StatusCode)
 	}
 	// Without a declared length, reading stops at the limit.
-	resp, body := do(t, "POST", s.StaffURL()+"/language", io.MultiReader(strings.NewReader(big)), form)
+	resp, body := sitetest.Do(t, "POST", s.StaffURL()+"/language", io.MultiReader(strings.NewReader(big)), form)
 	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "<html") {
 		t.Errorf("streamed 2 MiB body: status %d; want 413 with the error page", resp.StatusCode)
-	}
-}
-
-func TestLanguageChoice(t *testing.T) {
-	s := mustStartMigrated(t)
-	form, token := formToken(t, s)
-	resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next=/somewhere"), form)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/somewhere" {
-		t.Fatalf("status %d, location %q; want 303 to /somewhere", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	cookies := resp.Cookies()
-	if len(cookies) != 1 || cookies[0].Name != "__Host-fristad-lang" || !cookies[0].Secure || !cookies[0].HttpOnly || cookies[0].SameSite != http.SameSiteStrictMode || cookies[0].Value != "en" {
-		t.Fatalf("cookie = %+v; want one Secure, HttpOnly, SameSite=Strict cookie holding en", cookies)
-	}
-	_, body := do(t, "GET", s.StaffURL()+"/", nil, map[string]string{"Cookie": cookies[0].Name + "=en", "Accept-Language": "sv"})
-	if !strings.Contains(body, `<html lang="en"`) {
-		t.Error("the explicit choice does not win over Accept-Language")
-	}
-	_, body = do(t, "GET", s.StaffURL()+"/", nil, map[string]string{"Accept-Language": "en-GB,en;q=0.8"})
-	if !strings.Contains(body, `<html lang="en" dir="ltr"`) {
-		t.Error("Accept-Language en does not give English")
-	}
-	_, body = do(t, "GET", s.StaffURL()+"/", nil, nil)
-	if !strings.Contains(body, `<html lang="sv" dir="ltr"`) {
-		t.Error("the staff workspace does not default to Swedish")
-	}
-	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", ""} {
-		resp, _ := do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=en&next="+next), form)
-		if loc := resp.Header.Get("Location"); loc != "/" {
-			t.Errorf("next=%q redirects to %q; want /", next, loc)
-		}
-	}
-	resp, body = do(t, "POST", s.StaffURL()+"/language", strings.NewReader(token+"lang=xx"), form)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Felaktiga uppgifter") {
-		t.Errorf("unknown language: status %d; want 400 with a translated page", resp.StatusCode)
 	}
 }
 
@@ -296,12 +173,12 @@ func TestErrorPages(t *testing.T) {
 		{s.PublicURL() + "/sv/no-such-page", "en", "404", "Sidan finns inte"},
 		{s.PublicURL() + "/xx/", "", "404", "Sidan finns inte"},
 	} {
-		resp, body := do(t, "GET", tt.url, nil, map[string]string{"Accept-Language": tt.lang})
+		resp, body := sitetest.Do(t, "GET", tt.url, nil, map[string]string{"Accept-Language": tt.lang})
 		if got := resp.Status[:3]; got != tt.status || !strings.Contains(body, tt.want) {
 			t.Errorf("GET %s (%s) = %s; want %s with %q", tt.url, tt.lang, got, tt.status, tt.want)
 		}
 	}
-	resp, body := do(t, "POST", s.StaffURL()+"/api/v1/no-such-endpoint", nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
+	resp, body := sitetest.Do(t, "POST", s.StaffURL()+"/api/v1/no-such-endpoint", nil, map[string]string{"Sec-Fetch-Site": "same-origin"})
 	if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/json" ||
 		!strings.Contains(body, `{"error":{"code":"not_found","message":`) {
 		t.Errorf("API 404 = %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
@@ -310,12 +187,12 @@ func TestErrorPages(t *testing.T) {
 
 func TestMetricsOnlyOnStaff(t *testing.T) {
 	s := mustStartMigrated(t)
-	do(t, "GET", s.PublicURL()+"/sv/", nil, nil)
-	resp, body := do(t, "GET", s.StaffURL()+"/metrics", nil, nil)
+	sitetest.Do(t, "GET", s.PublicURL()+"/sv/", nil, nil)
+	resp, body := sitetest.Do(t, "GET", s.StaffURL()+"/metrics", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(body, `fristad_http_requests_total{code="200",pattern="GET /{lang}/{$}",site="public"} 1`) {
 		t.Errorf("staff /metrics = %d, lacks the portal request count", resp.StatusCode)
 	}
-	resp, _ = do(t, "GET", s.PublicURL()+"/metrics", nil, nil)
+	resp, _ = sitetest.Do(t, "GET", s.PublicURL()+"/metrics", nil, nil)
 	if resp.StatusCode == 200 {
 		t.Error("the portal serves /metrics")
 	}
@@ -324,12 +201,12 @@ func TestMetricsOnlyOnStaff(t *testing.T) {
 // TestReadiness checks that /readyz fails while the schema is behind and
 // /healthz does not.
 func TestReadiness(t *testing.T) {
-	s := mustStart(t, sqlstoretest.MustOpenEmpty(t, sqlstore.SQLite))
+	s := sitetest.StartOn(t, sqlstoretest.MustOpenEmpty(t, sqlstore.SQLite))
 	for _, base := range []string{s.StaffURL(), s.PublicURL()} {
-		if resp, _ := do(t, "GET", base+"/healthz", nil, nil); resp.StatusCode != 200 {
+		if resp, _ := sitetest.Do(t, "GET", base+"/healthz", nil, nil); resp.StatusCode != 200 {
 			t.Errorf("%s/healthz = %d; want 200", base, resp.StatusCode)
 		}
-		resp, body := do(t, "GET", base+"/readyz", nil, nil)
+		resp, body := sitetest.Do(t, "GET", base+"/readyz", nil, nil)
 		if resp.StatusCode != 503 || strings.Contains(body, "migrate") {
 			t.Errorf("%s/readyz = %d %q; want 503 without details", base, resp.StatusCode, body)
 		}
@@ -338,23 +215,23 @@ func TestReadiness(t *testing.T) {
 
 func TestStaticAssets(t *testing.T) {
 	s := mustStartMigrated(t)
-	_, page := do(t, "GET", s.PublicURL()+"/sv/", nil, nil)
+	_, page := sitetest.Do(t, "GET", s.PublicURL()+"/sv/", nil, nil)
 	m := regexp.MustCompile(`href="(/static/style\.[0-9a-f]+\.css)"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatal("no hashed stylesheet link in the page")
 	}
-	resp, body := do(t, "GET", s.PublicURL()+m[1], nil, nil)
+	resp, body := sitetest.Do(t, "GET", s.PublicURL()+m[1], nil, nil)
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/css; charset=utf-8" ||
 		!strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || !strings.Contains(body, ":root") {
 		t.Fatalf("stylesheet: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
 	}
-	resp, _ = do(t, "GET", s.PublicURL()+m[1], nil, map[string]string{"If-None-Match": resp.Header.Get("ETag")})
+	resp, _ = sitetest.Do(t, "GET", s.PublicURL()+m[1], nil, map[string]string{"If-None-Match": resp.Header.Get("ETag")})
 	if resp.StatusCode != http.StatusNotModified {
 		t.Errorf("revalidation = %d; want 304", resp.StatusCode)
 	}
 	req, _ := http.NewRequest("GET", s.PublicURL()+m[1], nil)
 	req.Header.Set("Accept-Encoding", "gzip")
-	gz, err := client.Do(req)
+	gz, err := sitetest.Client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +244,7 @@ func TestStaticAssets(t *testing.T) {
 	if string(unzipped) != body {
 		t.Error("the gzipped stylesheet differs from the plain one")
 	}
-	if resp, _ := do(t, "GET", s.PublicURL()+"/static/style.000000000000.css", nil, nil); resp.StatusCode != 404 {
+	if resp, _ := sitetest.Do(t, "GET", s.PublicURL()+"/static/style.000000000000.css", nil, nil); resp.StatusCode != 404 {
 		t.Errorf("a stale hash = %d; want 404", resp.StatusCode)
 	}
 }
@@ -381,9 +258,9 @@ func TestLogsCarryNoRequestData(t *testing.T) {
 	slog.SetDefault(slog.New(slog.NewJSONHandler(&buf, nil)))
 	t.Cleanup(func() { slog.SetDefault(old) })
 	s := mustStartMigrated(t)
-	do(t, "GET", s.StaffURL()+"/api/v1/persons?name=Canary-Svensson", nil, nil)
-	do(t, "GET", s.PublicURL()+"/sv/Canary-Svensson", nil, nil)
-	do(t, "GET", s.StaffURL()+"/?q=Canary-Svensson", nil, nil)
+	sitetest.Do(t, "GET", s.StaffURL()+"/api/v1/persons?name=Canary-Svensson", nil, nil)
+	sitetest.Do(t, "GET", s.PublicURL()+"/sv/Canary-Svensson", nil, nil)
+	sitetest.Do(t, "GET", s.StaffURL()+"/?q=Canary-Svensson", nil, nil)
 	logs := buf.String()
 	if strings.Contains(logs, "Canary") {
 		t.Errorf("the log carries request data:\n%s", logs)

@@ -1,7 +1,10 @@
 // Package sitetest builds Fristad's sites for tests the way cmd/fristad
 // wires them for a server: the domain services over a test database, the
 // workspace, the API and the portal built from them, and a server
-// running them on free loopback ports.
+// running them on free loopback ports. It also holds what tests of the
+// running sites share: requests to either site and the API, a browser
+// that keeps cookies and the form token, and users signed in with their
+// password and second factor.
 package sitetest
 
 import (
@@ -15,6 +18,7 @@ import (
 	"fristad/internal/render"
 	"fristad/internal/server"
 	"fristad/internal/sqlstore"
+	"fristad/internal/testing/sqlstoretest"
 	"fristad/internal/web"
 )
 
@@ -67,4 +71,16 @@ func Start(tb testing.TB, cfg server.Config) *server.Server {
 		}
 	})
 	return s
+}
+
+// StartOn starts a server with every site on db, on free loopback ports,
+// with the changes to its configuration in change, and stops it when the
+// test ends.
+func StartOn(tb testing.TB, db *sqlstoretest.Store, change ...func(*server.Config)) *server.Server {
+	tb.Helper()
+	cfg := Config(tb, db.DB)
+	for _, c := range change {
+		c(&cfg)
+	}
+	return Start(tb, cfg)
 }

@@ -1,4 +1,4 @@
-package server_test
+package web_test
 
 import (
 	"bytes"
@@ -6,8 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,71 +13,9 @@ import (
 	"testing"
 
 	"fristad"
-	"fristad/internal/server"
+	"fristad/internal/testing/sitetest"
 	"fristad/internal/testing/sqlstoretest"
 )
-
-// multipartBody returns a multipart/form-data body of fields and, when
-// filename is not "", a file in the field "file".
-func multipartBody(t *testing.T, fields url.Values, filename string, content []byte) (string, *bytes.Buffer) {
-	t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, vs := range fields {
-		for _, v := range vs {
-			mw.WriteField(k, v)
-		}
-	}
-	if filename != "" {
-		fw, err := mw.CreateFormFile("file", filename)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write(content)
-	}
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return mw.FormDataContentType(), &buf
-}
-
-// upload posts a multipart form with a file, as a browser uploads one,
-// with the form token unless it has none.
-func (b *browser) upload(path string, fields url.Values, filename string, content []byte) (*http.Response, string) {
-	b.t.Helper()
-	form := url.Values{}
-	for k, v := range fields {
-		form[k] = v
-	}
-	if b.csrf != "" {
-		form.Set("csrf", b.csrf)
-	}
-	contentType, body := multipartBody(b.t, form, filename, content)
-	req, err := http.NewRequest("POST", b.base+path, body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	var pairs []string
-	for k, v := range b.cookies {
-		pairs = append(pairs, k+"="+v)
-	}
-	req.Header.Set("Cookie", strings.Join(pairs, "; "))
-	resp, err := client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	buf, _ := io.ReadAll(resp.Body)
-	return resp, string(buf)
-}
-
-// apiUpload posts a multipart form with a file to the API.
-func apiUpload(t *testing.T, s *server.Server, token, path string, fields url.Values, filename string, content []byte) (*http.Response, string) {
-	t.Helper()
-	contentType, body := multipartBody(t, fields, filename, content)
-	return do(t, "POST", s.StaffURL()+path, body, map[string]string{"Authorization": "Bearer " + token, "Content-Type": contentType})
-}
 
 // photoWithGPS returns a JPEG photo whose EXIF segment holds marker, as a
 // phone's photo holds where it was taken.
@@ -109,61 +45,61 @@ func photoWithGPS(t *testing.T, marker string) []byte {
 // organisation gets no further than the policy lets them.
 func TestDocumentsPages(t *testing.T) {
 	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
-		s := mustStart(t, db)
-		orgs := mustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
-		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
-		partner := mustStaff(t, db, s.StaffURL(), orgs[0], "partner@example.org", "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK", fristad.RolePartner)
-		other := mustStaff(t, db, s.StaffURL(), orgs[1], "other@example.org", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU", fristad.RoleCaseWorker)
-		caseID := mustOpenCase(t, worker, "Ana", "25-34")
+		s := sitetest.StartOn(t, db)
+		orgs := sitetest.MustOrgs(t, db, "Socialtjänsten A", "Kvinnojouren B")
+		worker := sitetest.MustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
+		partner := sitetest.MustStaff(t, db, s.StaffURL(), orgs[0], "partner@example.org", "MFRGGZDFMZTWQ2LKMFRGGZDFMZTWQ2LK", fristad.RolePartner)
+		other := sitetest.MustStaff(t, db, s.StaffURL(), orgs[1], "other@example.org", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU", fristad.RoleCaseWorker)
+		caseID := sitetest.MustOpenCase(t, worker, "Ana", "25-34")
 		path := "/cases/" + caseID + "/documents"
 
-		resp, body := worker.get(path)
+		resp, body := worker.Get(path)
 		if resp.StatusCode != 200 || !strings.Contains(body, `<a href="`+path+`" aria-current="page">`) || !strings.Contains(body, `enctype="multipart/form-data"`) {
 			t.Fatalf("the documents page: %d\n%s", resp.StatusCode, body)
 		}
 
 		// A renamed program comes back with a message and the text typed.
 		exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), make([]byte, 200)...)
-		resp, body = worker.upload(path, url.Values{"description": {"Beslut CANARY"}, "sensitivity": {"team"}}, "beslut.pdf", exe)
+		resp, body = worker.Upload(path, url.Values{"description": {"Beslut CANARY"}, "sensitivity": {"team"}}, "beslut.pdf", exe)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Filen är inte en PDF") || !strings.Contains(body, "Beslut CANARY</textarea>") || !strings.Contains(body, `href="#file"`) {
 			t.Errorf("a renamed program: %d; want 400 with the message\n%s", resp.StatusCode, body)
 		}
-		resp, _ = worker.upload(path, url.Values{"sensitivity": {"team"}}, "", nil)
+		resp, _ = worker.Upload(path, url.Values{"sensitivity": {"team"}}, "", nil)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("no file: %d; want 400", resp.StatusCode)
 		}
-		saved := worker.csrf
-		worker.csrf = ""
-		resp, _ = worker.upload(path, url.Values{"sensitivity": {"team"}}, "forged.txt", []byte("FORGED"))
-		worker.csrf = saved
+		saved := worker.CSRF
+		worker.CSRF = ""
+		resp, _ = worker.Upload(path, url.Values{"sensitivity": {"team"}}, "forged.txt", []byte("FORGED"))
+		worker.CSRF = saved
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("an upload without the form token: %d; want 403", resp.StatusCode)
 		}
 		big := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("a"), fristad.MaxDocumentSize)...)
-		resp, body = worker.upload(path, url.Values{"sensitivity": {"team"}}, "big.pdf", big)
+		resp, body = worker.Upload(path, url.Values{"sensitivity": {"team"}}, "big.pdf", big)
 		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "Filen är större än 10 MB.") {
 			t.Errorf("a file over the limit: %d; want 413 with the message", resp.StatusCode)
 		}
 		huge := bytes.Repeat([]byte("a"), fristad.MaxDocumentUpload+1)
-		if resp, _ = worker.upload(path, url.Values{"sensitivity": {"team"}}, "huge.txt", huge); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		if resp, _ = worker.Upload(path, url.Values{"sensitivity": {"team"}}, "huge.txt", huge); resp.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("a body over the upload limit: %d; want 413", resp.StatusCode)
 		}
-		if resp, _ = worker.post("/cases/"+caseID+"/notes", url.Values{"body": {strings.Repeat("a", 2<<20)}, "sensitivity": {"team"}}); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		if resp, _ = worker.Post("/cases/"+caseID+"/notes", url.Values{"body": {strings.Repeat("a", 2<<20)}, "sensitivity": {"team"}}); resp.StatusCode != http.StatusRequestEntityTooLarge {
 			t.Errorf("a note of 2 MiB: %d; want 413, other forms keep their limit", resp.StatusCode)
 		}
 
 		// A photo: kept without its location.
-		resp, _ = worker.upload(path, url.Values{"description": {"Blåmärke på armen"}, "sensitivity": {"organisation"}}, "IMG_0001.jpg", photoWithGPS(t, "GPS-CANARY-55.60N"))
+		resp, _ = worker.Upload(path, url.Values{"description": {"Blåmärke på armen"}, "sensitivity": {"organisation"}}, "IMG_0001.jpg", photoWithGPS(t, "GPS-CANARY-55.60N"))
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != path {
 			t.Fatalf("uploading a photo: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
-		body = mustGet(t, worker, path)
+		body = worker.MustGet(path)
 		m := regexp.MustCompile(`href="` + regexp.QuoteMeta(path) + `/([A-Z2-7]+)" download`).FindStringSubmatch(body)
 		if m == nil || !strings.Contains(body, "IMG_0001.jpg") || !strings.Contains(body, "Blåmärke på armen") || !strings.Contains(body, "JPEG-bild") {
 			t.Fatalf("the documents after the upload:\n%s", body)
 		}
 		download := path + "/" + m[1]
-		resp, body = worker.get(download)
+		resp, body = worker.Get(download)
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" || resp.Header.Get("X-Content-Type-Options") != "nosniff" ||
 			resp.Header.Get("Cache-Control") != "no-store" || resp.Header.Get("Content-Disposition") != `attachment; filename=IMG_0001.jpg` {
 			t.Errorf("the download: %d %v", resp.StatusCode, resp.Header)
@@ -175,25 +111,25 @@ func TestDocumentsPages(t *testing.T) {
 			t.Errorf("the downloaded photo: %v", err)
 		}
 
-		if body = mustGet(t, worker, strings.TrimSuffix(path, "/documents")+"/timeline"); !strings.Contains(body, "IMG_0001.jpg tillagt av") {
+		if body = worker.MustGet(strings.TrimSuffix(path, "/documents") + "/timeline"); !strings.Contains(body, "IMG_0001.jpg tillagt av") {
 			t.Errorf("the timeline does not tell of the photo:\n%s", body)
 		}
 
 		// A partner reads the page but uploads nothing; another
 		// organisation finds no such case.
-		if body = mustGet(t, partner, path); strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, "IMG_0001.jpg") {
+		if body = partner.MustGet(path); strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, "IMG_0001.jpg") {
 			t.Errorf("the partner's documents page:\n%s", body)
 		}
-		if resp, _ = partner.upload(path, url.Values{"sensitivity": {"team"}}, "a.txt", []byte("hej")); resp.StatusCode != http.StatusForbidden {
+		if resp, _ = partner.Upload(path, url.Values{"sensitivity": {"team"}}, "a.txt", []byte("hej")); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("a partner uploading: %d; want 403", resp.StatusCode)
 		}
-		if resp, _ = other.get(download); resp.StatusCode != http.StatusNotFound {
+		if resp, _ = other.Get(download); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("another organisation downloading: %d; want 404", resp.StatusCode)
 		}
 
 		// The API answers from the same service.
 		api := "/api/v1" + path
-		resp, body = apiUpload(t, s, worker.token, api, url.Values{"description": {"Via API"}, "sensitivity": {"team"}}, "c:\\temp\\anteckning.txt", []byte("Hej från API:t.\n"))
+		resp, body = sitetest.APIUpload(t, s, worker.Token, api, url.Values{"description": {"Via API"}, "sensitivity": {"team"}}, "c:\\temp\\anteckning.txt", []byte("Hej från API:t.\n"))
 		var created struct {
 			ID, Filename string
 			ContentType  string `json:"content_type"`
@@ -201,19 +137,19 @@ func TestDocumentsPages(t *testing.T) {
 		if resp.StatusCode != http.StatusCreated || json.Unmarshal([]byte(body), &created) != nil || created.Filename != "anteckning.txt" || created.ContentType != "text/plain; charset=utf-8" {
 			t.Fatalf("an upload through the API: %d %s", resp.StatusCode, body)
 		}
-		resp, body = apiUpload(t, s, worker.token, api, url.Values{"sensitivity": {"team"}}, "beslut.pdf", exe)
+		resp, body = sitetest.APIUpload(t, s, worker.Token, api, url.Values{"sensitivity": {"team"}}, "beslut.pdf", exe)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"file"`) {
 			t.Errorf("a renamed program through the API: %d %s; want 422 naming the field", resp.StatusCode, body)
 		}
-		resp, body = apiDo(t, s, worker.token, "GET", api, "")
+		resp, body = sitetest.APIDo(t, s, worker.Token, "GET", api, "")
 		if resp.StatusCode != 200 || strings.Count(body, `"id"`) != 2 || strings.Contains(body, "Hej från") {
 			t.Errorf("the documents through the API: %d %s", resp.StatusCode, body)
 		}
-		resp, body = apiDo(t, s, worker.token, "GET", api+"/"+created.ID, "")
+		resp, body = sitetest.APIDo(t, s, worker.Token, "GET", api+"/"+created.ID, "")
 		if resp.StatusCode != 200 || body != "Hej från API:t.\n" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
 			t.Errorf("a download through the API: %d %q %v", resp.StatusCode, body, resp.Header)
 		}
-		if resp, _ = apiDo(t, s, other.token, "GET", api+"/"+created.ID, ""); resp.StatusCode != http.StatusNotFound {
+		if resp, _ = sitetest.APIDo(t, s, other.Token, "GET", api+"/"+created.ID, ""); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("another organisation downloading through the API: %d; want 404", resp.StatusCode)
 		}
 	})

@@ -1,4 +1,4 @@
-package server_test
+package api_test
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fristad"
+	"fristad/internal/testing/sitetest"
 	"fristad/internal/testing/sqlstoretest"
 )
 
@@ -13,10 +14,10 @@ import (
 // through the API (ID-05), with a precise answer for each mistake.
 func TestEventsAPI(t *testing.T) {
 	sqlstoretest.Run(t, func(t *testing.T, db *sqlstoretest.Store) {
-		s := mustStart(t, db)
-		orgs := mustOrgs(t, db, "Socialtjänsten A")
-		worker := mustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
-		caseID := mustOpenCase(t, worker, "Maria", "25-34")
+		s := sitetest.StartOn(t, db)
+		orgs := sitetest.MustOrgs(t, db, "Socialtjänsten A")
+		worker := sitetest.MustStaff(t, db, s.StaffURL(), orgs[0], "worker@example.org", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", fristad.RoleCaseWorker)
+		caseID := sitetest.MustOpenCase(t, worker, "Maria", "25-34")
 		path := "/api/v1/cases/" + caseID + "/events"
 
 		for _, tt := range []struct {
@@ -28,31 +29,31 @@ func TestEventsAPI(t *testing.T) {
 			{"unknown relation", `{"relations":["boss"]}`, "relations"},
 			{"unknown kind", `{"kind":"holiday"}`, "kind"},
 		} {
-			resp, body := apiDo(t, s, worker.token, "POST", path, tt.body)
+			resp, body := sitetest.APIDo(t, s, worker.Token, "POST", path, tt.body)
 			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"field":"`+tt.field+`"`) {
 				t.Errorf("%s: %d %s; want 422 on %s", tt.name, resp.StatusCode, body, tt.field)
 			}
 		}
-		resp, body := apiDo(t, s, worker.token, "POST", path, `{"country":"ro","from":"2019-03","place":"Ett kafé","relations":["partner"]}`)
+		resp, body := sitetest.APIDo(t, s, worker.Token, "POST", path, `{"country":"ro","from":"2019-03","place":"Ett kafé","relations":["partner"]}`)
 		id := between(body, `"id":"`, `"`)
 		if resp.StatusCode != http.StatusCreated || id == "" || resp.Header.Get("Location") != path+"/"+id || !strings.Contains(body, `"country":"RO"`) || !strings.Contains(body, `"kind":"exploitation"`) {
 			t.Fatalf("recording an event: %d %s", resp.StatusCode, body)
 		}
-		resp, body = apiDo(t, s, worker.token, "PUT", path+"/"+id, `{"kind":"recruitment","country":"RO","from":"2019-03","to":"2019-04"}`)
+		resp, body = sitetest.APIDo(t, s, worker.Token, "PUT", path+"/"+id, `{"kind":"recruitment","country":"RO","from":"2019-03","to":"2019-04"}`)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"to":"2019-04"`) || !strings.Contains(body, `"place":""`) {
 			t.Errorf("changing it: %d %s", resp.StatusCode, body)
 		}
-		resp, body = apiDo(t, s, worker.token, "GET", path, "")
+		resp, body = sitetest.APIDo(t, s, worker.Token, "GET", path, "")
 		if resp.StatusCode != http.StatusOK || strings.Count(body, `"id":`) != 1 || !strings.Contains(body, `"kind":"recruitment"`) {
 			t.Errorf("the list: %d %s", resp.StatusCode, body)
 		}
-		if resp, _ := apiDo(t, s, worker.token, "DELETE", path+"/"+id, ""); resp.StatusCode != http.StatusNoContent {
+		if resp, _ := sitetest.APIDo(t, s, worker.Token, "DELETE", path+"/"+id, ""); resp.StatusCode != http.StatusNoContent {
 			t.Errorf("removing it: %d", resp.StatusCode)
 		}
-		if resp, body := apiDo(t, s, worker.token, "PUT", path+"/"+id, `{"kind":"transit"}`); resp.StatusCode != http.StatusNotFound {
+		if resp, body := sitetest.APIDo(t, s, worker.Token, "PUT", path+"/"+id, `{"kind":"transit"}`); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("changing a removed event: %d %s; want 404", resp.StatusCode, body)
 		}
-		if resp, body := apiDo(t, s, worker.token, "GET", path, ""); resp.StatusCode != http.StatusOK || strings.TrimSpace(body) != "[]" {
+		if resp, body := sitetest.APIDo(t, s, worker.Token, "GET", path, ""); resp.StatusCode != http.StatusOK || strings.TrimSpace(body) != "[]" {
 			t.Errorf("the list after the removal: %d %s", resp.StatusCode, body)
 		}
 	})
