@@ -115,7 +115,7 @@ func TestEveryServiceMethodIsGuarded(t *testing.T) {
 				if name == openedByBreakGlass {
 					continue
 				}
-				err, out := callResult(svc.Method(j), stranger, c.ID)
+				out, err := callResult(svc.Method(j), stranger, c.ID)
 				if denied(err) {
 					continue
 				}
@@ -149,13 +149,13 @@ func TestEveryServiceMethodIsGuarded(t *testing.T) {
 // call calls method with ctx and the zero value of every other argument,
 // except strings, which are all id; it returns the method's error.
 func call(method reflect.Value, ctx context.Context, id string) error {
-	err, _ := callResult(method, ctx, id)
+	_, err := callResult(method, ctx, id)
 	return err
 }
 
 // callResult is call, also returning the method's other results. A panic
 // is returned as an error.
-func callResult(method reflect.Value, ctx context.Context, id string) (err error, out []any) {
+func callResult(method reflect.Value, ctx context.Context, id string) (out []any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
@@ -173,7 +173,7 @@ func callResult(method reflect.Value, ctx context.Context, id string) (err error
 	if e := results[len(results)-1]; !e.IsNil() {
 		err = e.Interface().(error)
 	}
-	return err, out
+	return out, err
 }
 
 // argument returns the value an argument of type typ is called with.
