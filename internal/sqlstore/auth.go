@@ -201,10 +201,7 @@ func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string, e aud
 
 // recordThrottled audits a refused attempt and returns the refusal.
 func (db *DB) recordThrottled(ctx context.Context, ip string, refusal error) error {
-	err := db.write(ctx, func(tx *Tx) error {
-		return db.audit(ctx, tx, auditEvent{Action: "authn.throttled", ObjectType: "user", Result: audit.ResultDenied, IP: ip})
-	})
-	if err != nil {
+	if err := db.record(ctx, auditEvent{Action: "authn.throttled", ObjectType: "user", Result: audit.ResultDenied, IP: ip}); err != nil {
 		return err
 	}
 	return refusal
