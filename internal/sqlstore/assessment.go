@@ -101,7 +101,7 @@ func (s *AssessmentService) AddRiskAssessment(ctx context.Context, caseID string
 func (s *AssessmentService) Assessments(ctx context.Context, caseID string) (_ *fristad.CaseAssessments, err error) {
 	defer wrapErr(&err, "AssessmentService.Assessments")
 	out := &fristad.CaseAssessments{}
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, kind, assessed_on, level, reassess_on, data_ct, assessed_by, created_at
 			FROM assessments WHERE case_id = $1 ORDER BY assessed_on DESC, created_at DESC, id`, c.ID)
@@ -142,14 +142,17 @@ func (s *AssessmentService) Assessments(ctx context.Context, caseID string) (_ *
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "assessment.read", ObjectType: "case", ObjectID: c.ID})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SafetyPlan returns a case's current safety plan.
 func (s *AssessmentService) SafetyPlan(ctx context.Context, caseID string) (_ *fristad.SafetyPlan, err error) {
 	defer wrapErr(&err, "AssessmentService.SafetyPlan")
 	var plan *fristad.SafetyPlan
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var p fristad.SafetyPlan
 		var ct []byte
 		err := tx.QueryRowContext(ctx, `
@@ -167,7 +170,10 @@ func (s *AssessmentService) SafetyPlan(ctx context.Context, caseID string) (_ *f
 		plan = &p
 		return s.db.audit(ctx, tx, auditEvent{Action: "safety_plan.read", ObjectType: "case", ObjectID: c.ID, Purpose: itoa(p.Version)})
 	})
-	return plan, err
+	if err != nil {
+		return nil, err
+	}
+	return plan, nil
 }
 
 // SaveSafetyPlan stores a new version of a safety plan, refusing one

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"fristad"
 	"fristad/internal/audit"
@@ -36,23 +37,41 @@ type auditEvent struct {
 	IP         string // hashed before it is stored
 }
 
-// audit appends an event to the audit trail inside tx, so it is committed
-// with the change it records, or not at all (SR-71). It takes the single
-// writer lock of the log first: on SQLite the write transaction holds it
-// already; on PostgreSQL an advisory lock serialises appenders.
+// audit records an event of what tx did (SR-70). In a write transaction
+// the event is appended to the log when the transaction commits, in the
+// same transaction, so it is committed with the change it records or not
+// at all (SR-71). A read transaction writes nothing: its events are handed
+// to the log's committer when it has ended, and db.read returns only when
+// they are durable, so no read of case data answers without its record.
+// Either way the events are appended under the log's single-writer lock
+// (auditlog.go).
 func (db *DB) audit(ctx context.Context, tx *Tx, e auditEvent) error {
-	if db.dialect.name == Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7368732)`); err != nil {
-			return err
-		}
-	}
-	var seq int64
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_log`).Scan(&seq); err != nil {
+	ev, err := db.newEvent(ctx, tx.now, e)
+	if err != nil {
 		return err
 	}
+	tx.events = append(tx.events, ev)
+	return nil
+}
+
+// record appends an event that no transaction goes with, such as a
+// refusal before any data is read, through the committer, and returns
+// when it is durable.
+func (db *DB) record(ctx context.Context, e auditEvent) error {
+	ev, err := db.newEvent(ctx, db.Now().UTC().Truncate(time.Microsecond), e)
+	if err != nil {
+		return err
+	}
+	return db.log.append(ctx, []*audit.Event{ev})
+}
+
+// newEvent completes what a store method says about what it did at now
+// with who did it, from the context, into an event ready to append but
+// for its sequence number. An event the log would refuse is refused here,
+// so it cannot fail a batch of others' events.
+func (db *DB) newEvent(ctx context.Context, now time.Time, e auditEvent) (*audit.Event, error) {
 	ev := &audit.Event{
-		Seq:        seq,
-		Time:       tx.now,
+		Time:       now,
 		Action:     e.Action,
 		ObjectType: e.ObjectType,
 		ObjectID:   e.ObjectID,
@@ -83,31 +102,10 @@ func (db *DB) audit(ctx context.Context, tx *Tx, e auditEvent) error {
 			ev.IPHMAC = ix.Token("audit.ip", e.IP)
 		}
 	}
-	hashes, err := audit.Append(seq, ev.Leaf(), txHashReader(ctx, tx))
-	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+	if err := ev.Validate(); err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `
-		INSERT INTO audit_log (seq, at, actor_id, actor_org, actor_role, action, object_type, object_id, purpose, result, request_id, ip_hmac, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		ev.Seq, ev.Time, ev.ActorID, ev.ActorOrg, ev.ActorRole, ev.Action, ev.ObjectType, ev.ObjectID, ev.Purpose, ev.Result, ev.RequestID, ev.IPHMAC, ev.Detail)
-	if err != nil {
-		return err
-	}
-	first := tlog.StoredHashIndex(0, seq)
-	for i, h := range hashes {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_hashes (idx, hash) VALUES ($1, $2)`, first+int64(i), h[:]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// txHashReader reads stored hashes inside a transaction.
-func txHashReader(ctx context.Context, tx *Tx) tlog.HashReader {
-	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		return readHashes(ctx, tx, indexes)
-	})
+	return ev, nil
 }
 
 func readHashes(ctx context.Context, tx *Tx, indexes []int64) ([]tlog.Hash, error) {
@@ -301,7 +299,7 @@ func (db *DB) findAuditEvents(ctx context.Context, filter fristad.AuditFilter, a
 		limit = fristad.MaxAuditEvents
 	}
 	var events []*fristad.AuditEvent
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.read(ctx, func(tx *Tx) error {
 		var where []string
 		var args []any
 		arg := func(v any) string { args = append(args, v); return "$" + itoa(len(args)) }
@@ -343,5 +341,8 @@ func (db *DB) findAuditEvents(ctx context.Context, filter fristad.AuditFilter, a
 		}
 		return db.audit(ctx, tx, auditEvent{Action: action, ObjectType: "audit", ObjectID: object})
 	})
-	return events, err
+	if err != nil {
+		return nil, err
+	}
+	return events, nil
 }

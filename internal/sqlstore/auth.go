@@ -201,10 +201,7 @@ func (db *DB) recordFailure(ctx context.Context, emailHash, ipHash string, e aud
 
 // recordThrottled audits a refused attempt and returns the refusal.
 func (db *DB) recordThrottled(ctx context.Context, ip string, refusal error) error {
-	err := db.write(ctx, func(tx *Tx) error {
-		return db.audit(ctx, tx, auditEvent{Action: "authn.throttled", ObjectType: "user", Result: audit.ResultDenied, IP: ip})
-	})
-	if err != nil {
+	if err := db.record(ctx, auditEvent{Action: "authn.throttled", ObjectType: "user", Result: audit.ResultDenied, IP: ip}); err != nil {
 		return err
 	}
 	return refusal
@@ -325,13 +322,34 @@ func shortUserAgent(ua string) string {
 	return strings.ToValidUTF8(ua, "")
 }
 
-// Authenticate returns the actor of a session token.
+// lastSeenEvery is how stale a session's last_seen_at (and a token's
+// last_used_at) may grow before a request writes it again: authenticating
+// reads only, and writes at most once a minute per session or token, so
+// fifty colleagues' requests do not queue for the write lock on the way
+// in.
+//
+// The idle timeout (SR-11) is then kept conservatively: last_seen_at is
+// never later than a session's last request and at most lastSeenEvery
+// earlier, so an idle session ends no later than IdleTimeout after its
+// last request, and at most a minute sooner. It never lives longer.
+const lastSeenEvery = time.Minute
+
+// Authenticate returns the actor of a session token. It reads, in a read
+// transaction; it writes only when the session's last_seen_at is a
+// minute old (lastSeenEvery), and when the session has ended, to delete
+// it and record that. A session ended by logout, by its user's end of it
+// or by the user's disabling is refused on its next request, as it is
+// read afresh every time; so are the roles (SR-12).
 func (s *AuthService) Authenticate(ctx context.Context, token string) (_ *fristad.Actor, err error) {
 	defer wrapErr(&err, "AuthService.Authenticate")
 	cfg := s.db.authConfig()
-	var actor *fristad.Actor
+	var (
+		actor, ended *fristad.Actor
+		stale        bool
+		now          time.Time
+	)
 	unauthorized := fristad.Errorf(fristad.EUNAUTHORIZED, "the session has ended")
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		a := &fristad.Actor{}
 		var lastSeen, expires time.Time
 		var disabled bool
@@ -341,32 +359,52 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (_ *frista
 			WHERE s.token_hash = $1`, auth.HashToken(token)).
 			Scan(&a.SessionID, &lastSeen, &expires, &a.StepUpAt, &a.UserID, &a.OrganisationID, &a.Email, &a.Name, &disabled)
 		if errors.Is(err, sql.ErrNoRows) {
-			return unauthorized
+			return nil
 		}
 		if err != nil {
 			return err
 		}
 		if disabled || cfg.sessions().Expired(lastSeen, expires, tx.now) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, a.SessionID); err != nil {
-				return err
-			}
-			actor = nil
-			return s.db.audit(ctx, tx, auditEvent{Action: "session.expired", ObjectType: "session", ObjectID: a.SessionID, ActorID: a.UserID})
+			ended = a
+			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, tx.now, a.SessionID); err != nil {
-			return err
-		}
+		stale, now = tx.now.Sub(lastSeen) >= lastSeenEvery, tx.now
 		if a.Roles, err = userRoles(ctx, tx, a.UserID); err != nil {
 			return err
 		}
 		actor = a
 		return nil
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if actor == nil {
+	case ended != nil:
+		// The rare path that writes: whichever request finds the session
+		// ended first deletes it and records that, once.
+		err := s.db.write(ctx, func(tx *Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1`, ended.SessionID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return nil
+			}
+			return s.db.audit(ctx, tx, auditEvent{Action: "session.expired", ObjectType: "session", ObjectID: ended.SessionID, ActorID: ended.UserID})
+		})
+		if err != nil {
+			return nil, err
+		}
 		return nil, unauthorized
+	case actor == nil:
+		return nil, unauthorized
+	case stale:
+		err := s.db.write(ctx, func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1`, now, actor.SessionID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	return actor, nil
 }

@@ -309,7 +309,7 @@ func (s *CallbackService) FindCallbackByID(ctx context.Context, id string) (_ *f
 	}
 	var c *fristad.CallbackRequest
 	denied := false
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		var ct []byte
 		var err error
 		c, ct, err = s.db.findCallback(ctx, tx, id, fristad.ActionCallbackRead)

@@ -309,7 +309,7 @@ func (s *CaseService) FindCaseByID(ctx context.Context, id string) (_ *fristad.C
 	}
 	var c *fristad.Case
 	denied := false
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		var sp *sealedPerson
 		c, sp, err = s.db.findCase(ctx, tx, actor, id, fristad.ActionCaseRead)
 		if errors.Is(err, errDenied) {
@@ -416,7 +416,7 @@ func (s *CaseService) FindCases(ctx context.Context, filter fristad.CaseFilter) 
 		limit = 200
 	}
 	var cases []*fristad.Case
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		team, glass, args := caseListSQL(actor, filter, limit, tx.now)
 		var sealed []*sealedPerson
 		for _, q := range []string{team, glass} {
@@ -465,7 +465,10 @@ func (s *CaseService) FindCases(ctx context.Context, filter fristad.CaseFilter) 
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "case.list", ObjectType: "case", Purpose: itoa(len(cases))})
 	})
-	return cases, err
+	if err != nil {
+		return nil, err
+	}
+	return cases, nil
 }
 
 // caseListSQL builds the case list's queries for an actor, newest
@@ -570,7 +573,7 @@ func (s *CaseService) RevealPerson(ctx context.Context, caseID string) (_ *frist
 	}
 	var p *fristad.Person
 	denied := false
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		c, sp, err := s.db.findCase(ctx, tx, actor, caseID, fristad.ActionCaseRead)
 		if errors.Is(err, errDenied) {
 			denied = true
@@ -595,7 +598,10 @@ func (s *CaseService) RevealPerson(ctx context.Context, caseID string) (_ *frist
 	if err == nil && denied {
 		err = errCaseNotFound()
 	}
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // FindDuplicates looks for a person already known before a new one is
@@ -615,7 +621,7 @@ func (s *CaseService) FindDuplicates(ctx context.Context, p *fristad.Person) (_ 
 	probe := *p
 	probe.IdentityNumber, probe.Name, probe.BirthDate = strings.TrimSpace(p.IdentityNumber), strings.TrimSpace(p.Name), strings.TrimSpace(p.BirthDate)
 	check := &fristad.DuplicateCheck{}
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		tokens := personTokens(ix, &probe, tx.now)
 		if len(tokens) == 0 {
 			return nil
@@ -680,7 +686,10 @@ func (s *CaseService) FindDuplicates(ctx context.Context, p *fristad.Person) (_ 
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "person.search", ObjectType: "person", Purpose: itoa(len(candidates))})
 	})
-	return check, err
+	if err != nil {
+		return nil, err
+	}
+	return check, nil
 }
 
 // samePerson opens a candidate's sealed identity and compares it with the

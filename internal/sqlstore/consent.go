@@ -93,7 +93,7 @@ func organisationExists(ctx context.Context, tx *Tx, id string) (bool, error) {
 func (s *ConsentService) FindConsents(ctx context.Context, caseID string) (_ []*fristad.Consent, err error) {
 	defer wrapErr(&err, "ConsentService.FindConsents")
 	var out []*fristad.Consent
-	err = s.db.onCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+consentColumns+` FROM case_consents WHERE case_id = $1 ORDER BY recorded_at DESC, id DESC`, c.ID)
 		if err != nil {
 			return err
@@ -112,7 +112,10 @@ func (s *ConsentService) FindConsents(ctx context.Context, caseID string) (_ []*
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "consent.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CreateConsent records a consent given on a case.
@@ -207,7 +210,7 @@ const disclosureColumns = `id, recipient_org, purpose, categories, legal_basis, 
 func (s *ConsentService) FindDisclosures(ctx context.Context, caseID string) (_ []*fristad.Disclosure, err error) {
 	defer wrapErr(&err, "ConsentService.FindDisclosures")
 	var out []*fristad.Disclosure
-	err = s.db.onCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionConsentRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+disclosureColumns+` FROM case_disclosures WHERE case_id = $1 ORDER BY recorded_at DESC, id DESC`, c.ID)
 		if err != nil {
 			return err
@@ -236,7 +239,10 @@ func (s *ConsentService) FindDisclosures(ctx context.Context, caseID string) (_ 
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "disclosure.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // CreateDisclosure records a disclosure of a case's data.

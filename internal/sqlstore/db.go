@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"fristad"
+	"fristad/internal/audit"
 	"fristad/internal/seal"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -77,6 +78,9 @@ type DB struct {
 	KeyringFile string
 	keyMu       sync.Mutex
 	indexer     atomic.Pointer[seal.Indexer]
+
+	// log appends the audit events of reads in batches (auditlog.go).
+	log *committer
 
 	// onVerify, when set, is told of every password hash a login
 	// verifies; tests use it to check that every kind of failure does
@@ -141,6 +145,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		sdb.Close()
 		return nil, fristad.Errorf(fristad.EUNAVAILABLE, "cannot reach database %s: %s", source, driverMessage(err))
 	}
+	db.log = newCommitter(db)
 	return db, nil
 }
 
@@ -238,10 +243,14 @@ func (db *DB) Engine() string { return db.dialect.name }
 // Source returns where the database is, without credentials.
 func (db *DB) Source() string { return db.source }
 
-// Close closes the database.
+// Close closes the database, once the audit events of reads already
+// made are in the log: none that a read was answered for is lost.
 func (db *DB) Close() error {
 	if db == nil || db.db == nil {
 		return nil
+	}
+	if db.log != nil {
+		db.log.close()
 	}
 	return db.db.Close()
 }
@@ -264,6 +273,10 @@ type Tx struct {
 	db   *DB
 	now  time.Time
 	conn *sql.Conn // held for a read-only SQLite transaction
+
+	// events are the audit events of the transaction, appended when it
+	// ends (see DB.audit).
+	events []*audit.Event
 }
 
 // BeginTx starts a transaction. A read-only transaction (opts.ReadOnly)
@@ -293,9 +306,15 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	return t, nil
 }
 
-// Commit commits the transaction.
+// Commit commits the transaction. Its audit events must have been
+// appended (or taken to the committer) first, by transact: a transaction
+// that would drop them is rolled back instead (SR-71).
 func (tx *Tx) Commit() error {
 	defer tx.release()
+	if len(tx.events) > 0 {
+		tx.Tx.Rollback()
+		return errors.New("sqlstore: a transaction with audit events not appended")
+	}
 	return tx.Tx.Commit()
 }
 
@@ -322,12 +341,17 @@ func (tx *Tx) release() {
 // (PostgreSQL's precision), so that a value reads back as it was written.
 func (tx *Tx) Now() time.Time { return tx.now }
 
-// read runs fn in a read-only transaction.
+// read runs fn in a read-only transaction, which never holds the write
+// lock. The audit events fn records (reads of case data, refusals) are
+// appended by the log's committer once the transaction has ended, and
+// read returns when they are durable; if they cannot be appended, read
+// fails, and the caller must answer nothing of what fn read (SR-71).
 func (db *DB) read(ctx context.Context, fn func(*Tx) error) error {
 	return db.transact(ctx, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
-// write runs fn in a write transaction and commits it if fn succeeds.
+// write runs fn in a write transaction and commits it if fn succeeds,
+// with the audit events fn recorded appended just before the commit.
 func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
 	return db.transact(ctx, nil, fn)
 }
@@ -341,8 +365,25 @@ func (db *DB) transact(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) er
 	if err := fn(tx); err != nil {
 		return translate(err)
 	}
+	events := tx.events
+	tx.events = nil
+	readOnly := opts != nil && opts.ReadOnly
+	if !readOnly && len(events) > 0 {
+		// Last, so that on PostgreSQL the appenders' lock is held for
+		// the appending and the commit only.
+		if err := appendEvents(ctx, tx, events); err != nil {
+			return translate(err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return translate(err)
+	}
+	if readOnly && len(events) > 0 {
+		// The connection is back in the pool; the reader now waits for
+		// its record only, beside every other reader.
+		if err := db.log.append(ctx, events); err != nil {
+			return translate(err)
+		}
 	}
 	return nil
 }

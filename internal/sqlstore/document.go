@@ -52,7 +52,7 @@ func scanDocument(row interface{ Scan(...any) error }, actor *fristad.Actor, c *
 func (s *DocumentService) FindDocuments(ctx context.Context, caseID string) (_ []*fristad.Document, err error) {
 	defer wrapErr(&err, "DocumentService.FindDocuments")
 	var docs []*fristad.Document
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		args := []any{c.ID}
 		rows, err := tx.QueryContext(ctx, `
@@ -78,7 +78,10 @@ func (s *DocumentService) FindDocuments(ctx context.Context, caseID string) (_ [
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "document.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return docs, err
+	if err != nil {
+		return nil, err
+	}
+	return docs, nil
 }
 
 // CreateDocument checks and keeps a document on a case.
@@ -149,7 +152,7 @@ func (s *DocumentService) OpenDocument(ctx context.Context, caseID, docID string
 	var doc *fristad.Document
 	var content []byte
 	notFound := false
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		args := []any{c.ID, docID}
 		var sealed []byte

@@ -4,8 +4,10 @@ package sqlstore
 // is checked before anything else, the case is reached within the
 // actor's scope (a refusal audited, and answered as a case that does not
 // exist, SR-21), notes and documents are scoped by their sensitivity, and
-// what is kept of her is sealed under her own data key. Audit events are
-// written in the same transaction as the change (audit.go).
+// what is kept of her is sealed under her own data key. A change runs in
+// a write transaction with its audit events (onCase); a read in a read
+// transaction, answering only once its event is durable (readCase; see
+// DB.audit and auditlog.go).
 
 import (
 	"context"
@@ -27,9 +29,7 @@ func (db *DB) caseActor(ctx context.Context, id string, action fristad.Action) (
 	if err == nil || actor == nil || id == "" {
 		return actor, err
 	}
-	if aerr := db.write(ctx, func(tx *Tx) error {
-		return db.audit(ctx, tx, auditEvent{Action: string(action), ObjectType: "case", ObjectID: id, Result: audit.ResultDenied})
-	}); aerr != nil {
+	if aerr := db.record(ctx, auditEvent{Action: string(action), ObjectType: "case", ObjectID: id, Result: audit.ResultDenied}); aerr != nil {
 		return nil, aerr
 	}
 	return nil, err
@@ -39,12 +39,25 @@ func (db *DB) caseActor(ctx context.Context, id string, action fristad.Action) (
 // action on, with the data key its content is sealed under; refusals are audited and
 // answered as findCase answers them.
 func (db *DB) onCase(ctx context.Context, caseID string, action fristad.Action, fn func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error) error {
+	return db.inCase(ctx, db.write, caseID, action, fn)
+}
+
+// readCase is onCase for a read: fn runs in a read transaction, and the
+// events it and the refusals record are durable before readCase returns
+// (SR-71); when it fails, what fn read must not be answered.
+func (db *DB) readCase(ctx context.Context, caseID string, action fristad.Action, fn func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error) error {
+	return db.inCase(ctx, db.read, caseID, action, fn)
+}
+
+// inCase reaches the case for onCase and readCase, in the transaction
+// transact runs.
+func (db *DB) inCase(ctx context.Context, transact func(context.Context, func(*Tx) error) error, caseID string, action fristad.Action, fn func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error) error {
 	actor, err := db.caseActor(ctx, caseID, action)
 	if err != nil {
 		return err
 	}
 	denied, forbidden := false, false
-	err = db.write(ctx, func(tx *Tx) error {
+	err = transact(ctx, func(tx *Tx) error {
 		c, sp, err := db.findCase(ctx, tx, actor, caseID, action)
 		switch {
 		case errors.Is(err, errForbidden):
@@ -77,7 +90,7 @@ func (db *DB) onCase(ctx context.Context, caseID string, action fristad.Action, 
 // action on a case, for a change that first does slow work outside any
 // transaction; the change itself, in onCase, checks again.
 func (db *DB) mayOnCase(ctx context.Context, caseID string, action fristad.Action) error {
-	return db.onCase(ctx, caseID, action, func(*Tx, *fristad.Case, *seal.DataKey) error { return nil })
+	return db.readCase(ctx, caseID, action, func(*Tx, *fristad.Case, *seal.DataKey) error { return nil })
 }
 
 // sealJSON seals v as JSON for a row.

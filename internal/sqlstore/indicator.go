@@ -28,7 +28,7 @@ type indicatorData struct {
 func (s *IndicatorService) FindIndicators(ctx context.Context, caseID string) (_ []*fristad.Indicators, err error) {
 	defer wrapErr(&err, "IndicatorService.FindIndicators")
 	var out []*fristad.Indicators
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, data_ct, recorded_by, created_at FROM case_indicators
 			WHERE case_id = $1 ORDER BY created_at DESC, id DESC`, c.ID)
@@ -54,7 +54,10 @@ func (s *IndicatorService) FindIndicators(ctx context.Context, caseID string) (_
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "indicators.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // SaveIndicators records a new filling-in of a case's checklist.

@@ -25,7 +25,7 @@ func NewNoteService(db *DB) *NoteService { return &NoteService{db: db} }
 func (s *NoteService) FindNotes(ctx context.Context, caseID string) (_ []*fristad.Note, err error) {
 	defer wrapErr(&err, "NoteService.FindNotes")
 	var notes []*fristad.Note
-	err = s.db.onCase(ctx, caseID, fristad.ActionNoteRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionNoteRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		actor := fristad.ActorFromContext(ctx)
 		args := []any{c.ID}
 		rows, err := tx.QueryContext(ctx, `
@@ -71,7 +71,10 @@ func (s *NoteService) FindNotes(ctx context.Context, caseID string) (_ []*frista
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "note.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return notes, err
+	if err != nil {
+		return nil, err
+	}
+	return notes, nil
 }
 
 // CreateNote adds a note to a case.

@@ -238,9 +238,7 @@ func updatePasskeyUse(ctx context.Context, tx *Tx, userID string, p *fristad.Pas
 // RecordPasskeyFailure audits a refused passkey assertion.
 func (s *PasskeyService) RecordPasskeyFailure(ctx context.Context, userID, reason string, client fristad.Client) (err error) {
 	defer wrapErr(&err, "PasskeyService.RecordPasskeyFailure")
-	return s.db.write(ctx, func(tx *Tx) error {
-		return s.db.audit(ctx, tx, auditEvent{Action: "authn.passkey", ObjectType: "user", ObjectID: userID, ActorID: userID, Purpose: reason, Result: audit.ResultFailed, IP: client.IP})
-	})
+	return s.db.record(ctx, auditEvent{Action: "authn.passkey", ObjectType: "user", ObjectID: userID, ActorID: userID, Purpose: reason, Result: audit.ResultFailed, IP: client.IP})
 }
 
 // StepUpTOTP confirms the actor with a fresh TOTP code.

@@ -114,7 +114,7 @@ func (s *CaseService) FindPerson(ctx context.Context, ref string) (_ *fristad.Pe
 		return nil, err
 	}
 	var rec *fristad.PersonRecord
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		row, err := s.db.findPersonRow(ctx, tx, actor, ref)
 		if errors.Is(err, errDenied) {
 			return s.db.audit(ctx, tx, auditEvent{Action: "person.read", ObjectType: "person", ObjectID: ref, Result: audit.ResultDenied})
@@ -137,7 +137,10 @@ func (s *CaseService) FindPerson(ctx context.Context, ref string) (_ *fristad.Pe
 	if err == nil && rec == nil {
 		err = errCaseNotFound()
 	}
-	return rec, err
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // MergePersons merges the record m.From into m.Into.
@@ -332,7 +335,7 @@ func (db *DB) mergePersons(ctx context.Context, tx *Tx, into, from *personRow, k
 func (s *CaseService) FindMerges(ctx context.Context, caseID string) (_ []*fristad.MergeRecord, err error) {
 	defer wrapErr(&err, "CaseService.FindMerges")
 	var out []*fristad.MergeRecord
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, _ *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT m.id, m.merged_at, pi.reference, pf.reference, m.cases
 			FROM person_merges m JOIN persons pi ON pi.id = m.into_id JOIN persons pf ON pf.id = m.from_id
@@ -358,5 +361,8 @@ func (s *CaseService) FindMerges(ctx context.Context, caseID string) (_ []*frist
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "merges.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

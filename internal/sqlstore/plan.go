@@ -48,7 +48,7 @@ func errNoPlan() error {
 func (s *PlanService) CheckEligibility(ctx context.Context, caseID, versionID, day string) (_ *fristad.EligibilityResult, err error) {
 	defer wrapErr(&err, "PlanService.CheckEligibility")
 	var res *fristad.EligibilityResult
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		if err := checkDay("enrolled_on", day); err != nil {
 			return err
 		}
@@ -59,7 +59,10 @@ func (s *PlanService) CheckEligibility(ctx context.Context, caseID, versionID, d
 		res = v.CheckEligibility(c, day)
 		return s.db.audit(ctx, tx, auditEvent{Action: "plan.eligibility", ObjectType: "case", ObjectID: c.ID, Purpose: v.ID})
 	})
-	return res, err
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func checkDay(field, day string) error {
@@ -287,7 +290,7 @@ func planReviews(ctx context.Context, tx *Tx, dk *seal.DataKey, planID string) (
 func (s *PlanService) Plan(ctx context.Context, caseID string) (_ *fristad.Plan, err error) {
 	defer wrapErr(&err, "PlanService.Plan")
 	var plan *fristad.Plan
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		p, err := loadPlan(ctx, tx, dk, c.ID)
 		if isNoPlan(err) {
 			return s.db.audit(ctx, tx, auditEvent{Action: "plan.read", ObjectType: "case", ObjectID: c.ID})
@@ -298,7 +301,10 @@ func (s *PlanService) Plan(ctx context.Context, caseID string) (_ *fristad.Plan,
 		plan = p
 		return s.db.audit(ctx, tx, auditEvent{Action: "plan.read", ObjectType: "case", ObjectID: c.ID, Purpose: p.ID})
 	})
-	return plan, err
+	if err != nil {
+		return nil, err
+	}
+	return plan, nil
 }
 
 // isNoPlan reports whether err is errNoPlan's answer, so a missing
@@ -312,7 +318,7 @@ func isNoPlan(err error) bool {
 func (s *PlanService) PlanVersions(ctx context.Context, caseID string) (_ []*fristad.PlanVersionInfo, err error) {
 	defer wrapErr(&err, "PlanService.PlanVersions")
 	var out []*fristad.PlanVersionInfo
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT v.version, v.change, v.created_by, v.created_at FROM plan_versions v
 			WHERE v.plan_id = (SELECT id FROM plans WHERE case_id = $1
@@ -334,7 +340,10 @@ func (s *PlanService) PlanVersions(ctx context.Context, caseID string) (_ []*fri
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "plan.versions", ObjectType: "case", ObjectID: c.ID})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // PlanVersion returns the case's current plan as it stood in version,
@@ -343,7 +352,7 @@ func (s *PlanService) PlanVersion(ctx context.Context, caseID string, version in
 	defer wrapErr(&err, "PlanService.PlanVersion")
 	var plan *fristad.Plan
 	var info *fristad.PlanVersionInfo
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		var planID string
 		var ct []byte
 		v := fristad.PlanVersionInfo{Version: version}
@@ -368,7 +377,10 @@ func (s *PlanService) PlanVersion(ctx context.Context, caseID string, version in
 		plan, info = &p, &v
 		return s.db.audit(ctx, tx, auditEvent{Action: "plan.version.read", ObjectType: "case", ObjectID: c.ID, Purpose: planID + "/" + itoa(version)})
 	})
-	return plan, info, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, info, nil
 }
 
 // onPlan runs fn on the case's active plan in a write transaction, and

@@ -27,7 +27,7 @@ const residenceColumns = `id, kind, since, protected, address_ct, recorded_by, r
 func (s *ResidenceService) Residences(ctx context.Context, caseID string) (_ []*fristad.Residence, err error) {
 	defer wrapErr(&err, "ResidenceService.Residences")
 	var out []*fristad.Residence
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+residenceColumns+` FROM case_residences
 			WHERE case_id = $1 ORDER BY since DESC, recorded_at DESC, id DESC`, c.ID)
@@ -52,7 +52,10 @@ func (s *ResidenceService) Residences(ctx context.Context, caseID string) (_ []*
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "residence.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func scanResidence(row interface{ Scan(...any) error }) (*fristad.Residence, []byte, error) {
@@ -104,7 +107,7 @@ func (s *ResidenceService) RecordResidence(ctx context.Context, caseID string, r
 func (s *ResidenceService) RevealResidence(ctx context.Context, caseID, id string) (_ *fristad.Residence, err error) {
 	defer wrapErr(&err, "ResidenceService.RevealResidence")
 	var out *fristad.Residence
-	err = s.db.onCase(ctx, caseID, fristad.ActionResidenceReveal, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionResidenceReveal, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		if !fristad.ActorFromContext(ctx).FreshStepUp(tx.now) {
 			return fristad.ErrStepUpRequired()
 		}
@@ -125,5 +128,8 @@ func (s *ResidenceService) RevealResidence(ctx context.Context, caseID, id strin
 		out = r
 		return s.db.audit(ctx, tx, auditEvent{Action: "residence.reveal", ObjectType: "case", ObjectID: c.ID, Purpose: r.ID})
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -89,7 +89,7 @@ func closeRuleTasks(ctx context.Context, tx *Tx, caseID string, kinds []string, 
 func (s *TaskService) FindTasks(ctx context.Context, caseID string) (_ []*fristad.Task, err error) {
 	defer wrapErr(&err, "TaskService.FindTasks")
 	var tasks []*fristad.Task
-	err = s.db.onCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
+	err = s.db.readCase(ctx, caseID, fristad.ActionCaseRead, func(tx *Tx, c *fristad.Case, dk *seal.DataKey) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+taskColumns+`
 			FROM tasks t JOIN cases c ON c.id = t.case_id
@@ -120,7 +120,10 @@ func (s *TaskService) FindTasks(ctx context.Context, caseID string) (_ []*frista
 		tasks = append(tasks, done...)
 		return s.db.audit(ctx, tx, auditEvent{Action: "task.list", ObjectType: "case", ObjectID: c.ID, Purpose: c.Access})
 	})
-	return tasks, err
+	if err != nil {
+		return nil, err
+	}
+	return tasks, nil
 }
 
 // CreateTask adds an own task to a case.
@@ -227,7 +230,7 @@ func (s *TaskService) MyDeadlines(ctx context.Context, filter fristad.TaskFilter
 		limit = 500
 	}
 	var tasks []*fristad.Task
-	err = s.db.write(ctx, func(tx *Tx) error {
+	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, myDeadlinesSQL, actor.OrganisationID, until, actor.UserID, limit)
 		if err != nil {
 			return err
@@ -260,5 +263,8 @@ func (s *TaskService) MyDeadlines(ctx context.Context, filter fristad.TaskFilter
 		}
 		return s.db.audit(ctx, tx, auditEvent{Action: "task.deadlines", ObjectType: "task", Purpose: itoa(len(tasks))})
 	})
-	return tasks, err
+	if err != nil {
+		return nil, err
+	}
+	return tasks, nil
 }

@@ -138,21 +138,29 @@ func (s *TokenService) RevokeToken(ctx context.Context, id string) (err error) {
 	})
 }
 
-// AuthenticateToken returns the actor of an API token.
+// AuthenticateToken returns the actor of an API token. It reads, in a
+// read transaction, so a revoked or expired token, or one whose user is
+// disabled, is refused on its next request; last_used_at is written at
+// most once a minute (lastSeenEvery), when it is older than that.
 func (s *TokenService) AuthenticateToken(ctx context.Context, token string) (_ *fristad.Actor, err error) {
 	defer wrapErr(&err, "TokenService.AuthenticateToken")
 	unauthorized := fristad.Errorf(fristad.EUNAUTHORIZED, "the token is not valid")
-	var actor *fristad.Actor
-	err = s.db.write(ctx, func(tx *Tx) error {
+	var (
+		actor *fristad.Actor
+		id    string
+		stale bool
+		now   time.Time
+	)
+	err = s.db.read(ctx, func(tx *Tx) error {
 		a := &fristad.Actor{}
-		var id string
 		var expires time.Time
+		var used sql.NullTime
 		var revoked, disabled bool
 		err := tx.QueryRowContext(ctx, `
-			SELECT t.id, t.scope, t.expires_at, t.revoked_at IS NOT NULL, u.id, u.org_id, u.email, u.name, u.disabled_at IS NOT NULL
+			SELECT t.id, t.scope, t.expires_at, t.last_used_at, t.revoked_at IS NOT NULL, u.id, u.org_id, u.email, u.name, u.disabled_at IS NOT NULL
 			FROM api_tokens t JOIN users u ON u.id = t.user_id
 			WHERE t.token_hash = $1`, auth.HashToken(token)).
-			Scan(&id, &a.TokenScope, &expires, &revoked, &a.UserID, &a.OrganisationID, &a.Email, &a.Name, &disabled)
+			Scan(&id, &a.TokenScope, &expires, &used, &revoked, &a.UserID, &a.OrganisationID, &a.Email, &a.Name, &disabled)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -160,11 +168,10 @@ func (s *TokenService) AuthenticateToken(ctx context.Context, token string) (_ *
 			return err
 		}
 		if revoked || disabled || !tx.now.Before(expires) {
+			// Recorded through the committer, as reads are.
 			return s.db.audit(ctx, tx, auditEvent{Action: "token.refused", ObjectType: "api_token", ObjectID: id, ActorID: a.UserID, Result: "denied"})
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, tx.now, id); err != nil {
-			return err
-		}
+		stale, now = !used.Valid || tx.now.Sub(used.Time) >= lastSeenEvery, tx.now
 		if a.Roles, err = userRoles(ctx, tx, a.UserID); err != nil {
 			return err
 		}
@@ -177,6 +184,15 @@ func (s *TokenService) AuthenticateToken(ctx context.Context, token string) (_ *
 	}
 	if actor == nil {
 		return nil, unauthorized
+	}
+	if stale {
+		err := s.db.write(ctx, func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)`, now, id)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	return actor, nil
 }
