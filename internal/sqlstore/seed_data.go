@@ -564,12 +564,13 @@ func (cs *caseSeed) assessRisk(at time.Time, reason string) error {
 	previous := cs.c.RiskLevel
 	level := fristad.RiskLevels[weighted(r, 25, 40, 25, 10)]
 	if previous != "" && r.IntN(3) > 0 {
-		level = fristad.RiskLevels[min(max(fristad.RiskRank(previous)+r.IntN(3)-1, 0), 3)]
+		// The risk most often stays or falls as support takes hold.
+		level = fristad.RiskLevels[min(max(fristad.RiskRank(previous)+weighted(r, 40, 45, 15)-1, 0), 3)]
 	}
 	if reason == "scheduled" && r.IntN(8) == 0 {
 		reason = "incident"
 	}
-	next := [...]int{90, 60, 30, 14}[fristad.RiskRank(level)]
+	next := [...]int{180, 120, 45, 21}[fristad.RiskRank(level)]
 	a := &fristad.RiskAssessment{AssessedOn: day(at), Reason: reason, Level: level, ReassessOn: day(at.AddDate(0, 0, next)),
 		HerView: cs.fill(pick(r, seedHerViews)), Comment: cs.fill(pick(r, seedRiskComments))}
 	for _, f := range fristad.RiskFactors {
