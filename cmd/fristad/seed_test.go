@@ -2,12 +2,16 @@ package main
 
 import (
 	"database/sql"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fristad"
+	"fristad/internal/auth"
 	"fristad/internal/seal"
 	"fristad/internal/sqlstore"
 	"fristad/internal/testing/sqlstoretest"
@@ -18,7 +22,8 @@ import (
 // what the services would have written: the counts and the spread over
 // steps and pathways, cases that a seeded case worker reads through the
 // services with her sealed name, her plan and her timeline, an audit log
-// that verifies, and a second run that adds to the first.
+// that verifies, a second run that adds to the first, and the worker
+// logging in to the workspace and opening a case.
 func TestSeed(t *testing.T) {
 	const cases = 200
 	for _, engine := range sqlstoretest.Engines(t) {
@@ -162,6 +167,23 @@ func TestSeed(t *testing.T) {
 			}
 			if code, stdout, stderr := runCommand(t, nil, "audit", "verify", "--db", dsn); code != 0 {
 				t.Fatalf("audit verify after the second run: %d %q %q", code, stdout, stderr)
+			}
+
+			// The seeded worker logs in to the workspace and opens a case.
+			staff, _ := startCommand(t, append([]string{"serve", "--demo", "--staff-addr", "127.0.0.1:0", "--public-addr", "127.0.0.1:0"}, args...)...)
+			b := &formClient{t: t, base: staff, cookies: map[string]string{}}
+			b.get("/login")
+			if resp := b.post("/login", url.Values{"email": {email}, "password": {demoPassword}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("password: %d", resp.StatusCode)
+			}
+			totp, _ := auth.TOTPCode(demoSecret(email), time.Now())
+			if resp := b.post("/login/code", url.Values{"code": {totp}}); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+				t.Fatalf("code: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			for _, path := range []string{"/cases", "/cases/" + list[0].ID, "/cases/" + list[0].ID + "/timeline"} {
+				if resp := b.get(path); resp.StatusCode != http.StatusOK {
+					t.Errorf("GET %s = %d", path, resp.StatusCode)
+				}
 			}
 		})
 	}
