@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -56,9 +55,6 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 
-	// The batches are made and dropped quickly; collecting less often
-	// saves a fifth of the work for some more memory.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	fmt.Fprintf(stdout, "Seeding %d fictional cases into %s.\n", cases, db)
 	progress := newProgressBar(stdout, cases)
 	start := time.Now()

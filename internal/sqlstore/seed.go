@@ -202,10 +202,10 @@ func (db *DB) newSeeder(ctx context.Context, opts SeedOptions) (*seeder, error) 
 		return nil, err
 	}
 	if db.dialect.name == SQLite {
-		// One connection writes every batch, with a page cache large
-		// enough for the indexes the batches grow.
+		// One connection writes every batch, with a page cache of 512
+		// MiB for the indexes the batches grow (the default is 2 MiB).
 		if s.conn, err = db.db.Conn(ctx); err == nil {
-			_, err = s.conn.ExecContext(ctx, `PRAGMA cache_size = -131072`)
+			_, err = s.conn.ExecContext(ctx, `PRAGMA cache_size = -524288`)
 		}
 		if err != nil {
 			s.close()
@@ -412,7 +412,7 @@ func (s *seeder) run(ctx context.Context) (*SeedReport, error) {
 	}
 	gctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan *seedBatch, 2)
+	batches := make(chan *seedBatch, 1) // one made while one is written
 	genErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
