@@ -185,6 +185,7 @@ bench_engine() {
 
 	echo "bench: $engine: measuring, $DURATION each" >&2
 	wrk -t2 -c4 -d2s -s "$root/bench/workspace.lua" "$staff" -- mix "$work/users.tsv" >/dev/null # warm up
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	run_wrk healthz url "$staff/healthz"
 	run_wrk me me "$staff"
 	run_wrk case case "$staff"
@@ -213,7 +214,7 @@ bench_engine() {
 
 	echo
 	echo "$engine: $seeded"
-	echo "$engine: seed ${seed_s} s; cold start of serve ${ready_ms} ms; $USERS users, wrk -t$USERS -c$USERS -d$DURATION on $(nproc) CPUs, load before $(cut -d' ' -f1 /proc/loadavg)"
+	echo "$engine: seed ${seed_s} s; cold start of serve ${ready_ms} ms; $USERS users, wrk -t$USERS -c$USERS -d$DURATION on $(nproc) CPUs, load before $load"
 	printf '%-24s %12s %8s %8s %8s %8s %12s\n' request 'requests/s' 'p50 ms' 'p95 ms' 'p99 ms' errors 'of healthz'
 	for run in healthz me case mix; do
 		label=$run
