@@ -3,6 +3,7 @@
 //
 //	fristad serve     run both sites
 //	fristad demo      run both sites on fictional demo data
+//	fristad seed      add many fictional cases to a demo database
 //	fristad migrate   bring the database schema up to date
 //	fristad version   print the version
 package main
@@ -40,6 +41,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the staff workspace and the public portal", runServe, false},
 		{"demo", "run both sites on fictional demo data", runDemo, false},
+		{"seed", "add many fictional cases to a demo database", runSeed, false},
 		{"migrate", "bring the database schema up to date", runMigrate, false},
 		{"backup", "copy the embedded database and its key store, apart", runBackup, false},
 		{"org", "create and list organisations", runOrg, true},
