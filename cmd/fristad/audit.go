@@ -118,7 +118,23 @@ func runAuditVerify(ctx context.Context, args []string, stdout io.Writer) error 
 		outside = append(outside, c)
 	}
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		report, err := db.VerifyAudit(ctx, list, outside)
+		var report *audit.Report
+		var bar *progress
+		var seen int64
+		err := db.ReadAuditLog(ctx, func(l audit.Log) error {
+			var err error
+			report, err = audit.VerifyProgress(ctx, l, list, outside, func(done, total int64) {
+				if bar == nil {
+					bar = newProgress(os.Stderr, total, "verifying")
+				}
+				bar.Add(done - seen)
+				seen = done
+			})
+			return err
+		})
+		if bar != nil {
+			bar.Done()
+		}
 		if err != nil {
 			return fmt.Errorf("FAILED: %w", err)
 		}
