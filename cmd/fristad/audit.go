@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 
@@ -117,6 +118,11 @@ func runAuditVerify(ctx context.Context, args []string, stdout io.Writer) error 
 		}
 		outside = append(outside, c)
 	}
+	// Verify reads gigabytes of rows but keeps only a few batches of them:
+	// collecting garbage when the small live heap has grown fivefold
+	// rather than twofold saves it about a tenth of its time, for some
+	// 50 MB more memory.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
 		var report *audit.Report
 		var bar *progress
