@@ -19,6 +19,11 @@ const (
 	// data key (crypto-shredding), after the data-protection officer's
 	// decision.
 	ActionSubjectErase Action = "subject.erase"
+	// ActionDebugProfile is reading the running server's runtime profiles
+	// (CPU, heap, goroutines, execution trace) on the staff listener, when
+	// serve runs with --pprof. Profiles hold stack traces, counts and
+	// sizes, never the data the server holds (SR-28).
+	ActionDebugProfile Action = "debug.profile"
 )
 
 // rolePolicy says which roles may take an action that concerns no
@@ -35,6 +40,7 @@ var rolePolicy = map[Action][]Role{
 	ActionAuditRead:          {RoleAuditor},
 	ActionTokenManage:        {RoleAdministrator},
 	ActionSubjectErase:       {RoleAuditor},
+	ActionDebugProfile:       {RoleAdministrator},
 	// Intake is open to every frontline organisation (ID-03).
 	ActionCaseCreate: {RoleCaseWorker, RolePartner, RolePoliceLiaison},
 	// Listing cases returns only those on the actor's team.

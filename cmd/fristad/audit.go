@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 
@@ -117,8 +118,29 @@ func runAuditVerify(ctx context.Context, args []string, stdout io.Writer) error 
 		}
 		outside = append(outside, c)
 	}
+	// Verify reads gigabytes of rows but keeps only a few batches of them:
+	// collecting garbage when the small live heap has grown fivefold
+	// rather than twofold saves it about a tenth of its time, for some
+	// 50 MB more memory.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	return withStore(ctx, &cfg, func(ctx context.Context, db *sqlstore.DB) error {
-		report, err := db.VerifyAudit(ctx, list, outside)
+		var report *audit.Report
+		var bar *progress
+		var seen int64
+		err := db.ReadAuditLog(ctx, func(l audit.Log) error {
+			var err error
+			report, err = audit.VerifyProgress(ctx, l, list, outside, func(done, total int64) {
+				if bar == nil {
+					bar = newProgress(os.Stderr, total, "verifying")
+				}
+				bar.Add(done - seen)
+				seen = done
+			})
+			return err
+		})
+		if bar != nil {
+			bar.Done()
+		}
 		if err != nil {
 			return fmt.Errorf("FAILED: %w", err)
 		}

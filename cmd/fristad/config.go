@@ -38,6 +38,7 @@ type Config struct {
 	TrustedProxies  string // comma-separated addresses or CIDR prefixes
 	SMTPURL         string // where notice mail goes; none sent when empty
 	MailFrom        string
+	Pprof           bool // the Go runtime's profiles on the staff listener, for administrators
 	Demo            bool
 	Reset           bool
 	PrintConfig     bool
@@ -112,6 +113,7 @@ func serverFlags(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long to let requests finish when stopping")
 	fs.DurationVar(&c.IdleTimeout, "session-idle-timeout", c.IdleTimeout, "a staff session ends after this long without a request")
 	fs.DurationVar(&c.SessionMaxAge, "session-max-age", c.SessionMaxAge, "a staff session ends this long after login in any case")
+	fs.BoolVar(&c.Pprof, "pprof", c.Pprof, "serve the Go runtime's profiles (CPU, heap, goroutines, trace) under /debug/pprof/ on the staff listener, to signed-in administrators only")
 }
 
 // mailFlags adds the flags of the mail that tells staff of changes to

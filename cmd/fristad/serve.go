@@ -140,7 +140,7 @@ func newServer(cfg Config, db *sqlstore.DB, demo bool, proxies []netip.Prefix) (
 		return nil, err
 	}
 	editor := content.New(portalUI, services.ContentStore)
-	workspace, err := web.New(web.Config{Services: services, Content: editor, Demo: demo, Assets: assets, StaffURL: cfg.StaffURL})
+	workspace, err := web.New(web.Config{Services: services, Content: editor, Demo: demo, Assets: assets, StaffURL: cfg.StaffURL, Profiling: cfg.Pprof})
 	if err != nil {
 		return nil, err
 	}

@@ -85,20 +85,26 @@ type Event struct {
 // byte slices encode identically. Leaf does not validate e; call
 // [Event.Validate] first ([Append] rejects leaves of invalid events).
 func (e *Event) Leaf() []byte {
-	strs := e.stringFields()
-	n := 1 + 8 + 8 + 4*(len(strs)+2) + len(e.IPHMAC) + len(e.Detail)
-	for _, s := range strs {
+	n := 1 + 8 + 8 + 4*leafFields + len(e.IPHMAC) + len(e.Detail)
+	for _, s := range e.stringFields() {
 		n += len(s)
 	}
-	b := make([]byte, 0, n)
+	return e.AppendLeaf(make([]byte, 0, n))
+}
+
+// AppendLeaf appends the leaf of e, as [Event.Leaf] returns it, to b and
+// returns the extended buffer. It allocates nothing when b has room, so a
+// reader can encode many rows one after another into one buffer.
+func (e *Event) AppendLeaf(b []byte) []byte {
 	b = append(b, LeafVersion)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Seq))
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Time.UnixMicro()))
-	for _, s := range strs {
+	for _, s := range [...]string{e.ActorID, e.ActorOrg, e.ActorRole, e.Action, e.ObjectType,
+		e.ObjectID, e.Purpose, e.Result, e.RequestID} {
 		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
 		b = append(b, s...)
 	}
-	for _, s := range [][]byte{e.IPHMAC, e.Detail} {
+	for _, s := range [...][]byte{e.IPHMAC, e.Detail} {
 		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
 		b = append(b, s...)
 	}
@@ -127,56 +133,66 @@ var ErrMalformedLeaf = errors.New("audit: malformed leaf")
 // Time is returned in UTC; empty IPHMAC and Detail are returned as nil.
 // ParseLeaf checks structure only; it does not call [Event.Validate].
 func ParseLeaf(b []byte) (*Event, error) {
+	seq, micros, fields, err := splitLeaf(b)
+	if err != nil {
+		return nil, err
+	}
+	e := &Event{Seq: seq, Time: time.UnixMicro(micros).UTC()}
+	for i, p := range e.stringFieldPtrs() {
+		*p = string(fields[i])
+	}
+	if v := fields[leafFields-2]; len(v) > 0 {
+		e.IPHMAC = append([]byte(nil), v...)
+	}
+	if v := fields[leafFields-1]; len(v) > 0 {
+		e.Detail = append([]byte(nil), v...)
+	}
+	return e, nil
+}
+
+// leafFields is the number of length-prefixed fields of a leaf: the nine
+// strings, IPHMAC and Detail.
+const leafFields = 11
+
+// splitLeaf checks the structure of a leaf, as [ParseLeaf] does, and
+// returns its seq, its time in Unix microseconds and its fields as
+// subslices of b, allocating nothing.
+func splitLeaf(b []byte) (seq, micros int64, fields [leafFields][]byte, err error) {
 	if len(b) < 17 {
-		return nil, fmt.Errorf("%w: truncated header (%d bytes)", ErrMalformedLeaf, len(b))
+		return 0, 0, fields, fmt.Errorf("%w: truncated header (%d bytes)", ErrMalformedLeaf, len(b))
 	}
 	if b[0] != LeafVersion {
-		return nil, fmt.Errorf("%w: unknown version %d", ErrMalformedLeaf, b[0])
+		return 0, 0, fields, fmt.Errorf("%w: unknown version %d", ErrMalformedLeaf, b[0])
 	}
-	e := new(Event)
-	seq := binary.BigEndian.Uint64(b[1:9])
-	if int64(seq) < 0 {
-		return nil, fmt.Errorf("%w: negative seq", ErrMalformedLeaf)
+	seq = int64(binary.BigEndian.Uint64(b[1:9]))
+	if seq < 0 {
+		return 0, 0, fields, fmt.Errorf("%w: negative seq", ErrMalformedLeaf)
 	}
-	e.Seq = int64(seq)
-	e.Time = time.UnixMicro(int64(binary.BigEndian.Uint64(b[9:17]))).UTC()
+	micros = int64(binary.BigEndian.Uint64(b[9:17]))
 	rest := b[17:]
-	next := func(name string) ([]byte, error) {
+	for i := range fields {
+		name := "IPHMAC"
+		switch {
+		case i < len(fieldNames):
+			name = fieldNames[i]
+		case i == leafFields-1:
+			name = "Detail"
+		}
 		if len(rest) < 4 {
-			return nil, fmt.Errorf("%w: truncated length of %s", ErrMalformedLeaf, name)
+			return 0, 0, fields, fmt.Errorf("%w: truncated length of %s", ErrMalformedLeaf, name)
 		}
 		n := binary.BigEndian.Uint32(rest)
 		rest = rest[4:]
 		if uint64(n) > uint64(len(rest)) {
-			return nil, fmt.Errorf("%w: truncated %s", ErrMalformedLeaf, name)
+			return 0, 0, fields, fmt.Errorf("%w: truncated %s", ErrMalformedLeaf, name)
 		}
-		v := rest[:n:n]
+		fields[i] = rest[:n:n]
 		rest = rest[n:]
-		return v, nil
-	}
-	for i, p := range e.stringFieldPtrs() {
-		v, err := next(fieldNames[i])
-		if err != nil {
-			return nil, err
-		}
-		*p = string(v)
-	}
-	for _, f := range []struct {
-		name string
-		dst  *[]byte
-	}{{"IPHMAC", &e.IPHMAC}, {"Detail", &e.Detail}} {
-		v, err := next(f.name)
-		if err != nil {
-			return nil, err
-		}
-		if len(v) > 0 {
-			*f.dst = append([]byte(nil), v...)
-		}
 	}
 	if len(rest) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes", ErrMalformedLeaf, len(rest))
+		return 0, 0, fields, fmt.Errorf("%w: %d trailing bytes", ErrMalformedLeaf, len(rest))
 	}
-	return e, nil
+	return seq, micros, fields, nil
 }
 
 // Validate reports whether e may be appended to the log:

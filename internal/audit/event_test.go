@@ -252,3 +252,23 @@ func FuzzEventLeaf(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendLeaf checks that leaves appended one after another into one
+// buffer are each the event's leaf.
+func TestAppendLeaf(t *testing.T) {
+	var buf []byte
+	var ends []int
+	for i := range 20 {
+		e := testEvent(i)
+		buf = e.AppendLeaf(buf)
+		ends = append(ends, len(buf))
+	}
+	start := 0
+	for i, end := range ends {
+		e := testEvent(i)
+		if !bytes.Equal(buf[start:end], e.Leaf()) {
+			t.Errorf("appended leaf %d differs from Leaf()", i)
+		}
+		start = end
+	}
+}

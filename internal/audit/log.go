@@ -74,9 +74,13 @@ type SignedCheckpoint struct {
 }
 
 // Log is the read side of an audit log store, as used by [Verify] and the
-// proof functions. Verify calls the methods one at a time and never holds an
-// iterator open across calls, so a SQL implementation can run each call as
-// one query inside a single read transaction (for a consistent snapshot).
+// proof functions. Verify calls Size and Checkpoints first, then Leaves from
+// one goroutine while it calls ReadHashes from another. Each goroutine makes
+// one call at a time and holds no iterator open across calls, so a SQL
+// implementation can run each call as one query: the rows in one read
+// transaction and the stored hashes in a second one, on another connection,
+// whose snapshot is taken after the first's (a log only grows, so it holds
+// the stored hashes of every row the first one sees).
 type Log interface {
 	HashStore
 

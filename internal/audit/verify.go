@@ -3,9 +3,13 @@ package audit
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
+	"math/bits"
 	"slices"
+	"sync"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -101,8 +105,10 @@ type Report struct {
 	Problems []*VerifyError
 }
 
-// verifyBatch is the number of rows Verify asks Log.Leaves for at a time.
-const verifyBatch = 1024
+// verifyBatch is the number of rows Verify asks Log.Leaves for at a time:
+// enough that a query's own cost vanishes, few enough that the batches on
+// their way between the goroutines of Verify take a few megabytes.
+const verifyBatch = 8192
 
 // Verify checks the whole log against itself, its stored signed checkpoints
 // and the externally witnessed checkpoints (which the caller has already
@@ -121,6 +127,18 @@ const verifyBatch = 1024
 // If tampering is found, Verify returns the report and the first problem as a
 // *VerifyError. Other errors (storage, context) are returned as is.
 func Verify(ctx context.Context, log Log, verifiers note.Verifiers, witnessed []Checkpoint) (*Report, error) {
+	return VerifyProgress(ctx, log, verifiers, witnessed, nil)
+}
+
+// VerifyProgress is [Verify] that tells how far it has come: unless nil,
+// progress is called on the caller's goroutine after each batch of rows
+// with the number of events checked so far and the number the log claims
+// to hold.
+//
+// The rows are read on one goroutine, their stored hashes on a second and
+// hashed on the caller's, so that reading and hashing overlap; a problem
+// is still named by the first bad event, whichever goroutine met it.
+func VerifyProgress(ctx context.Context, log Log, verifiers note.Verifiers, witnessed []Checkpoint, progress func(done, total int64)) (*Report, error) {
 	rep := &Report{Witnessed: len(witnessed)}
 	var scanProbs, cpProbs, witProbs []*VerifyError
 
@@ -156,15 +174,20 @@ func Verify(ctx context.Context, log Log, verifiers note.Verifiers, witnessed []
 	slices.SortFunc(rep.Checkpoints, func(a, b Checkpoint) int { return cmp.Compare(a.Size, b.Size) })
 
 	roots := make(map[int64]tlog.Hash) // recomputed tree hash at each wanted size
-	want := make(map[int64]bool)
+	var want []int64                   // the sizes that need roots, ascending
 	for _, c := range rep.Checkpoints {
-		want[c.Size] = true
+		want = append(want, c.Size)
 	}
 	for _, w := range witnessed {
-		want[w.Size] = true
+		want = append(want, w.Size)
 	}
-	if want[0] {
-		roots[0] = emptyRoot
+	slices.Sort(want)
+	want = slices.Compact(want)
+	for len(want) > 0 && want[0] <= 0 {
+		if want[0] == 0 {
+			roots[0] = emptyRoot
+		}
+		want = want[1:]
 	}
 
 	// Scan all rows, recomputing the stored-hash table from scratch. Only
@@ -175,55 +198,52 @@ func Verify(ctx context.Context, log Log, verifiers note.Verifiers, witnessed []
 			scanProbs = []*VerifyError{p}
 		}
 	}
+	readCtx, cancel := context.WithCancel(ctx)
+	batches, wait := readLog(readCtx, log)
+	defer func() {
+		cancel()
+		wait()
+	}()
 	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+	var hasher recordHasher
+	hashes := make([]tlog.Hash, 0, 2*verifyBatch+64)
+	for b := range batches {
+		if b.err != nil {
+			return nil, b.err
 		}
-		rows, err := log.Leaves(ctx, n, verifyBatch)
-		if err != nil {
-			return nil, err
-		}
-		start := n
-		var hashes []tlog.Hash
-		for _, row := range rows {
-			if row.Seq != n {
-				reason := fmt.Sprintf("seq %d missing (next row has seq %d)", n, row.Seq)
-				if row.Seq < n {
-					reason = fmt.Sprintf("duplicate or out-of-order seq %d where %d expected", row.Seq, n)
-				}
-				if err := compareStored(ctx, log, start, n, hashes, firstBad); err != nil {
-					return nil, err
-				}
-				rep.Size = n
-				rep.Root, _ = tlog.TreeHash(n, &fr)
-				rep.Problems = append(scanProbs, verr(KindGap, n, -1, "%s", reason))
-				return rep, rep.Problems[0]
-			}
-			if e, err := ParseLeaf(row.Leaf); err != nil {
+		hashes = hashes[:0]
+		for _, row := range b.rows {
+			if seq, _, _, err := splitLeaf(row.Leaf); err != nil {
 				firstBad(verr(KindLeaf, n, -1, "%v", err))
-			} else if e.Seq != row.Seq {
-				firstBad(verr(KindLeaf, n, -1, "leaf encodes seq %d in row %d", e.Seq, row.Seq))
+			} else if seq != row.Seq {
+				firstBad(verr(KindLeaf, n, -1, "leaf encodes seq %d in row %d", seq, row.Seq))
 			}
-			hs, err := tlog.StoredHashes(n, row.Leaf, &fr)
-			if err != nil {
+			if hashes, err = fr.push(n, hasher.sum(row.Leaf), hashes); err != nil {
 				return nil, err
 			}
-			fr.add(n, hs)
-			hashes = append(hashes, hs...)
 			n++
-			if want[n] {
+			if len(want) > 0 && want[0] == n {
 				if roots[n], err = tlog.TreeHash(n, &fr); err != nil {
 					return nil, err
 				}
+				want = want[1:]
 			}
 		}
-		if err := compareStored(ctx, log, start, n, hashes, firstBad); err != nil {
+		if err := compareStored(b, hashes, firstBad); err != nil {
 			return nil, err
 		}
-		if len(rows) < verifyBatch {
-			break
+		if progress != nil {
+			progress(n, claimed)
 		}
+		if b.gap != nil {
+			rep.Size = n
+			rep.Root, _ = tlog.TreeHash(n, &fr)
+			rep.Problems = append(scanProbs, b.gap)
+			return rep, rep.Problems[0]
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	rep.Size = n
 	if rep.Root, err = tlog.TreeHash(n, &fr); err != nil {
@@ -289,44 +309,130 @@ func checkTree(r tlog.HashReader, old, new Checkpoint) error {
 	return tlog.CheckTree(p, new.Size, new.Root, old.Size, old.Root)
 }
 
-// compareStored compares the recomputed hashes of events [start, end) with
-// the stored ones and reports the first difference.
-func compareStored(ctx context.Context, s HashStore, start, end int64, hashes []tlog.Hash, bad func(*VerifyError)) error {
-	if start == end {
-		return nil
-	}
+// A batch is one stretch of the log on its way through Verify: the rows of
+// events [start, start+len(rows)), read on one goroutine, and their stored
+// hashes, read on another.
+type batch struct {
+	start int64
+	rows  []Row
+	// gap, if set, is the gap the rows stop before; the batch is the last.
+	gap *VerifyError
+	// stored are the stored hashes of the rows' events in index order, from
+	// tlog.StoredHashIndex(0, start): all of them, or those before the first
+	// missing one, whose index is missing (else -1).
+	stored  []tlog.Hash
+	missing int64
+	// err is a storage failure; the batch is the last.
+	err error
+}
+
+// readLog reads the log's rows in batches on one goroutine and their
+// stored hashes on another, and delivers the batches in order, the last
+// one ending at the log's end, before a gap or with a storage failure.
+// Each goroutine calls the log one call at a time. After ctx is done the
+// channel closes early; wait returns once neither goroutine is left.
+func readLog(ctx context.Context, log Log) (_ <-chan *batch, wait func()) {
+	toHashes := make(chan *batch, 1)
+	out := make(chan *batch, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(toHashes)
+		var n int64
+		for {
+			rows, err := log.Leaves(ctx, n, verifyBatch)
+			b := &batch{start: n, rows: rows, missing: -1, err: err}
+			for i, row := range rows {
+				if row.Seq != n {
+					reason := fmt.Sprintf("seq %d missing (next row has seq %d)", n, row.Seq)
+					if row.Seq < n {
+						reason = fmt.Sprintf("duplicate or out-of-order seq %d where %d expected", row.Seq, n)
+					}
+					b.gap = verr(KindGap, n, -1, "%s", reason)
+					b.rows = rows[:i]
+					break
+				}
+				n++
+			}
+			select {
+			case toHashes <- b:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || b.gap != nil || len(rows) < verifyBatch {
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		defer close(out)
+		for b := range toHashes {
+			if b.err == nil && len(b.rows) > 0 {
+				b.stored, b.missing, b.err = readStored(ctx, log, b.start, b.start+int64(len(b.rows)))
+			}
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	return out, wg.Wait
+}
+
+// readStored reads the stored hashes of events [start, end) in one call.
+// If some are missing it finds the first by halving the range, and returns
+// the hashes before it and its index.
+func readStored(ctx context.Context, s HashStore, start, end int64) (_ []tlog.Hash, missing int64, _ error) {
 	lo := tlog.StoredHashIndex(0, start)
-	if int64(len(hashes)) != tlog.StoredHashCount(end)-lo {
-		return errors.New("audit: internal error: stored hash count")
-	}
-	indexes := make([]int64, len(hashes))
+	indexes := make([]int64, tlog.StoredHashCount(end)-lo)
 	for i := range indexes {
 		indexes[i] = lo + int64(i)
 	}
-	got, err := s.ReadHashes(ctx, indexes)
-	if errors.Is(err, ErrNotFound) {
-		// Find the first missing one.
-		for _, x := range indexes {
-			if _, err := s.ReadHashes(ctx, []int64{x}); errors.Is(err, ErrNotFound) {
-				bad(verr(KindHash, seqOfHash(x), x, "stored hash %d is missing", x))
-				return nil
-			} else if err != nil {
-				return err
-			}
+	read := func(indexes []int64) ([]tlog.Hash, error) {
+		got, err := s.ReadHashes(ctx, indexes)
+		if err == nil && len(got) != len(indexes) {
+			return nil, fmt.Errorf("audit: ReadHashes returned %d hashes for %d indexes", len(got), len(indexes))
 		}
-		return errors.New("audit: ReadHashes reported a missing hash but none is missing")
+		return got, err
 	}
-	if err != nil {
-		return err
+	got, err := read(indexes)
+	if !errors.Is(err, ErrNotFound) {
+		return got, -1, err
 	}
-	if len(got) != len(indexes) {
-		return fmt.Errorf("audit: ReadHashes returned %d hashes for %d indexes", len(got), len(indexes))
+	// indexes[:ok] are all there; indexes[:bad] lack one.
+	ok, bad := 0, len(indexes)
+	got = nil
+	for bad-ok > 1 {
+		mid := (ok + bad) / 2
+		h, err := read(indexes[:mid])
+		switch {
+		case err == nil:
+			ok, got = mid, h
+		case errors.Is(err, ErrNotFound):
+			bad = mid
+		default:
+			return nil, -1, err
+		}
 	}
-	for i, h := range hashes {
-		if got[i] == h {
+	return got, indexes[ok], nil
+}
+
+// compareStored compares the recomputed hashes of a batch's events with
+// the stored ones and reports the first difference, or else the first
+// missing stored hash.
+func compareStored(b *batch, hashes []tlog.Hash, bad func(*VerifyError)) error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	lo := tlog.StoredHashIndex(0, b.start)
+	if int64(len(hashes)) != tlog.StoredHashCount(b.start+int64(len(b.rows)))-lo || len(b.stored) > len(hashes) {
+		return errors.New("audit: internal error: stored hash count")
+	}
+	for i, h := range b.stored {
+		if hashes[i] == h {
 			continue
 		}
-		x := indexes[i]
+		x := lo + int64(i)
 		seq := seqOfHash(x)
 		if level, _ := tlog.SplitStoredHashIndex(x); level == 0 {
 			bad(verr(KindLeaf, seq, x, "record hash of event %d recomputed from its row differs from the stored hash", seq))
@@ -334,6 +440,9 @@ func compareStored(ctx context.Context, s HashStore, start, end int64, hashes []
 			bad(verr(KindHash, seq, x, "stored level-%d hash completed by event %d differs from the recomputed hash", level, seq))
 		}
 		return nil
+	}
+	if b.missing >= 0 {
+		bad(verr(KindHash, seqOfHash(b.missing), b.missing, "stored hash %d is missing", b.missing))
 	}
 	return nil
 }
@@ -366,6 +475,24 @@ func (f *frontier) add(seq int64, hs []tlog.Hash) {
 	}
 }
 
+// push appends to out the stored hashes that appending event n, whose
+// record hash is h, writes — what tlog.StoredHashes returns, computed from
+// the frontier alone without allocating — and records them.
+func (f *frontier) push(n int64, h tlog.Hash, out []tlog.Hash) ([]tlog.Hash, error) {
+	out = append(out, h)
+	// Each trailing 1 bit of n completes a subtree with its left sibling.
+	m := bits.TrailingZeros64(uint64(n + 1))
+	for level := range m {
+		if level >= len(f.k) || f.k[level] != n>>level-1 {
+			return nil, fmt.Errorf("audit: internal error: level-%d hash left of event %d not on the right edge", level, n)
+		}
+		h = tlog.NodeHash(f.h[level], h)
+		out = append(out, h)
+	}
+	f.add(n, out[len(out)-m-1:])
+	return out, nil
+}
+
 // ReadHashes implements tlog.HashReader.
 func (f *frontier) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
@@ -377,4 +504,25 @@ func (f *frontier) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 		out[i] = f.h[level]
 	}
 	return out, nil
+}
+
+// recordHasher computes tlog.RecordHash, SHA-256(0x00 || leaf), reusing
+// one hash state for every leaf.
+type recordHasher struct {
+	d   hash.Hash
+	buf []byte
+}
+
+var leafPrefix = []byte{0x00} // RFC 6962 §2.1
+
+func (r *recordHasher) sum(leaf []byte) (h tlog.Hash) {
+	if r.d == nil {
+		r.d = sha256.New()
+	}
+	r.d.Reset()
+	r.d.Write(leafPrefix)
+	r.d.Write(leaf)
+	r.buf = r.d.Sum(r.buf[:0])
+	copy(h[:], r.buf)
+	return h
 }

@@ -405,3 +405,125 @@ func TestConsistency(t *testing.T) {
 		t.Fatal("CheckConsistency accepted new < old")
 	}
 }
+
+// TestVerifyBatches runs Verify over a log of several batches, so that the
+// rows, their stored hashes and the hashing meet across goroutines: the
+// first bad event is still the one named, progress counts every event,
+// and a storage failure or a cancelled context ends the run.
+func TestVerifyBatches(t *testing.T) {
+	const size = 2*verifyBatch + 100
+	base := newMemLog()
+	for i := range size {
+		base.append(t, testEvent(i))
+	}
+	ctx := context.Background()
+	for _, tt := range []struct {
+		name      string
+		tamper    func(m *memLog)
+		wantKind  Kind
+		wantIndex int64
+	}{
+		{"untouched", func(*memLog) {}, 0, 0},
+		{"row changed in the second batch", func(m *memLog) { m.rows[verifyBatch+5].ActorID = "x" }, KindLeaf, verifyBatch + 5},
+		{"stored hash missing in the last batch", func(m *memLog) {
+			delete(m.hashes, tlog.StoredHashIndex(1, (2*verifyBatch+41)/2))
+		}, KindHash, 2*verifyBatch + 41},
+		{"hash changed before a missing one in the same batch", func(m *memLog) {
+			corrupt(m, tlog.StoredHashIndex(0, verifyBatch+3))
+			delete(m.hashes, tlog.StoredHashIndex(0, verifyBatch+9))
+		}, KindLeaf, verifyBatch + 3},
+		{"missing hash in the first batch, changed row in the second", func(m *memLog) {
+			delete(m.hashes, tlog.StoredHashIndex(0, 700))
+			m.rows[verifyBatch+1].Result = ResultDenied
+		}, KindHash, 700},
+		{"changed row before a gap in a later batch", func(m *memLog) {
+			m.rows[3].Purpose = "other"
+			m.rows = slices.Delete(m.rows, verifyBatch+7, verifyBatch+8)
+		}, KindLeaf, 3},
+		{"gap in the second batch", func(m *memLog) {
+			m.rows = slices.Delete(m.rows, verifyBatch+7, verifyBatch+8)
+		}, KindGap, verifyBatch + 7},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := base.clone()
+			tt.tamper(m)
+			var calls, done, total int64
+			rep, err := VerifyProgress(ctx, m, nil, nil, func(d, n int64) {
+				if d < done {
+					t.Errorf("progress went back from %d to %d", done, d)
+				}
+				calls, done, total = calls+1, d, n
+			})
+			if tt.wantKind == 0 {
+				if err != nil || rep.Size != size {
+					t.Fatalf("Verify = %+v, %v", rep, err)
+				}
+				if calls != 3 || done != size || total != size {
+					t.Errorf("progress: %d calls, last %d of %d; want 3 calls, %d of %d", calls, done, total, size, size)
+				}
+				return
+			}
+			var ve *VerifyError
+			if !errors.As(err, &ve) || ve.Kind != tt.wantKind || ve.Index != tt.wantIndex {
+				t.Fatalf("Verify = %v; want %v at index %d", err, tt.wantKind, tt.wantIndex)
+			}
+		})
+	}
+
+	t.Run("storage failure", func(t *testing.T) {
+		broken := errors.New("disk on fire")
+		_, err := Verify(ctx, failingLog{base, verifyBatch + 1, broken}, nil, nil)
+		if !errors.Is(err, broken) {
+			t.Fatalf("Verify = %v; want %v", err, broken)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		_, err := VerifyProgress(ctx, base, nil, nil, func(int64, int64) { cancel() })
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Verify = %v; want %v", err, context.Canceled)
+		}
+	})
+}
+
+// failingLog fails to read any stored hash at or after index from.
+type failingLog struct {
+	*memLog
+	from int64
+	err  error
+}
+
+func (l failingLog) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	if slices.ContainsFunc(indexes, func(x int64) bool { return x >= l.from }) {
+		return nil, l.err
+	}
+	return l.memLog.ReadHashes(ctx, indexes)
+}
+
+// TestFrontierPush checks the allocation-free hashing Verify does against
+// tlog's own: the record hash and the stored hashes of every append.
+func TestFrontierPush(t *testing.T) {
+	var fr frontier
+	var rh recordHasher
+	m := newMemLog()
+	for i := range 300 {
+		e := testEvent(i)
+		leaf := e.Leaf()
+		if got, want := rh.sum(leaf), tlog.RecordHash(leaf); got != want {
+			t.Fatalf("record hash of event %d = %x, want %x", i, got, want)
+		}
+		want, err := tlog.StoredHashes(int64(i), leaf, m.tlogReader())
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.append(t, e)
+		got, err := fr.push(int64(i), rh.sum(leaf), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("stored hashes of event %d = %x, want %x", i, got, want)
+		}
+	}
+}

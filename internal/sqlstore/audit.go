@@ -163,25 +163,6 @@ func (l auditLog) Size(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-func (l auditLog) Leaves(ctx context.Context, start int64, limit int) ([]audit.Row, error) {
-	rows, err := l.tx.QueryContext(ctx, `
-		SELECT seq, at, actor_id, actor_org, actor_role, action, object_type, object_id, purpose, result, request_id, ip_hmac, detail
-		FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`, start, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []audit.Row
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, audit.Row{Seq: e.Seq, Leaf: e.Leaf()})
-	}
-	return out, rows.Err()
-}
-
 func scanEvent(rows *sql.Rows) (*audit.Event, error) {
 	var e audit.Event
 	err := rows.Scan(&e.Seq, &e.Time, &e.ActorID, &e.ActorOrg, &e.ActorRole, &e.Action, &e.ObjectType, &e.ObjectID, &e.Purpose, &e.Result, &e.RequestID, &e.IPHMAC, &e.Detail)
@@ -212,19 +193,6 @@ func (l auditLog) Checkpoints(ctx context.Context) ([]audit.SignedCheckpoint, er
 
 // AuditOrigin names this log in its checkpoints.
 const AuditOrigin = "fristad audit log"
-
-// VerifyAudit checks the whole audit trail against its stored hashes, its
-// signed checkpoints, and checkpoints kept by witnesses outside the
-// system, and reports the first problem.
-func (db *DB) VerifyAudit(ctx context.Context, verifiers note.Verifiers, witnessed []audit.Checkpoint) (*audit.Report, error) {
-	var report *audit.Report
-	err := db.read(ctx, func(tx *Tx) error {
-		var err error
-		report, err = audit.Verify(ctx, auditLog{tx}, verifiers, witnessed)
-		return err
-	})
-	return report, err
-}
 
 // CheckpointAudit signs the current head of the audit trail, stores the
 // checkpoint and returns the signed note, for keeping outside the system.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/pprof"
 
 	"fristad"
 	"fristad/internal/guard"
@@ -141,7 +142,27 @@ func (h *Handler) Register(mux Mux) {
 	h.route(mux, "GET /callbacks/{id}", allowed(fristad.ActionCallbackRead), h.handleCallback)
 	h.route(mux, "POST /callbacks/{id}/handle", allowed(fristad.ActionCallbackHandle), h.handleHandleCallback)
 
+	// The running server's profiles, to find where its time goes (issue
+	// 11): only when serve runs with --pprof, only for administrators.
+	// The command line is left out: it may hold the database's password.
+	if h.cfg.Profiling {
+		profile := allowed(fristad.ActionDebugProfile)
+		h.route(mux, "GET /debug/pprof/{profile...}", profile, serve(pprof.Index)) // the index and every named profile
+		h.route(mux, "GET /debug/pprof/profile", profile, serve(pprof.Profile))
+		h.route(mux, "GET /debug/pprof/trace", profile, serve(pprof.Trace))
+		h.route(mux, "GET /debug/pprof/symbol", profile, serve(pprof.Symbol))
+		h.route(mux, "GET /debug/pprof/cmdline", profile, h.handleNotFound)
+	}
+
 	h.route(mux, "GET /", anyone, h.handleNotFound)
+}
+
+// serve adapts a plain handler to a route's.
+func serve(fn http.HandlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		fn(w, r)
+		return nil
+	}
 }
 
 // Mux is where routes are registered: an *http.ServeMux, or a recorder in

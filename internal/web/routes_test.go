@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
+	"fristad"
 	"fristad/internal/guard"
 	"fristad/internal/render"
 )
@@ -49,6 +51,36 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 	} {
 		if g, ok := routes[pattern].(*guard.Route); !ok || g.Policy.Name != want {
 			t.Errorf("route %q: policy %v; want %q", pattern, routes[pattern], want)
+		}
+	}
+}
+
+// TestProfilingRoutes checks that the runtime's profiles are routes only
+// with Profiling, each for those allowed fristad.ActionDebugProfile.
+func TestProfilingRoutes(t *testing.T) {
+	assets, err := render.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, on := range []bool{false, true} {
+		h, err := New(Config{Assets: assets, Profiling: on})
+		if err != nil {
+			t.Fatal(err)
+		}
+		routes := recorder{}
+		h.Register(routes)
+		n := 0
+		for pattern, handler := range routes {
+			if !strings.Contains(pattern, "/debug/") {
+				continue
+			}
+			n++
+			if g, ok := handler.(*guard.Route); !ok || g.Policy.Action != fristad.ActionDebugProfile || !g.Policy.Login {
+				t.Errorf("route %q: policy %v; want %q", pattern, handler, fristad.ActionDebugProfile)
+			}
+		}
+		if on && n == 0 || !on && n != 0 {
+			t.Errorf("Profiling %v: %d profile routes", on, n)
 		}
 	}
 }

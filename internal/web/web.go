@@ -42,6 +42,9 @@ type Config struct {
 	Content fristad.ContentEditor
 	// Now is the clock; it defaults to time.Now.
 	Now func() time.Time
+	// Profiling serves the Go runtime's profiles under /debug/pprof/ to
+	// administrators (serve --pprof); without it those paths do not exist.
+	Profiling bool
 }
 
 // Handler serves the staff workspace.
