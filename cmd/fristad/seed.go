@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -56,16 +55,19 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 
 	fmt.Fprintf(stdout, "Seeding %d fictional cases into %s.\n", cases, db)
-	progress := newProgressBar(stdout, cases)
+	progress, seeded := newProgress(stdout, int64(cases), "seeding cases"), 0
 	start := time.Now()
 	report, err := db.Seed(fristad.NewContextWithActor(ctx, fristad.SystemActor("seed")), sqlstore.SeedOptions{
 		Cases:      cases,
 		Password:   demoPassword,
 		TOTPSecret: demoSecret,
-		Progress:   progress.update,
-		Seed:       uint64(time.Now().UnixNano()),
+		Progress: func(p sqlstore.SeedProgress) {
+			progress.Add(int64(p.Cases - seeded))
+			seeded = p.Cases
+		},
+		Seed: uint64(time.Now().UnixNano()),
 	})
-	progress.done()
+	progress.Done()
 	if err != nil {
 		return err
 	}
@@ -84,55 +86,6 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Run it with: fristad serve --demo --db DATABASE --master-key-file %s\n", cfg.MasterKeyFile)
 	}
 	return nil
-}
-
-// progressBar shows how far a long task has come: a bar redrawn in place
-// on a terminal, a plain line at every tenth otherwise.
-type progressBar struct {
-	w        io.Writer
-	total    int
-	terminal bool
-	start    time.Time
-	shown    int // tenths shown, without a terminal
-}
-
-func newProgressBar(w io.Writer, total int) *progressBar {
-	p := &progressBar{w: w, total: total, start: time.Now()}
-	if f, ok := w.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			p.terminal = true
-		}
-	}
-	return p
-}
-
-func (p *progressBar) update(s sqlstore.SeedProgress) {
-	elapsed := time.Since(p.start).Round(time.Second)
-	if !p.terminal {
-		tenths := s.Cases * 10 / max(s.Total, 1)
-		if tenths > p.shown {
-			p.shown = tenths
-			fmt.Fprintf(p.w, "%3d%%  %s of %s cases, %s audit events, %s\n", tenths*10,
-				thousands(int64(s.Cases)), thousands(int64(s.Total)), thousands(s.Events), elapsed)
-		}
-		return
-	}
-	const width = 30
-	filled := s.Cases * width / max(s.Total, 1)
-	eta := ""
-	if s.Cases > 0 && s.Cases < s.Total {
-		left := time.Duration(float64(time.Since(p.start)) * float64(s.Total-s.Cases) / float64(s.Cases)).Round(time.Second)
-		eta = ", " + left.String() + " left"
-	}
-	fmt.Fprintf(p.w, "\r[%s%s] %3d%%  %s/%s cases  %s audit events  %s%s\x1b[K", strings.Repeat("#", filled), strings.Repeat(".", width-filled),
-		s.Cases*100/max(s.Total, 1), thousands(int64(s.Cases)), thousands(int64(s.Total)), thousands(s.Events), elapsed, eta)
-}
-
-// done ends the bar's line.
-func (p *progressBar) done() {
-	if p.terminal {
-		fmt.Fprintln(p.w)
-	}
 }
 
 // thousands writes n with thin groups of three digits: 10,000,000.

@@ -116,7 +116,9 @@ func TestLastSeenOncePerMinute(t *testing.T) {
 		}
 		written = clk.Now()
 		clk.Add(59 * time.Second)
-		lastSeen()
+		if got := lastSeen(); !got.Equal(written) {
+			t.Errorf("last seen 59 s after it was written = %v; want %v", got, written)
+		}
 		// 14:01 after that last request, but 15:00 after the last time
 		// written: ended, a minute early at most.
 		clk.Add(14*time.Minute + time.Second)
