@@ -36,7 +36,7 @@ func TestSeed(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("seed: exit %d: %s", code, stderr)
 			}
-			if !strings.Contains(stdout, "Added 200 cases") || !strings.Contains(stdout, "100%") {
+			if !strings.Contains(stdout, "Added 200 cases") {
 				t.Errorf("seed said:\n%s", stdout)
 			}
 
