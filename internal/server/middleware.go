@@ -17,29 +17,37 @@ import (
 )
 
 // chain wraps a site's routes in the middleware every response passes
-// through, outermost first: request id, the client's address behind a
-// trusted proxy, logging and metrics, recovery, security headers, body
-// limit, cross-origin protection. The routes are the site's mux, or a
-// handler in front of it (see New).
-func (s *Server) chain(site string, mux *http.ServeMux, routes http.Handler) http.Handler {
+// through, outermost first: request id, logging and metrics, the client's
+// address behind a trusted proxy, recovery, security headers, body limit,
+// cross-origin protection, and last the request id in the context and the
+// route pattern noted. front, if not nil, puts a handler in front of that
+// last step (see New).
+func (s *Server) chain(site string, mux *http.ServeMux, front func(http.Handler) http.Handler) http.Handler {
 	s.registerCSPReports(mux, site)
-	h := recordPattern(routes)
-	h = crossOriginProtection(h)
+	routes := withRequestID(recordPattern(mux))
+	if front != nil {
+		routes = recordPattern(front(routes))
+	}
+	h := crossOriginProtection(routes)
 	h = limitBody(h)
 	h = secureHeaders(site, h)
 	h = s.recoverPanics(h)
-	h = s.logRequests(site, h)
 	h = realClient(s.cfg.TrustedProxies, h)
-	return requestID(newRequestIDs(), h)
+	return s.logRequests(site, newRequestIDs(), h)
 }
 
-// requestID gives every request an id, carried in its context and sent
-// back as X-Request-Id, so a user's error reference finds the log line.
-func requestID(ids *requestIDs, next http.Handler) http.Handler {
+// withRequestID puts the request's id (made by logRequests, which sends
+// it back as X-Request-Id) into its context, for the handlers' error
+// pages, log lines and audit events, so that a user's error reference
+// finds the log line. It is the last step before the routes: a handler in
+// front of it that answers from memory (portal.Rendered) needs no context
+// and saves the request copy.
+func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := ids.next()
-		w.Header()["X-Request-Id"] = []string{id}
-		next.ServeHTTP(w, r.WithContext(fristad.NewContextWithRequestID(r.Context(), id)))
+		if sw := findStatusWriter(w); sw != nil {
+			r = r.WithContext(fristad.NewContextWithRequestID(r.Context(), sw.id[0]))
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -69,11 +77,13 @@ func (ids *requestIDs) next() string {
 
 // recordPattern notes which route pattern served the request, after the
 // routes have matched it, on the response's statusWriter for the log line
-// written by logRequests.
+// written by logRequests. The mux sets the pattern on the request it is
+// given; a request that the routes passed on as a copy (withRequestID)
+// has none here, and the copy's was noted inside.
 func recordPattern(routes http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		routes.ServeHTTP(w, r)
-		if sw := findStatusWriter(w); sw != nil {
+		if sw := findStatusWriter(w); sw != nil && r.Pattern != "" {
 			sw.pattern = r.Pattern
 		}
 	})
@@ -93,13 +103,15 @@ func findStatusWriter(w http.ResponseWriter) *statusWriter {
 	}
 }
 
-// statusWriter remembers the status and size of a response, and the
-// route pattern that answered (recordPattern).
+// statusWriter remembers the status and size of a response, the route
+// pattern that answered (recordPattern), and the request's id, as the
+// value of the X-Request-Id header (a full slice, see headerValue).
 type statusWriter struct {
 	http.ResponseWriter
 	status  int
 	bytes   int
 	pattern string
+	id      [1]string
 }
 
 func (w *statusWriter) WriteHeader(status int) {
@@ -121,14 +133,16 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests writes one log line and the metrics for each request. It
-// logs the route pattern, never the path or query, which could carry
-// search terms, and never a client address on the public site.
-func (s *Server) logRequests(site string, next http.Handler) http.Handler {
+// logRequests gives every request an id and writes one log line and the
+// metrics for each. It logs the route pattern, never the path or query,
+// which could carry search terms, and never a client address on the
+// public site.
+func (s *Server) logRequests(site string, ids *requestIDs, next http.Handler) http.Handler {
 	series := s.metrics.site(site)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &statusWriter{ResponseWriter: w, id: [1]string{ids.next()}}
+		w.Header()["X-Request-Id"] = sw.id[:]
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -152,7 +166,7 @@ func (s *Server) logRequests(site string, next http.Handler) http.Handler {
 				"status", sw.status,
 				"bytes", sw.bytes,
 				"duration_ms", float64(elapsed.Microseconds())/1000,
-				"request_id", fristad.RequestIDFromContext(r.Context()),
+				"request_id", sw.id[0],
 			)
 		}
 	})
@@ -171,7 +185,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.metrics.panics.Inc()
-			id := fristad.RequestIDFromContext(r.Context())
+			var id string
+			if sw := findStatusWriter(w); sw != nil {
+				id = sw.id[0]
+			}
 			slog.ErrorContext(r.Context(), "panic", "value", fmt.Sprint(v), "request_id", id, "pattern", r.Pattern)
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusInternalServerError)
