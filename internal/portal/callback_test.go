@@ -49,7 +49,7 @@ func callbackServer(t *testing.T, in fristad.CallbackInbox) (*Handler, http.Hand
 	h.form.now = func() time.Time { return now }
 	mux := http.NewServeMux()
 	h.Register(mux)
-	return h, withNonce(mux), &now
+	return h, withPolicy(mux), &now
 }
 
 var formTokenRE = regexp.MustCompile(`name="form_token" value="([^"]+)"`)
@@ -94,7 +94,7 @@ func TestCallbackForm(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/{file}", assets)
 	h.Register(mux)
-	srv := withNonce(mux)
+	srv := withPolicy(mux)
 	extra := assets.Size("style.css", true) + assets.Size("quick-exit.js", true) + assets.Size("favicon.svg", true)
 	heaviest, heaviestLang := 0, ""
 	for _, tag := range i18n.Portal().Languages() {

@@ -91,7 +91,7 @@ func newDirectoryServer(t *testing.T, d *fakeDirectory) (*Handler, http.Handler)
 	h, _ := mustNew(t, Config{Directory: DirectoryOf(d), Now: func() time.Time { return updated }})
 	mux := http.NewServeMux()
 	h.Register(mux)
-	return h, withNonce(mux)
+	return h, withPolicy(mux)
 }
 
 // names returns the providers a directory page lists.

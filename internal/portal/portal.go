@@ -202,16 +202,51 @@ func (h *Handler) Engine() *render.Engine { return h.engine }
 // root first, for tests that visit them all.
 func (h *Handler) Addresses() []string { return append([]string{"/"}, h.site.Load().addrs...) }
 
+// The patterns of the content pages, which Rendered notes as the mux
+// would.
+const (
+	startPattern = "GET /{lang}/{$}"       // a language's start page
+	pagePattern  = "GET /{lang}/{page...}" // its other pages
+)
+
 // Register adds the portal's routes to mux. Every route of the public
 // portal is listed here.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", h.handle(h.handleRoot))
 	h.registerCallback(mux)
-	mux.Handle("GET /{lang}/{$}", h.handle(h.handlePage)) // a language's start page
+	mux.Handle(startPattern, h.handle(h.handlePage))
 	h.registerHSDS(mux)
-	mux.Handle("GET /{lang}/{page...}", h.handle(h.handlePage)) // its other pages
+	mux.Handle(pagePattern, h.handle(h.handlePage))
 	mux.Handle("GET /{lang}", h.handle(h.handleLanguageRoot))
 	mux.Handle("GET /", h.handle(h.handleNotFound))
+}
+
+// Rendered returns a handler that answers a request for a content page
+// rendered ahead of time straight from memory, and passes every other
+// request on to routes, the public site's mux with the portal's routes.
+// A content page is what the mux would send to handlePage and handlePage
+// would find among the pages; only its matching is skipped, which costs
+// more than the rest of the answer (it allocates for the path values and
+// matches a path that ends in a {page...} wildcard twice, to see whether
+// the same path with a slash would match better). The pattern the mux
+// would have matched is noted on the request, for logs and metrics.
+//
+// Only a path sent as the portal writes its links is taken: one with
+// escapes (RawPath) or to be cleaned is the mux's, as before.
+func (h *Handler) Rendered(routes http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.RawPath == "" {
+			if res, ok := h.site.Load().pages[r.URL.Path]; ok {
+				r.Pattern = pagePattern
+				if strings.HasSuffix(r.URL.Path, "/") {
+					r.Pattern = startPattern
+				}
+				res.ServeHTTP(w, r)
+				return
+			}
+		}
+		routes.ServeHTTP(w, r)
+	})
 }
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -282,7 +317,7 @@ func (h *Handler) requestLanguage(r *http.Request) language.Tag {
 }
 
 // ErrorPage is the portal's error page. Unlike the content pages it is
-// rendered for each request, with the server's nonce, and never cached.
+// rendered for each request, with its request id, and never cached.
 type ErrorPage struct {
 	Page
 	Status int
@@ -431,9 +466,10 @@ func (h *Handler) execute(name string, data any) ([]byte, error) {
 }
 
 // fakeRequest stands for the visitor when a page is rendered ahead of
-// time: it has the address, no request id, and nonceMark for the nonce,
-// which each response replaces with its own.
+// time: it has the address, and no request id and no CSP nonce, so the
+// page is the same bytes for everyone. The public site's policy allows
+// the portal's stylesheet and script as files of its own ('self'), so
+// they need no nonce (SR-50).
 func fakeRequest(addr string) *http.Request {
-	r := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: addr}, Header: http.Header{}}
-	return r.WithContext(render.NewContextWithNonce(context.Background(), nonceMark))
+	return &http.Request{Method: http.MethodGet, URL: &url.URL{Path: addr}, Header: http.Header{}}
 }

@@ -3,9 +3,8 @@ package portal
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/rand"
-	"hash/crc32"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -22,28 +21,32 @@ import (
 
 // newServer returns a mux with the portal and its static files, as the
 // public listener has them, behind a stand-in for the server's security
-// headers: a fresh nonce in the context and in the policy.
+// headers: the public site's policy, the same on every response.
 func newServer(t *testing.T) (*Handler, *render.Assets, http.Handler) {
 	t.Helper()
 	h, assets := mustNew(t, Config{Demo: true, Directory: DirectoryOf(&fakeDirectory{listings: manyListings(directoryPageSize + 5), programmes: sampleProgrammes()})})
 	mux := http.NewServeMux()
 	mux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	h.Register(mux)
-	return h, assets, withNonce(mux)
+	return h, assets, withPolicy(mux)
 }
 
-// withNonce gives every request a fresh CSP nonce, as the server's
-// middleware does.
-func withNonce(next http.Handler) http.Handler {
+// testCSP stands for the public site's Content-Security-Policy: scripts
+// and styles only from the site's own files, none inline.
+const testCSP = "default-src 'none'; script-src 'self'; style-src 'self'; frame-ancestors 'none'"
+
+// withPolicy sets the policy on every response, as the server's
+// middleware does for the public site: no nonce in the context.
+func withPolicy(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		nonce := rand.Text()[:24]
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+"'")
+		w.Header().Set("Content-Security-Policy", testCSP)
 		w.Header().Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r.WithContext(render.NewContextWithNonce(r.Context(), nonce)))
+		next.ServeHTTP(w, r)
 	})
 }
 
-var cspNonceRE = regexp.MustCompile(`'nonce-([A-Za-z0-9_-]+)'`)
+// assetRE finds the portal's stylesheet and script in a page's head.
+var assetRE = regexp.MustCompile(`<link rel="stylesheet" href="/static/style\.[0-9a-f]+\.css">|<script src="/static/quick-exit\.[0-9a-f]+\.js" defer></script>`)
 
 // get sends a GET for target with the headers given as pairs.
 func get(t *testing.T, srv http.Handler, target string, headers ...string) *httptest.ResponseRecorder {
@@ -208,9 +211,8 @@ func TestHeaders(t *testing.T) {
 			if h.Get("Cache-Control") != tc.cache || h.Get("Vary") != tc.vary {
 				t.Errorf("GET %s: Cache-Control %q, Vary %q; want %q, %q", tc.target, h.Get("Cache-Control"), h.Get("Vary"), tc.cache, tc.vary)
 			}
-			m := cspNonceRE.FindStringSubmatch(h.Get("Content-Security-Policy"))
-			if m == nil {
-				t.Fatalf("GET %s: no nonce in the Content-Security-Policy %q", tc.target, h.Get("Content-Security-Policy"))
+			if csp := h.Get("Content-Security-Policy"); csp != testCSP {
+				t.Errorf("GET %s: Content-Security-Policy %q, want the site's %q", tc.target, csp, testCSP)
 			}
 			if len(h.Values("Set-Cookie")) > 0 {
 				t.Errorf("GET %s sets a cookie", tc.target)
@@ -227,8 +229,12 @@ func TestHeaders(t *testing.T) {
 			if !strings.HasPrefix(body, "<!DOCTYPE html>") {
 				t.Errorf("GET %s: body starts %q", tc.target, body[:min(len(body), 40)])
 			}
-			if n := strings.Count(body, `nonce="`+m[1]+`"`); n != 2 || strings.Count(body, "nonce=") != 2 || strings.Contains(body, nonceMark) {
-				t.Errorf("GET %s: the page carries the response's nonce %d times; want on its stylesheet and script", tc.target, n)
+			// The page is the same for everyone: its stylesheet and
+			// script are files under 'self', and there is no nonce, no
+			// inline script and no inline style to allow.
+			if n := len(assetRE.FindAllString(body, -1)); n != 2 || strings.Contains(body, "nonce") ||
+				strings.Count(body, "<script") != 1 || strings.Contains(body, "<style") || strings.Contains(body, " style=") {
+				t.Errorf("GET %s: %d of the stylesheet and script as files; want both, and nothing inline or nonced", tc.target, n)
 			}
 			if h.Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
 				t.Errorf("GET %s: Content-Length %s for %d bytes", tc.target, h.Get("Content-Length"), rec.Body.Len())
@@ -237,20 +243,24 @@ func TestHeaders(t *testing.T) {
 	}
 }
 
-// TestETag checks revalidation: the same ETag for the same bytes, a 304
-// without a body for If-None-Match, different tags for the two encodings.
+// TestETag checks revalidation: the same strong ETag for the same bytes, a
+// 304 without a body for If-None-Match, different tags for the two
+// encodings.
 func TestETag(t *testing.T) {
 	_, _, srv := newServer(t)
 	for _, enc := range []string{"", "gzip"} {
 		first := get(t, srv, "/sv/help", "Accept-Encoding", enc)
 		etag := first.Header().Get("ETag")
-		if !strings.HasPrefix(etag, `W/"`) {
-			t.Fatalf("ETag %q; want a weak one: the bytes differ by the nonce", etag)
+		if !strings.HasPrefix(etag, `"`) || !strings.HasSuffix(etag, `"`) {
+			t.Fatalf("ETag %q; want a strong one: the bytes are the same on every response", etag)
+		}
+		if again := get(t, srv, "/sv/help", "Accept-Encoding", enc); again.Body.String() != first.Body.String() {
+			t.Errorf("two answers of /sv/help (encoding %q) differ", enc)
 		}
 		if again := get(t, srv, "/sv/help", "Accept-Encoding", enc).Header().Get("ETag"); again != etag {
 			t.Errorf("the ETag changed between two requests: %s, %s", etag, again)
 		}
-		for _, inm := range []string{etag, strings.TrimPrefix(etag, "W/"), `"other", ` + etag, "*"} {
+		for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
 			rec := get(t, srv, "/sv/help", "Accept-Encoding", enc, "If-None-Match", inm)
 			if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 || rec.Header().Get("ETag") != etag {
 				t.Errorf("If-None-Match: %s (encoding %q): %d with %d bytes, ETag %q; want 304, empty, %s",
@@ -259,9 +269,12 @@ func TestETag(t *testing.T) {
 			if rec.Header().Get("Cache-Control") != cacheContent {
 				t.Errorf("304: Cache-Control %q", rec.Header().Get("Cache-Control"))
 			}
-			// The browser's copy keeps its own policy, with the copy's nonce.
-			if csp := rec.Header().Get("Content-Security-Policy"); csp != "" {
-				t.Errorf("304 with a Content-Security-Policy %q", csp)
+			// The policy is the page's: the same on every response.
+			if csp := rec.Header().Get("Content-Security-Policy"); csp != testCSP {
+				t.Errorf("304 with a Content-Security-Policy %q, want the page's", csp)
+			}
+			if ce := rec.Header().Get("Content-Encoding"); ce != "" {
+				t.Errorf("304 with Content-Encoding %q", ce)
 			}
 		}
 		if rec := get(t, srv, "/sv/help", "Accept-Encoding", enc, "If-None-Match", `"stale"`); rec.Code != http.StatusOK {
@@ -415,52 +428,88 @@ func TestAcceptsGzip(t *testing.T) {
 	}
 }
 
-// TestGzipAssembly checks that every page, gzipped from its pieces with a
-// nonce put in, unzips to the plain page with the same nonce, for nonces
-// of any length.
-func TestGzipAssembly(t *testing.T) {
+// TestGzip checks that every page, served gzipped, unzips to the plain
+// page, and that both come with their own length.
+func TestGzip(t *testing.T) {
 	h, _, _ := newServer(t)
-	for _, nonce := range []string{"", "abc", rand.Text()[:24], strings.Repeat("n", 300)} {
-		for addr, res := range h.site.Load().pages {
-			req := httptest.NewRequest(http.MethodGet, addr, nil).WithContext(render.NewContextWithNonce(t.Context(), nonce))
-			plain := httptest.NewRecorder()
-			res.ServeHTTP(plain, req)
+	for addr, res := range h.site.Load().pages {
+		req := httptest.NewRequest(http.MethodGet, addr, nil)
+		plain := httptest.NewRecorder()
+		res.ServeHTTP(plain, req)
+		req.Header.Set("Accept-Encoding", "gzip")
+		gz := httptest.NewRecorder()
+		res.ServeHTTP(gz, req)
+		for _, rec := range []*httptest.ResponseRecorder{plain, gz} {
+			if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(rec.Body.Len()) {
+				t.Fatalf("%s: Content-Length %s for %d bytes", addr, cl, rec.Body.Len())
+			}
+		}
+		if gz.Header().Get("Content-Encoding") != "gzip" || plain.Header().Get("Content-Encoding") != "" {
+			t.Fatalf("%s: Content-Encoding %q gzipped, %q plain", addr, gz.Header().Get("Content-Encoding"), plain.Header().Get("Content-Encoding"))
+		}
+		if got := gunzip(t, gz.Body.Bytes()); got != plain.Body.String() {
+			t.Fatalf("%s: the gzipped page unzips to %d bytes that differ from the %d plain ones", addr, len(got), plain.Body.Len())
+		}
+	}
+}
+
+// TestRendered checks that a page answered before the mux (Rendered) is
+// answered exactly as the mux would have it answered, with the pattern
+// the mux would note, and that every other request still reaches the mux.
+func TestRendered(t *testing.T) {
+	h, assets := mustNew(t, Config{Demo: true, Directory: DirectoryOf(&fakeDirectory{listings: manyListings(3), programmes: sampleProgrammes()})})
+	mux := http.NewServeMux()
+	mux.Handle("GET "+render.StaticPrefix+"{file}", assets)
+	h.Register(mux)
+	front := h.Rendered(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Mux", "yes")
+		mux.ServeHTTP(w, r)
+	}))
+	serve := func(srv http.Handler, method, target string, gz bool) (*httptest.ResponseRecorder, string) {
+		req := httptest.NewRequest(method, target, nil)
+		if gz {
 			req.Header.Set("Accept-Encoding", "gzip")
-			gz := httptest.NewRecorder()
-			res.ServeHTTP(gz, req)
-			for _, rec := range []*httptest.ResponseRecorder{plain, gz} {
-				if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(rec.Body.Len()) {
-					t.Fatalf("%s with nonce %q: Content-Length %s for %d bytes", addr, nonce, cl, rec.Body.Len())
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec, req.Pattern
+	}
+	targets := append(h.Addresses(), "/sv", "/en/help/", "/en//help", "/en/./help", "/en/h%65lp", "/EN/help",
+		"/en/no-such-page", "/en/services?group=women", "/en/call-back", "/hsds/services", "/healthz", "/static/none.css")
+	rendered := 0
+	for _, target := range targets {
+		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+			for _, gz := range []bool{false, true} {
+				want, wantPattern := serve(mux, method, target, gz)
+				got, gotPattern := serve(front, method, target, gz)
+				viaMux := got.Header().Get("X-Mux") == "yes"
+				got.Header().Del("X-Mux")
+				if !viaMux {
+					rendered++
+				}
+				if _, ok := h.site.Load().pages[target]; ok == viaMux && method != http.MethodPost {
+					t.Errorf("%s %s: answered before the mux %v, want %v", method, target, !viaMux, ok)
+				}
+				if got.Code != want.Code || gotPattern != wantPattern || got.Body.String() != want.Body.String() ||
+					!maps.EqualFunc(got.Header(), want.Header(), slices.Equal) {
+					t.Errorf("%s %s (gzip %v): %d, pattern %q, %d bytes, headers %v; through the mux %d, %q, %d bytes, %v", method, target, gz,
+						got.Code, gotPattern, got.Body.Len(), got.Header(), want.Code, wantPattern, want.Body.Len(), want.Header())
 				}
 			}
-			if got := gunzip(t, gz.Body.Bytes()); got != plain.Body.String() {
-				t.Fatalf("%s with nonce %q: the gzipped page unzips to %d bytes that differ from the %d plain ones", addr, nonce, len(got), plain.Body.Len())
-			}
-			if n := strings.Count(plain.Body.String(), `nonce="`+nonce+`"`); n != 2 {
-				t.Fatalf("%s: the nonce %q is in the page %d times, want 2", addr, nonce, n)
-			}
 		}
+	}
+	if rendered == 0 {
+		t.Error("no page was answered before the mux")
 	}
 }
 
-func TestCRCCombine(t *testing.T) {
-	data := []byte(strings.Repeat("Fristad – stöd på ditt språk. ", 200))
-	for _, cut := range []int{0, 1, 7, 100, 4095, len(data)} {
-		a, b := data[:cut], data[cut:]
-		if got, want := crcCombine(crc32.ChecksumIEEE(a), crc32.ChecksumIEEE(b), crcShift(len(b))), crc32.ChecksumIEEE(data); got != want {
-			t.Errorf("cut at %d: combined CRC %08x, want %08x", cut, got, want)
-		}
-	}
-}
-
-// BenchmarkServe measures serving a page from memory, gzipped, with a
-// nonce put in: the portal's own share of a request.
+// BenchmarkServe measures serving a page from memory, gzipped: the
+// portal's own share of a request.
 func BenchmarkServe(b *testing.B) {
 	h, _ := mustNew(b, Config{})
 	res := h.site.Load().pages["/en/rights/reflection-period"]
 	req := httptest.NewRequest(http.MethodGet, "/en/rights/reflection-period", nil)
 	req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
-	req = req.WithContext(render.NewContextWithNonce(req.Context(), rand.Text()[:24]))
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
 	for b.Loop() {

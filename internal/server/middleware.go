@@ -1,73 +1,117 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fristad"
 	"fristad/internal/render"
 )
 
-// chain wraps a site's mux in the middleware every response passes
-// through, outermost first: request id, the client's address behind a
-// trusted proxy, logging and metrics, recovery,
-// security headers, body limit, cross-origin protection.
-func (s *Server) chain(site string, mux *http.ServeMux) http.Handler {
+// chain wraps a site's routes in the middleware every response passes
+// through, outermost first: request id, logging and metrics, the client's
+// address behind a trusted proxy, recovery, security headers, body limit,
+// cross-origin protection, and last the request id in the context and the
+// route pattern noted. front, if not nil, puts a handler in front of that
+// last step (see New).
+func (s *Server) chain(site string, mux *http.ServeMux, front func(http.Handler) http.Handler) http.Handler {
 	s.registerCSPReports(mux, site)
-	var h http.Handler = recordPattern(mux)
-	h = crossOriginProtection(h)
+	routes := withRequestID(recordPattern(mux))
+	if front != nil {
+		routes = recordPattern(front(routes))
+	}
+	h := crossOriginProtection(routes)
 	h = limitBody(h)
 	h = secureHeaders(site, h)
 	h = s.recoverPanics(h)
-	h = s.logRequests(site, h)
 	h = realClient(s.cfg.TrustedProxies, h)
-	return requestID(h)
+	return s.logRequests(site, newRequestIDs(), h)
 }
 
-// requestID gives every request a random id, carried in its context and
-// sent back as X-Request-Id, so a user's error reference finds the log line.
-func requestID(next http.Handler) http.Handler {
+// withRequestID puts the request's id (made by logRequests, which sends
+// it back as X-Request-Id) into its context, for the handlers' error
+// pages, log lines and audit events, so that a user's error reference
+// finds the log line. It is the last step before the routes: a handler in
+// front of it that answers from memory (portal.Rendered) needs no context
+// and saves the request copy.
+func withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var b [8]byte
-		rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(fristad.NewContextWithRequestID(r.Context(), id)))
+		if sw := findStatusWriter(w); sw != nil {
+			r = r.WithContext(fristad.NewContextWithRequestID(r.Context(), sw.id[0]))
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
-// requestInfo collects what inner layers learn about a request for the
-// log line written by the outer one.
-type requestInfo struct {
-	pattern string
+// requestIDs makes request ids without a random number per request: the
+// requests are counted, and an id is the count hashed with a key drawn
+// once for the process (hash/maphash, seeded at random). The ids are as
+// unique as random 64-bit ones, cost a few nanoseconds, and, unlike the
+// count itself, do not tell a visitor how many requests the site answers.
+type requestIDs struct {
+	seed  maphash.Seed
+	count atomic.Uint64
 }
 
-type requestInfoKey struct{}
+func newRequestIDs() *requestIDs { return &requestIDs{seed: maphash.MakeSeed()} }
+
+// next returns a new id: 16 hexadecimal digits.
+func (ids *requestIDs) next() string {
+	const digits = "0123456789abcdef"
+	v := maphash.Comparable(ids.seed, ids.count.Add(1))
+	var b [16]byte
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[v&15]
+		v >>= 4
+	}
+	return string(b[:])
+}
 
 // recordPattern notes which route pattern served the request, after the
-// mux has matched it.
-func recordPattern(mux *http.ServeMux) http.Handler {
+// routes have matched it, on the response's statusWriter for the log line
+// written by logRequests. The mux sets the pattern on the request it is
+// given; a request that the routes passed on as a copy (withRequestID)
+// has none here, and the copy's was noted inside.
+func recordPattern(routes http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mux.ServeHTTP(w, r)
-		if info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
-			info.pattern = r.Pattern
+		routes.ServeHTTP(w, r)
+		if sw := findStatusWriter(w); sw != nil && r.Pattern != "" {
+			sw.pattern = r.Pattern
 		}
 	})
 }
 
-// statusWriter remembers the status and size of a response.
+// findStatusWriter returns the statusWriter that w is or wraps, or nil.
+func findStatusWriter(w http.ResponseWriter) *statusWriter {
+	for {
+		switch v := w.(type) {
+		case *statusWriter:
+			return v
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = v.Unwrap()
+		default:
+			return nil
+		}
+	}
+}
+
+// statusWriter remembers the status and size of a response, the route
+// pattern that answered (recordPattern), and the request's id, as the
+// value of the X-Request-Id header (a full slice, see headerValue).
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	bytes  int
+	status  int
+	bytes   int
+	pattern string
+	id      [1]string
 }
 
 func (w *statusWriter) WriteHeader(status int) {
@@ -89,37 +133,42 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// logRequests writes one log line and the metrics for each request. It
-// logs the route pattern, never the path or query, which could carry
-// search terms, and never a client address on the public site.
-func (s *Server) logRequests(site string, next http.Handler) http.Handler {
+// logRequests gives every request an id and writes one log line and the
+// metrics for each. It logs the route pattern, never the path or query,
+// which could carry search terms, and never a client address on the
+// public site.
+func (s *Server) logRequests(site string, ids *requestIDs, next http.Handler) http.Handler {
+	series := s.metrics.site(site)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := &requestInfo{}
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
+		sw := &statusWriter{ResponseWriter: w, id: [1]string{ids.next()}}
+		w.Header()["X-Request-Id"] = sw.id[:]
+		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		pattern := info.pattern
+		pattern := sw.pattern
 		if pattern == "" {
 			pattern = "unmatched"
 		}
-		s.metrics.observe(site, pattern, sw.status, elapsed)
+		series.observe(pattern, sw.status, elapsed)
 		level := slog.LevelInfo
 		if sw.status >= 500 {
 			level = slog.LevelError
 		}
-		slog.Log(r.Context(), level, "request",
-			"site", site,
-			"method", r.Method,
-			"pattern", pattern,
-			"status", sw.status,
-			"bytes", sw.bytes,
-			"duration_ms", float64(elapsed.Microseconds())/1000,
-			"request_id", fristad.RequestIDFromContext(r.Context()),
-		)
+		// Checked first, so that a quiet log costs no arguments.
+		if l := slog.Default(); l.Enabled(r.Context(), level) {
+			l.Log(r.Context(), level, "request",
+				"site", site,
+				"method", r.Method,
+				"pattern", pattern,
+				"status", sw.status,
+				"bytes", sw.bytes,
+				"duration_ms", float64(elapsed.Microseconds())/1000,
+				"request_id", sw.id[0],
+			)
+		}
 	})
 }
 
@@ -136,7 +185,10 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			s.metrics.panics.Inc()
-			id := fristad.RequestIDFromContext(r.Context())
+			var id string
+			if sw := findStatusWriter(w); sw != nil {
+				id = sw.id[0]
+			}
 			slog.ErrorContext(r.Context(), "panic", "value", fmt.Sprint(v), "request_id", id, "pattern", r.Pattern)
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusInternalServerError)
@@ -146,12 +198,57 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// secureHeaders sets the security headers on every response (SR-50): a
-// Content-Security-Policy with a fresh nonce that allows only this
-// site's own styles and nonced scripts and no framing; no referrer; no
-// MIME sniffing; isolation from other origins; no caching unless a
-// handler allows it; no powerful browser features.
+// securityHeaders are the security headers of every response of both
+// sites besides the Content-Security-Policy (SR-50): no referrer; no MIME
+// sniffing; no framing; isolation from other origins; no caching unless a
+// handler allows it; no powerful browser features; HTTPS only. They are
+// made once: each response shares the values (see headerValue).
+var securityHeaders = []headerValue{
+	header("Reporting-Endpoints", `csp="/csp-report"`),
+	header("X-Content-Type-Options", "nosniff"),
+	header("X-Frame-Options", "DENY"),
+	header("Referrer-Policy", "no-referrer"),
+	header("Cross-Origin-Opener-Policy", "same-origin"),
+	header("Cross-Origin-Resource-Policy", "same-origin"),
+	header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
+	header("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+	header("Cache-Control", "no-store"),
+}
+
+// The Content-Security-Policy of both sites but for scripts and styles:
+// nothing from another host, no plugins, no framing, forms only to the
+// site itself, violations reported (SR-50).
+const cspRest = "img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; " +
+	"report-to csp"
+
+// publicCSP is the public site's policy. Its pages are the same bytes for
+// everyone, rendered ahead of time, so they carry no nonce: the policy
+// allows scripts and styles only as files of the site's own ('self'),
+// and no inline script or style at all. What the public listener serves
+// from its own origin is the portal's pages, the hashed static files and
+// the directory's JSON, which browsers do not run as a script (nosniff),
+// so 'self' lets in nothing but the site's own stylesheet and scripts.
+const publicCSP = "default-src 'none'; script-src 'self'; style-src 'self'; " + cspRest
+
+// secureHeaders sets the security headers on every response (SR-50). On
+// the public site they are the same on every response, made once. The
+// staff workspace's pages are rendered for each request with secrets in
+// them, and its policy carries a fresh nonce that allows only this
+// site's own styles and nonced scripts; its answers are not for robots.
 func secureHeaders(site string, next http.Handler) http.Handler {
+	if site == PublicSite {
+		csp := header("Content-Security-Policy", publicCSP)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h[csp.name] = csp.value
+			for _, hv := range securityHeaders {
+				h[hv.name] = hv.value
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	robots := header("X-Robots-Tag", "noindex, nofollow")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var b [18]byte
 		rand.Read(b[:])
@@ -159,30 +256,36 @@ func secureHeaders(site string, next http.Handler) http.Handler {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; "+
 			"script-src 'nonce-"+nonce+"'; "+
-			"style-src 'self' 'nonce-"+nonce+"'; "+
-			"img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; "+
-			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; "+
-			"report-to csp")
-		h.Set("Reporting-Endpoints", `csp="/csp-report"`)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
-		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-		h.Set("Cache-Control", "no-store")
-		if site == StaffSite {
-			h.Set("X-Robots-Tag", "noindex, nofollow")
+			"style-src 'self' 'nonce-"+nonce+"'; "+cspRest)
+		for _, hv := range securityHeaders {
+			h[hv.name] = hv.value
 		}
+		h[robots.name] = robots.value
 		next.ServeHTTP(w, r.WithContext(render.NewContextWithNonce(r.Context(), nonce)))
 	})
+}
+
+// headerValue is a header ready to put into an http.Header: its name in
+// canonical form and its value in a full slice (len == cap), so that
+// responses can share it: a later Add copies it first, Set replaces it,
+// and nothing writes into it.
+type headerValue struct {
+	name  string
+	value []string
+}
+
+func header(name, value string) headerValue {
+	return headerValue{http.CanonicalHeaderKey(name), []string{value}}
 }
 
 // limitBody refuses request bodies over maxBodyBytes: at once when the
 // length is declared, and otherwise when reading passes the limit.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r) // nothing to read, nothing to limit
+			return
+		}
 		limit := int64(maxBodyBytes)
 		if isUpload(r) {
 			limit = fristad.MaxDocumentUpload

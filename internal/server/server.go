@@ -124,8 +124,10 @@ func New(cfg Config) (*Server, error) {
 	publicMux.Handle("GET "+render.StaticPrefix+"{file}", assets)
 	portalUI.Register(publicMux)
 
-	s.staff = s.httpServer(s.chain(StaffSite, staffMux))
-	s.public = s.httpServer(s.chain(PublicSite, publicMux))
+	s.staff = s.httpServer(s.chain(StaffSite, staffMux, nil))
+	// The portal's pages rendered ahead of time are answered before the
+	// mux matches anything; every other request goes on to it.
+	s.public = s.httpServer(s.chain(PublicSite, publicMux, portalUI.Rendered))
 	return s, nil
 }
 
